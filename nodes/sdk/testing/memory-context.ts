@@ -1,0 +1,158 @@
+/**
+ * An in-memory backing for the node context: stores in maps, progress and logs recorded, models
+ * from loader functions. For node tests and the engine's own tests; the platform backs the same
+ * interfaces with real storage.
+ */
+import { randomUUID } from 'node:crypto';
+import { NodeError } from '../../../engine/errors';
+import type { ConditioningRef, ImageRef, ModelRef, TensorRef } from '../../../engine/fields/field-types';
+import type {
+  Conditioning,
+  ConditioningStore,
+  ContextHooks,
+  ContextHost,
+  ImageStore,
+  ImageToSave,
+  InvocationInfo,
+  ModelInfo,
+  ModelLoader,
+  NodeContext,
+  NodeLogger,
+  ProgressUpdate,
+  StoredImage,
+  Tensor,
+  TensorStore,
+} from '../../../engine/node-context';
+
+export class MemoryImageStore implements ImageStore {
+  readonly images = new Map<string, StoredImage & { readonly intermediate: boolean }>();
+
+  async get(ref: ImageRef): Promise<StoredImage> {
+    const image = this.images.get(ref.imageName);
+    if (!image) throw new NodeError('image_not_found', `There is no image named "${ref.imageName}"`);
+    return image;
+  }
+
+  async save(image: ImageToSave): Promise<ImageRef> {
+    const ref = { imageName: `${randomUUID()}.${image.format}` };
+    this.images.set(ref.imageName, { ...image, ref, intermediate: image.intermediate ?? true });
+    return ref;
+  }
+}
+
+class MemoryNamedStore<T> {
+  private readonly items = new Map<string, T>();
+  constructor(private readonly label: string) {}
+
+  get(name: string): T {
+    const item = this.items.get(name);
+    if (item === undefined) throw new NodeError(`${this.label}_not_found`, `There is no ${this.label} named "${name}"`);
+    return item;
+  }
+
+  save(item: T): string {
+    const name = randomUUID();
+    this.items.set(name, item);
+    return name;
+  }
+}
+
+export class MemoryTensorStore implements TensorStore {
+  private readonly store = new MemoryNamedStore<Tensor>('tensor');
+  async get(ref: TensorRef): Promise<Tensor> {
+    return this.store.get(ref.tensorName);
+  }
+  async save(tensor: Tensor): Promise<TensorRef> {
+    return { tensorName: this.store.save(tensor) };
+  }
+}
+
+export class MemoryConditioningStore implements ConditioningStore {
+  private readonly store = new MemoryNamedStore<Conditioning>('conditioning');
+  async get(ref: ConditioningRef): Promise<Conditioning> {
+    return this.store.get(ref.conditioningName);
+  }
+  async save(conditioning: Conditioning): Promise<ConditioningRef> {
+    return { conditioningName: this.store.save(conditioning) };
+  }
+}
+
+export interface MemoryModel {
+  readonly info: ModelInfo;
+  load(): Promise<unknown>;
+}
+
+export class MemoryModelLoader implements ModelLoader {
+  readonly loads: string[] = [];
+  constructor(private readonly models: ReadonlyMap<string, MemoryModel> = new Map()) {}
+
+  async info(ref: ModelRef): Promise<ModelInfo> {
+    return this.find(ref).info;
+  }
+
+  async load<T>(ref: ModelRef): Promise<T> {
+    this.loads.push(ref.key);
+    return (await this.find(ref).load()) as T;
+  }
+
+  private find(ref: ModelRef): MemoryModel {
+    const model = this.models.get(ref.key);
+    if (!model) throw new NodeError('model_not_found', `There is no model with key "${ref.key}"`, { field: 'model' });
+    return model;
+  }
+}
+
+export interface RecordedLog {
+  readonly level: keyof NodeLogger;
+  readonly message: string;
+  readonly instanceId: string;
+}
+
+/** The host for tests: one set of stores shared by every invocation of a run. */
+export class MemoryContextHost implements ContextHost {
+  readonly images = new MemoryImageStore();
+  readonly tensors = new MemoryTensorStore();
+  readonly conditioning = new MemoryConditioningStore();
+  readonly logs: RecordedLog[] = [];
+  readonly models: MemoryModelLoader;
+
+  constructor(models?: ReadonlyMap<string, MemoryModel>) {
+    this.models = new MemoryModelLoader(models);
+  }
+
+  createContext(invocation: InvocationInfo, hooks: ContextHooks): NodeContext {
+    const log =
+      (level: keyof NodeLogger) =>
+      (message: string): void => {
+        this.logs.push({ level, message, instanceId: invocation.instanceId });
+      };
+    return {
+      invocation,
+      images: this.images,
+      tensors: this.tensors,
+      conditioning: this.conditioning,
+      models: this.models,
+      signal: hooks.signal,
+      progress: (update) => hooks.progress(update),
+      logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+    };
+  }
+}
+
+/** One context for calling a node's `invoke` directly in a test; progress updates are recorded. */
+export function createTestContext(options: { host?: MemoryContextHost; signal?: AbortSignal; type?: string } = {}) {
+  const host = options.host ?? new MemoryContextHost();
+  const progress: ProgressUpdate[] = [];
+  const invocation: InvocationInfo = {
+    sessionId: 'test-session',
+    nodeId: 'test-node',
+    instanceId: 'test-node',
+    type: options.type ?? 'test.node',
+    version: '1.0.0',
+  };
+  const ctx = host.createContext(invocation, {
+    signal: options.signal ?? new AbortController().signal,
+    progress: (update) => progress.push(update),
+  });
+  return { ctx, host, progress };
+}

@@ -1,1 +1,3 @@
 export * from './memory-context';
+export * from './test-pack';
+export * from './graph-builder';

@@ -129,12 +129,51 @@ function topologicalOrder(drafts: readonly DraftNode[], issues: Issue[]): number
     }
   }
   if (order.length < drafts.length) {
-    const stuck = drafts.filter((draft) => !order.includes(draft.index)).map((draft) => draft.id);
-    for (const id of stuck) {
-      issues.push({ code: 'cycle', nodeId: id, message: `"${id}" is on a cycle (${stuck.join(' → ')}); a graph must not loop back on itself` });
+    for (const cycle of cyclesAmong(drafts.filter((_, index) => pending[index]! > 0))) {
+      const ids = cycle.map((draft) => draft.id);
+      for (const id of ids) {
+        issues.push({ code: 'cycle', nodeId: id, message: `"${id}" is on a cycle (${ids.join(' → ')}); a graph must not loop back on itself` });
+      }
     }
   }
   return order;
+}
+
+/** Tarjan's strongly connected components of size > 1 among the nodes Kahn could not order. */
+function cyclesAmong(stuck: readonly DraftNode[]): DraftNode[][] {
+  const members = new Set(stuck.map((draft) => draft.index));
+  const byIndex = new Map(stuck.map((draft) => [draft.index, draft]));
+  const index = new Map<number, number>();
+  const low = new Map<number, number>();
+  const stack: number[] = [];
+  const onStack = new Set<number>();
+  const cycles: DraftNode[][] = [];
+  let counter = 0;
+  const visit = (node: number): void => {
+    index.set(node, counter);
+    low.set(node, counter++);
+    stack.push(node);
+    onStack.add(node);
+    for (const edge of byIndex.get(node)!.outEdges) {
+      if (!members.has(edge.target)) continue;
+      if (!index.has(edge.target)) {
+        visit(edge.target);
+        low.set(node, Math.min(low.get(node)!, low.get(edge.target)!));
+      } else if (onStack.has(edge.target)) {
+        low.set(node, Math.min(low.get(node)!, index.get(edge.target)!));
+      }
+    }
+    if (low.get(node) !== index.get(node)) return;
+    const component: DraftNode[] = [];
+    for (let top = stack.pop()!; ; top = stack.pop()!) {
+      onStack.delete(top);
+      component.push(byIndex.get(top)!);
+      if (top === node) break;
+    }
+    if (component.length > 1) cycles.push(component.sort((a, b) => a.index - b.index));
+  };
+  for (const draft of stuck) if (!index.has(draft.index)) visit(draft.index);
+  return cycles;
 }
 
 type OutputTypes = Map<number, Record<string, FieldType>>;

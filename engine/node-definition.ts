@@ -45,7 +45,7 @@ export interface NodeDefinition<I extends InputSpecs = InputSpecs, O extends Out
    * For nodes with lazy inputs: given the resolved eager inputs, which lazy inputs to evaluate.
    * The branches feeding the others are never run (a lazy `if`).
    */
-  readonly selectLazyInputs?: (eager: Readonly<Record<string, unknown>>) => readonly (keyof I & string)[];
+  readonly selectLazyInputs?: (eager: Readonly<Record<string, unknown>>) => readonly string[];
   invoke(inputs: InputValues<I>, ctx: NodeContext): Promise<OutputValues<O>> | OutputValues<O>;
 }
 

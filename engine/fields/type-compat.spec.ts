@@ -1,4 +1,4 @@
-import type { FieldType } from './field-types';
+import type { FieldType, InputFieldSpec } from './field-types';
 import { applyCasts, checkConnection } from './type-compat';
 import { checkValue } from './value-check';
 
@@ -52,7 +52,7 @@ describe('socket compatibility', () => {
 });
 
 describe('value checks', () => {
-  const field = (extra: object) => ({ cardinality: 'single' as const, input: 'any' as const, ...extra });
+  const field = (extra: Partial<InputFieldSpec> & Pick<InputFieldSpec, 'kind'>): InputFieldSpec => ({ cardinality: 'single', input: 'any', ...extra });
 
   it('checks kinds', () => {
     expect(checkValue(field({ kind: 'integer' }), 1.5)).toBe('expected an integer, got 1.5');

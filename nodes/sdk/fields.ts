@@ -25,6 +25,8 @@ interface CommonOptions<T> {
   readonly default?: T;
   readonly optional?: boolean;
   readonly lazy?: boolean;
+  /** Accept several edges, gathered into a list in edge order (as Collect's `item` does). */
+  readonly multiple?: boolean;
 }
 
 interface NumberOptions<T> extends CommonOptions<T> {
@@ -46,8 +48,6 @@ interface ListOptions<T> extends CommonOptions<T[]> {
   readonly maxItems?: number;
   /** Also accept one value, which arrives as a list of one. */
   readonly acceptSingle?: boolean;
-  /** Accept several edges, gathered in edge order. */
-  readonly multiple?: boolean;
 }
 
 /** Keeps `optional: true` in the type, so `invoke` sees `T | undefined` for that input. */

@@ -170,23 +170,23 @@ export class ExecutionState {
    * partial one; dims whose Iterate has not finished yet are left for a later call.
    */
   private consider(node: PreparedNode, dims: readonly number[], values: readonly number[]): void {
+    if (node.scope.length === 0) return this.check(node, NO_ASSIGNMENT);
+    this.extend(node, dims, values, new Array<number>(node.scope.length), 0);
+  }
+
+  private extend(node: PreparedNode, dims: readonly number[], values: readonly number[], assignment: number[], k: number): void {
     const scope = node.scope;
-    const plan = this.plans.nodes[node.index]!;
-    const assignment = new Array<number>(scope.length);
-    const visit = (k: number): void => {
-      if (k === scope.length) return this.check(node, assignment);
+    for (; k < scope.length; k++) {
       const fixed = dims.indexOf(scope[k]!);
-      if (fixed >= 0) {
-        assignment[k] = values[fixed]!;
-        return visit(k + 1);
-      }
-      const count = this.iterationCount(scope[k]!, pick(assignment, plan.dimScopePositions[k]!));
-      for (let item = 0; item < (count ?? 0); item++) {
-        assignment[k] = item;
-        visit(k + 1);
-      }
-    };
-    visit(0);
+      if (fixed < 0) break;
+      assignment[k] = values[fixed]!;
+    }
+    if (k === scope.length) return this.check(node, assignment);
+    const count = this.iterationCount(scope[k]!, pick(assignment, this.plans.nodes[node.index]!.dimScopePositions[k]!)) ?? 0;
+    for (let item = 0; item < count; item++) {
+      assignment[k] = item;
+      this.extend(node, dims, values, assignment, k + 1);
+    }
   }
 
   private check(node: PreparedNode, assignment: readonly number[]): void {
@@ -336,6 +336,8 @@ export class ExecutionState {
     return casts.length > 0 ? applyCasts(value, casts) : value;
   }
 }
+
+const NO_ASSIGNMENT: readonly number[] = [];
 
 function without(assignment: readonly number[], position: number): number[] {
   return assignment.filter((_, index) => index !== position);

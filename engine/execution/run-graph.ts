@@ -6,7 +6,7 @@
 import { CanceledError, NodeError, PinkseaError, toErrorInfo, type ErrorInfo } from '../errors';
 import type { Graph } from '../graph/graph';
 import { prepareGraph } from '../graph/validate-graph';
-import type { ContextHost, ProgressUpdate } from '../node-context';
+import type { ContextHooks, ContextHost, ProgressUpdate } from '../node-context';
 import type { NodeRegistry } from '../registry/node-registry';
 import type { EngineEvent, EngineEventMap, InvocationRef } from './engine-events';
 import { ExecutionState, type NodeRun } from './execution-state';
@@ -113,7 +113,7 @@ class GraphRunner {
       this.emit('invocation_started', ref);
       const ctx = this.options.host.createContext(
         { sessionId: ref.sessionId, nodeId: ref.nodeId, instanceId: ref.instanceId, type: ref.type, version: ref.version },
-        { signal: this.signal, progress: (update) => this.emit('invocation_progress', { ...ref, ...withPercentage(update) }) },
+        new InvocationHooks(this.signal, ref, this.options.onEvent),
       );
       const outputs = await node.definition.invoke(inputs as never, ctx);
       checkOutputs(run, outputs);
@@ -137,7 +137,7 @@ class GraphRunner {
   private refOf(run: NodeRun): InvocationRef {
     const node = run.node;
     const iteration: Record<string, number> = {};
-    node.scope.forEach((dim, k) => (iteration[this.state.graph.nodes[dim]!.id] = run.assignment[k]!));
+    for (let k = 0; k < node.scope.length; k++) iteration[this.state.graph.nodes[node.scope[k]!]!.id] = run.assignment[k]!;
     return {
       sessionId: this.sessionId,
       nodeId: node.id,
@@ -150,6 +150,19 @@ class GraphRunner {
 
   private emit<K extends keyof EngineEventMap>(name: K, payload: EngineEventMap[K]): void {
     this.options.onEvent?.({ name, payload } as EngineEvent);
+  }
+}
+
+/** Per-invocation wiring for the host's context: the run's signal, and progress as events. */
+class InvocationHooks implements ContextHooks {
+  constructor(
+    readonly signal: AbortSignal,
+    private readonly ref: InvocationRef,
+    private readonly onEvent: RunOptions['onEvent'],
+  ) {}
+
+  progress(update: ProgressUpdate): void {
+    this.onEvent?.({ name: 'invocation_progress', payload: { ...this.ref, ...withPercentage(update) } });
   }
 }
 

@@ -43,12 +43,15 @@ export function planScopes(graph: PreparedGraph): ScopePlans {
             .filter((other) => other.role === 'collect' && (other.scope.includes(node.index) || other.closes.includes(node.index)))
             .map((other) => other.index)
         : [],
-    closedScopePositions: new Map(
-      node.closes.map((dim) => [dim, graph.nodes[dim]!.scope.map((inner) => node.scope.indexOf(inner))] as const),
-    ),
+    closedScopePositions:
+      node.closes.length === 0
+        ? NO_POSITIONS
+        : new Map(node.closes.map((dim) => [dim, graph.nodes[dim]!.scope.map((inner) => node.scope.indexOf(inner))] as const)),
   }));
   return { edges, nodes };
 }
+
+const NO_POSITIONS: ReadonlyMap<number, readonly number[]> = new Map();
 
 export function instanceKey(node: PreparedNode, assignment: readonly number[]): string {
   return assignment.length === 0 ? String(node.index) : `${node.index}:${assignment.join(',')}`;

@@ -121,21 +121,52 @@ export class MemoryContextHost implements ContextHost {
   }
 
   createContext(invocation: InvocationInfo, hooks: ContextHooks): NodeContext {
-    const log =
-      (level: keyof NodeLogger) =>
-      (message: string): void => {
-        this.logs.push({ level, message, instanceId: invocation.instanceId });
-      };
-    return {
-      invocation,
-      images: this.images,
-      tensors: this.tensors,
-      conditioning: this.conditioning,
-      models: this.models,
-      signal: hooks.signal,
-      progress: (update) => hooks.progress(update),
-      logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
-    };
+    return new MemoryNodeContext(this, invocation, hooks);
+  }
+}
+
+class MemoryNodeContext implements NodeContext, NodeLogger {
+  readonly images: ImageStore;
+  readonly tensors: TensorStore;
+  readonly conditioning: ConditioningStore;
+  readonly models: ModelLoader;
+  readonly signal: AbortSignal;
+
+  constructor(
+    private readonly host: MemoryContextHost,
+    readonly invocation: InvocationInfo,
+    private readonly hooks: ContextHooks,
+  ) {
+    this.images = host.images;
+    this.tensors = host.tensors;
+    this.conditioning = host.conditioning;
+    this.models = host.models;
+    this.signal = hooks.signal;
+  }
+
+  get logger(): NodeLogger {
+    return this;
+  }
+
+  progress(update: ProgressUpdate): void {
+    this.hooks.progress(update);
+  }
+
+  debug(message: string): void {
+    this.record('debug', message);
+  }
+  info(message: string): void {
+    this.record('info', message);
+  }
+  warn(message: string): void {
+    this.record('warn', message);
+  }
+  error(message: string): void {
+    this.record('error', message);
+  }
+
+  private record(level: keyof NodeLogger, message: string): void {
+    this.host.logs.push({ level, message, instanceId: this.invocation.instanceId });
   }
 }
 

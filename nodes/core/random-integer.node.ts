@@ -1,5 +1,4 @@
-import { defineNode, field, NodeError, output } from '@pinksea/node-sdk';
-import { MAX_RANDOM_SPAN, SEED_MAX, SeededRandom } from './seeded-random';
+import { defineNode, field, MAX_RANDOM_SPAN, NodeError, output, SEED_MAX, SeededRandom } from '@pinksea/node-sdk';
 
 export default defineNode({
   type: 'core.random_integer',

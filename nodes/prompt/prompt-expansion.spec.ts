@@ -1,6 +1,6 @@
 import { parsePrompt } from './dynamic-prompt';
 import { combinations, combinatorialPrompts, randomExpansion, randomPrompts, take } from './prompt-expansion';
-import { mulberry32 } from './mulberry32';
+import { SeededRandom } from '@pinksea/node-sdk';
 
 describe('combinatorialPrompts', () => {
   it('lists every combination, the last variant changing fastest', () => {
@@ -56,7 +56,7 @@ describe('randomPrompts', () => {
   });
 
   it('continues one stream across prompts', () => {
-    const random = mulberry32(5);
+    const random = new SeededRandom(5);
     const parsed = parsePrompt(template);
     const expected = [randomExpansion(parsed, random), randomExpansion(parsed, random)];
     expect(randomPrompts(template, 5, 2)).toEqual(expected);

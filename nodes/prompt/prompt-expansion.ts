@@ -10,7 +10,7 @@
  * written order). Duplicates are kept: `{a|a}` is two prompts, as in dynamicprompts.
  */
 import { parsePrompt, type PromptPart, type PromptSequence, type VariantPart } from './dynamic-prompt';
-import { mulberry32, randomIndex, type Random } from './mulberry32';
+import { SeededRandom } from '@pinksea/node-sdk';
 
 /** Every expansion of a template, in a stable order. */
 export function* combinations(template: PromptSequence): Generator<string> {
@@ -25,12 +25,12 @@ export function combinatorialPrompts(source: string, max: number): string[] {
 /** `count` random expansions of `source`, from one stream seeded by `seed` (duplicates possible). */
 export function randomPrompts(source: string, seed: number, count: number): string[] {
   const template = parsePrompt(source);
-  const random = mulberry32(seed);
+  const random = new SeededRandom(seed);
   return Array.from({ length: count }, () => randomExpansion(template, random));
 }
 
 /** One expansion, each variant choosing with `random`. */
-export function randomExpansion(template: PromptSequence, random: Random): string {
+export function randomExpansion(template: PromptSequence, random: SeededRandom): string {
   return template.map((part) => (part.kind === 'text' ? part.text : randomVariant(part, random))).join('');
 }
 
@@ -92,12 +92,12 @@ function* indexCombinations(n: number, k: number): Generator<number[]> {
   }
 }
 
-function randomVariant(part: VariantPart, random: Random): string {
-  const count = part.min + randomIndex(random, part.max - part.min + 1);
+function randomVariant(part: VariantPart, random: SeededRandom): string {
+  const count = part.min + random.nextIntInclusive(0, part.max - part.min);
   // A partial Fisher–Yates shuffle picks `count` different alternatives.
   const indices = part.alternatives.map((_, index) => index);
   for (let slot = 0; slot < count; slot++) {
-    const swap = slot + randomIndex(random, indices.length - slot);
+    const swap = slot + random.nextIntInclusive(0, indices.length - slot - 1);
     [indices[slot], indices[swap]] = [indices[swap]!, indices[slot]!];
   }
   return indices

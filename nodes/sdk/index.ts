@@ -9,3 +9,4 @@ export type * from '../../engine/fields/field-types';
 export type * from '../../engine/node-context';
 export type * from '../../engine/node-definition';
 export { ENGINE_API_VERSION } from '../../engine/registry/pack-manifest';
+export { SeededRandom, SEED_MAX, MAX_RANDOM_SPAN } from './seeded-random';

@@ -1,5 +1,5 @@
 /**
- * A small seeded pseudo-random generator (mulberry32) for the random nodes. Not for security:
+ * A small seeded pseudo-random generator (mulberry32) for nodes that draw at random (numbers, prompts). Not for security:
  * it exists so that one seed always gives the same numbers, on every worker and after every
  * upgrade, and a saved workflow reproduces its results. Never change the sequence for a seed;
  * a different algorithm would be a new major version of the nodes that use it.

@@ -1,7 +1,7 @@
 import collect from './collect.node';
 import iterate from './iterate.node';
 import range, { MAX_RANGE_LENGTH } from './range.node';
-import { expectNodeError, invokeNode } from './node-spec-kit';
+import { expectNodeError, invokeNode } from '@pinksea/node-sdk/testing';
 
 describe('core.range', () => {
   const numbers = async (start: number, stop: number, step: number) => (await invokeNode(range, { start, stop, step })).collection;

@@ -1,7 +1,7 @@
 import booleanLogic from './boolean-logic.node';
 import compare from './compare.node';
 import ifNode from './if.node';
-import { expectNodeError, invokeNode } from './node-spec-kit';
+import { expectNodeError, invokeNode } from '@pinksea/node-sdk/testing';
 
 describe('core.compare', () => {
   type Op = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';

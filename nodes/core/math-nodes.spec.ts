@@ -4,7 +4,7 @@ import divide from './divide.node';
 import multiply from './multiply.node';
 import round from './round.node';
 import subtract from './subtract.node';
-import { expectNodeError, invokeNode } from './node-spec-kit';
+import { expectNodeError, invokeNode } from '@pinksea/node-sdk/testing';
 
 describe('core arithmetic', () => {
   it('adds, subtracts, multiplies and divides', async () => {

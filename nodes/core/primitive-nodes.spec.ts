@@ -2,7 +2,7 @@ import booleanNode from './boolean.node';
 import float from './float.node';
 import integer from './integer.node';
 import string from './string.node';
-import { invokeNode } from './node-spec-kit';
+import { invokeNode } from '@pinksea/node-sdk/testing';
 
 describe('core primitives', () => {
   it('pass their value through unchanged', async () => {

@@ -1,7 +1,7 @@
 import { SEED_MAX } from '@pinksea/node-sdk';
 import randomFloat from './random-float.node';
 import randomInteger from './random-integer.node';
-import { expectNodeError, invokeNode } from './node-spec-kit';
+import { expectNodeError, invokeNode } from '@pinksea/node-sdk/testing';
 
 const seeds = Array.from({ length: 300 }, (_, index) => index);
 

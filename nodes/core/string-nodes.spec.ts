@@ -2,7 +2,7 @@ import join from './join.node';
 import replace from './replace.node';
 import split from './split.node';
 import template from './template.node';
-import { expectNodeError, invokeNode } from './node-spec-kit';
+import { expectNodeError, invokeNode } from '@pinksea/node-sdk/testing';
 
 describe('core.join', () => {
   it('puts the separator between items, not around them', async () => {

@@ -1,3 +1,4 @@
 export * from './memory-context';
 export * from './test-pack';
 export * from './graph-builder';
+export * from './invoke-node';

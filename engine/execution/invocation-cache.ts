@@ -65,31 +65,50 @@ export class LruInvocationCache implements InvocationCache {
 
 /** The cache key: type, version and the canonical JSON of the inputs, hashed to 106 bits. */
 export function invocationCacheKey(definition: AnyNodeDefinition, inputs: Readonly<Record<string, unknown>>): string {
-  const canonical = `${definition.type}@${definition.version}|${canonicalJson(inputs)}`;
-  return `${definition.type}@${definition.version}:${hash53(canonical, 0x9e3779b9).toString(36)}${hash53(canonical, 0x85ebca6b).toString(36)}`;
+  const id = `${definition.type}@${definition.version}`;
+  return `${id}:${hash106(`${id}|${canonicalJson(inputs)}`)}`;
 }
 
 /** JSON with object keys sorted, so equal values give equal text whatever their key order. */
 export function canonicalJson(value: unknown): string {
   if (value === undefined) return 'null';
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let index = 0; index < value.length; index++) text += (index > 0 ? ',' : '') + canonicalJson(value[index]);
+    return `${text}]`;
+  }
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record)
-    .filter((key) => record[key] !== undefined)
-    .sort();
-  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`).join(',')}}`;
+  const keys = Object.keys(record).sort();
+  let text = '{';
+  for (const key of keys) {
+    const item = record[key];
+    if (item === undefined) continue;
+    text += `${text.length > 1 ? ',' : ''}${JSON.stringify(key)}:${canonicalJson(item)}`;
+  }
+  return `${text}}`;
 }
 
-/** cyrb53: a fast, well-mixed 53-bit string hash; two seeds give a 106-bit key. */
-function hash53(text: string, seed: number): number {
-  let h1 = 0xdeadbeef ^ seed;
-  let h2 = 0x41c6ce57 ^ seed;
+/**
+ * Two cyrb53 hashes with different seeds in one pass: a fast, well-mixed 106-bit key, ample
+ * against accidental collisions in a bounded cache.
+ */
+function hash106(text: string): string {
+  let a1 = 0xdeadbeef ^ 0x9e3779b9;
+  let a2 = 0x41c6ce57 ^ 0x9e3779b9;
+  let b1 = 0xdeadbeef ^ 0x85ebca6b;
+  let b2 = 0x41c6ce57 ^ 0x85ebca6b;
   for (let index = 0; index < text.length; index++) {
     const code = text.charCodeAt(index);
-    h1 = Math.imul(h1 ^ code, 2654435761);
-    h2 = Math.imul(h2 ^ code, 1597334677);
+    a1 = Math.imul(a1 ^ code, 2654435761);
+    a2 = Math.imul(a2 ^ code, 1597334677);
+    b1 = Math.imul(b1 ^ code, 2654435761);
+    b2 = Math.imul(b2 ^ code, 1597334677);
   }
+  return finish53(a1, a2).toString(36) + finish53(b1, b2).toString(36).padStart(11, '0');
+}
+
+function finish53(h1: number, h2: number): number {
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);

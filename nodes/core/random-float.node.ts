@@ -1,4 +1,4 @@
-import { defineNode, field, NodeError, output, SEED_MAX, SeededRandom } from '@pinksea/node-sdk';
+import { defineNode, field, NodeError, output, SeededRandom } from '@pinksea/node-sdk';
 
 export default defineNode({
   type: 'core.random_float',
@@ -11,14 +11,7 @@ export default defineNode({
   inputs: {
     low: field.float({ title: 'Low', default: 0, ui: { order: 0 } }),
     high: field.float({ title: 'High', default: 1, ui: { order: 1 } }),
-    seed: field.integer({
-      title: 'Seed',
-      description: 'The same seed gives the same number every run.',
-      default: 0,
-      minimum: 0,
-      maximum: SEED_MAX,
-      ui: { order: 2, widget: 'seed' },
-    }),
+    seed: field.seed({ description: 'The same seed gives the same number every run.', ui: { order: 2 } }),
   },
   outputs: {
     value: output.float({ title: 'Value' }),

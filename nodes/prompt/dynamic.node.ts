@@ -32,14 +32,7 @@ export default defineNode({
       description: 'List every combination instead of drawing at random.',
       default: true,
     }),
-    seed: field.integer({
-      title: 'Seed',
-      description: 'Picks the random prompts; the same seed gives the same prompts. Unused in combinatorial mode.',
-      default: 0,
-      minimum: 0,
-      maximum: 0xffff_ffff,
-      ui: { widget: 'seed' },
-    }),
+    seed: field.seed({ description: 'Picks the random prompts; the same seed gives the same prompts. Unused in combinatorial mode.' }),
   },
   outputs: {
     prompts: output.list(output.string(), { title: 'Prompts' }),

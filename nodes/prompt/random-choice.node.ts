@@ -16,14 +16,7 @@ export default defineNode({
       description: 'The template, such as "a {red|blue} {cat|dog}".',
       ui: { widget: 'textarea', multiline: true, placeholder: 'a {red|blue} {cat|dog}' },
     }),
-    seed: field.integer({
-      title: 'Seed',
-      description: 'Which prompt is picked; the same seed gives the same prompt.',
-      default: 0,
-      minimum: 0,
-      maximum: 0xffff_ffff,
-      ui: { widget: 'seed' },
-    }),
+    seed: field.seed({ description: 'Which prompt is picked; the same seed gives the same prompt.' }),
   },
   outputs: {
     prompt: output.string({ title: 'Prompt' }),

@@ -15,6 +15,7 @@ import type {
   TypedOutput,
   UiHints,
 } from '../../engine/fields/field-types';
+import { SEED_MAX } from './seeded-random';
 
 interface CommonOptions<T> {
   readonly title?: string;
@@ -74,6 +75,15 @@ export const field = {
     make<ConditioningRef, O>('conditioning', options),
   model: <const O extends CommonOptions<ModelRef>>(options?: O) => make<ModelRef, O>('model', options),
   any: <const O extends CommonOptions<unknown>>(options?: O) => make<unknown, O>('any', options),
+  /**
+   * A seed for a seeded generator (SeededRandom): an unsigned 32-bit integer, as in InvokeAI,
+   * shown with the seed widget (randomise, lock).
+   */
+  seed: <const O extends Omit<NumberOptions<number>, 'minimum' | 'maximum'>>(options?: O) =>
+    make<number, O>('integer', { title: 'Seed', default: 0, ...options, ui: { widget: 'seed', ...options?.ui } } as O, {
+      minimum: 0,
+      maximum: SEED_MAX,
+    }),
   /** A collection of `item`'s kind; `item`'s bounds apply to every element. */
   list: <T, const O extends ListOptions<T>>(item: TypedInput<T>, options?: O) => {
     const { acceptSingle, ...rest } = options ?? ({} as O);

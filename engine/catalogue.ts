@@ -4,7 +4,7 @@
  * mode, UI hints), so the palette, sockets and widgets come from here and nowhere else.
  */
 import type { FieldKind, InputFieldSpec, OutputFieldSpec, UiHints } from './fields/field-types';
-import type { AnyNodeDefinition, NodeClassification, NodeNeeds, NodeRole } from './node-definition';
+import type { AnyNodeDefinition } from './node-definition';
 
 export type JsonSchema = { readonly [key: string]: unknown };
 
@@ -26,17 +26,12 @@ export interface CatalogueInput extends CatalogueField {
   readonly multiple?: boolean;
 }
 
-export interface CatalogueEntry {
-  readonly type: string;
-  readonly title: string;
-  readonly description: string;
-  readonly category: string;
-  readonly tags: readonly string[];
-  readonly version: string;
-  readonly classification: NodeClassification;
-  readonly needs: NodeNeeds;
-  readonly useCache: boolean;
-  readonly role?: NodeRole;
+/** A node type as the palette shows it: the definition's metadata, its fields as JSON. */
+export interface CatalogueEntry
+  extends Pick<
+    AnyNodeDefinition,
+    'type' | 'title' | 'description' | 'category' | 'tags' | 'version' | 'classification' | 'needs' | 'useCache' | 'role'
+  > {
   readonly pack?: string;
   readonly inputs: readonly CatalogueInput[];
   readonly outputs: readonly CatalogueField[];

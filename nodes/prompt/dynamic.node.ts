@@ -1,6 +1,6 @@
 import { defineNode, field, output } from '@pinksea/node-sdk';
 import { parsePrompt } from './dynamic-prompt';
-import { combinations, randomPrompts, take } from './prompt-expansion';
+import { combinations, randomPrompts, take, promptTemplateField } from './prompt-expansion';
 
 /** Enough for any batch a person would queue, small enough that a template cannot exhaust memory. */
 const MAX_PROMPTS = 10_000;
@@ -15,11 +15,7 @@ export default defineNode({
   tags: ['prompt', 'dynamic prompts', 'wildcards', 'batch'],
   version: '1.0.0',
   inputs: {
-    prompt: field.string({
-      title: 'Prompt',
-      description: 'The template, such as "a {red|blue} {cat|dog}".',
-      ui: { widget: 'textarea', multiline: true, placeholder: 'a {red|blue} {cat|dog}' },
-    }),
+    prompt: promptTemplateField(),
     maxPrompts: field.integer({
       title: 'Max Prompts',
       description: 'How many prompts at most; in random mode, exactly this many.',

@@ -10,7 +10,7 @@
  * written order). Duplicates are kept: `{a|a}` is two prompts, as in dynamicprompts.
  */
 import { parsePrompt, type PromptPart, type PromptSequence, type VariantPart } from './dynamic-prompt';
-import { SeededRandom } from '@pinksea/node-sdk';
+import { field, SeededRandom } from '@pinksea/node-sdk';
 
 /** Every expansion of a template, in a stable order. */
 export function* combinations(template: PromptSequence): Generator<string> {
@@ -106,3 +106,11 @@ function randomVariant(part: VariantPart, random: SeededRandom): string {
     .map((index) => randomExpansion(part.alternatives[index]!, random))
     .join(part.separator);
 }
+
+/** The prompt-template input both prompt nodes take. */
+export const promptTemplateField = () =>
+  field.string({
+    title: 'Prompt',
+    description: 'The template, such as "a {red|blue} {cat|dog}".',
+    ui: { widget: 'textarea', multiline: true, placeholder: 'a {red|blue} {cat|dog}' },
+  });

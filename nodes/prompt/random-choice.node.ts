@@ -1,5 +1,5 @@
 import { defineNode, field, output } from '@pinksea/node-sdk';
-import { randomPrompts } from './prompt-expansion';
+import { randomPrompts, promptTemplateField } from './prompt-expansion';
 
 export default defineNode({
   type: 'prompt.random_choice',
@@ -11,11 +11,7 @@ export default defineNode({
   tags: ['prompt', 'dynamic prompts', 'random', 'seed'],
   version: '1.0.0',
   inputs: {
-    prompt: field.string({
-      title: 'Prompt',
-      description: 'The template, such as "a {red|blue} {cat|dog}".',
-      ui: { widget: 'textarea', multiline: true, placeholder: 'a {red|blue} {cat|dog}' },
-    }),
+    prompt: promptTemplateField(),
     seed: field.seed({ description: 'Which prompt is picked; the same seed gives the same prompt.' }),
   },
   outputs: {

@@ -6,7 +6,7 @@
  * likes (here, or on a worker), and reports back with `complete()` or `fail()`.
  */
 import { NodeError, type ErrorInfo } from '../errors';
-import type { PreparedGraph, PreparedNode } from '../graph/prepared-graph';
+import type { PreparedEdge, PreparedGraph, PreparedNode } from '../graph/prepared-graph';
 import { applyCasts } from '../fields/type-compat';
 import { checkValue } from '../fields/value-check';
 import { instanceKey, pick, planScopes, type ScopePlans } from './scope-plan';
@@ -37,7 +37,7 @@ export class ExecutionState {
   private readonly queue: NodeRun[] = [];
   private head = 0;
   /** Collect inputs finished so far, per edge, by the part of their assignment the Collect keeps. */
-  private readonly gathered = new Map<object, Map<string, number>>();
+  private readonly gathered = new Map<PreparedEdge, Map<string, number>>();
   private readonly demands = new Map<number, Demands>();
   private failure: ErrorInfo | undefined;
 
@@ -145,7 +145,7 @@ export class ExecutionState {
   }
 
   /** Counts the values one finished run (for an Iterate: each of its items) adds to a Collect. */
-  private countGathered(edge: object, run: NodeRun): void {
+  private countGathered(edge: PreparedEdge, run: NodeRun): void {
     const positions = this.plans.edges.get(edge)!.outPositions;
     let counts = this.gathered.get(edge);
     if (!counts) this.gathered.set(edge, (counts = new Map()));
@@ -302,14 +302,14 @@ export class ExecutionState {
     return run?.status === 'done' ? run.items!.length : undefined;
   }
 
-  private sourceDone(edge: { source: number }, assignment: readonly number[]): boolean {
+  private sourceDone(edge: PreparedEdge, assignment: readonly number[]): boolean {
     const source = this.graph.nodes[edge.source]!;
     const outAssignment = pick(assignment, this.plans.edges.get(edge)!.outPositions);
     const scoped = source.role === 'iterate' ? without(outAssignment, this.plans.nodes[source.index]!.selfPosition) : outAssignment;
     return this.runs.get(instanceKey(source, scoped))?.status === 'done';
   }
 
-  private edgeValue(edge: PreparedGraph['nodes'][number]['inEdges'][number], assignment: readonly number[]): unknown {
+  private edgeValue(edge: PreparedEdge, assignment: readonly number[]): unknown {
     const source = this.graph.nodes[edge.source]!;
     const value = this.valueAt(source, edge.sourceField, pick(assignment, this.plans.edges.get(edge)!.outPositions), edge.casts);
     if (edge.check) {

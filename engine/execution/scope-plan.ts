@@ -3,7 +3,7 @@
  * identified by its assignment: one item index per Iterate node in its scope, in scope order.
  * These plans say where each parent's assignment sits inside a child's.
  */
-import type { PreparedGraph, PreparedNode } from '../graph/prepared-graph';
+import type { PreparedEdge, PreparedGraph, PreparedNode } from '../graph/prepared-graph';
 
 export interface EdgePlan {
   /** For each dim of the source's outScope, its position in the target's scope (-1: closed by a Collect). */
@@ -22,12 +22,12 @@ export interface NodePlan {
 }
 
 export interface ScopePlans {
-  readonly edges: ReadonlyMap<object, EdgePlan>;
+  readonly edges: ReadonlyMap<PreparedEdge, EdgePlan>;
   readonly nodes: readonly NodePlan[];
 }
 
 export function planScopes(graph: PreparedGraph): ScopePlans {
-  const edges = new Map<object, EdgePlan>();
+  const edges = new Map<PreparedEdge, EdgePlan>();
   for (const node of graph.nodes) {
     for (const edge of node.inEdges) {
       const source = graph.nodes[edge.source]!;

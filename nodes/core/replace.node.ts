@@ -1,4 +1,30 @@
+import { createContext, runInContext, type Context } from 'node:vm';
 import { defineNode, field, NodeError, output } from '@pinksea/node-sdk';
+
+/**
+ * How long a user's regular expression may run. V8's backtracking engine can take exponential
+ * time on patterns like (a+)+$; on a shared worker that would stall every tenant's work, so the
+ * replacement runs under a VM timeout, which interrupts the regex engine.
+ */
+export const REGEX_TIME_LIMIT_MS = 250;
+let sandbox: Context | undefined;
+
+function replaceWithin(text: string, pattern: RegExp, replacement: string): string {
+  sandbox ??= createContext({});
+  Object.assign(sandbox, { text, pattern, replacement });
+  try {
+    return runInContext('text.replace(pattern, replacement)', sandbox, { timeout: REGEX_TIME_LIMIT_MS }) as string;
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw error;
+    throw new NodeError(
+      'regex_timeout',
+      `The regular expression took over ${REGEX_TIME_LIMIT_MS} ms on this text; simplify it (nested repeats such as (a+)+ backtrack without end)`,
+      { field: 'search' },
+    );
+  } finally {
+    Object.assign(sandbox, { text: undefined, pattern: undefined, replacement: undefined });
+  }
+}
 
 /** Escapes every character a pattern gives meaning to, so the search matches as typed. */
 function escapeRegex(text: string): string {
@@ -38,6 +64,6 @@ export default defineNode({
       const reason = error instanceof Error ? error.message : String(error);
       throw new NodeError('invalid_regex', `The search is not a valid regular expression: ${reason}`, { field: 'search' });
     }
-    return { value: text.replace(pattern, replacement) };
+    return { value: replaceWithin(text, pattern, replacement) };
   },
 });

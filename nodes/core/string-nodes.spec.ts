@@ -63,6 +63,11 @@ describe('core.replace', () => {
     await expectNodeError(() => run('text', '(unclosed', 'x', true), 'invalid_regex', 'search');
   });
 
+  it('stops a catastrophically backtracking expression and says so, instead of stalling the worker', async () => {
+    await expectNodeError(() => run(`${'a'.repeat(40)}!`, '(a+)+$', 'x', true), 'regex_timeout', 'search');
+    expect(await run('still works', 'o', '0', true)).toEqual({ value: 'still w0rks' });
+  });
+
   it('accepts the same characters as plain text when the regex option is off', async () => {
     expect(await run('f(unclosed', '(unclosed', 'x')).toEqual({ value: 'fx' });
   });

@@ -1,0 +1,68 @@
+/**
+ * The one typed configuration of Pinksea, and the only reader of process.env (CONVENTIONS §10).
+ * Every setting has an environment variable, a type, a default and a line of documentation;
+ * `npm start` runs on the defaults alone (embedded PostgreSQL, in-process broker).
+ */
+import path from 'node:path';
+import { ConfigError, readSetting, setting, type SettingSpec } from './settings';
+
+export const ROLES = ['all', 'api', 'worker', 'scheduler'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const SETTINGS = {
+  role: setting<Role>({ env: 'PINKSEA_ROLE', type: 'enum', options: ROLES, default: 'all', doc: 'Which services this process runs: all (one machine), api, worker or scheduler.' }),
+  nodeId: setting<string>({ env: 'PINKSEA_NODE_ID', type: 'string', default: '', doc: 'Broker node id; hostname and pid when empty.' }),
+  dataDir: setting<string>({ env: 'PINKSEA_DATA_DIR', type: 'string', default: '.data', doc: 'Where images, models, installed packs and the embedded database live.' }),
+  host: setting<string>({ env: 'PINKSEA_HOST', type: 'string', default: '127.0.0.1', doc: 'Address the HTTP server listens on.' }),
+  port: setting<number>({ env: 'PINKSEA_PORT', type: 'integer', min: 0, max: 65535, default: 9090, doc: 'Port of the API (and studio); 0 picks a free one.' }),
+  databaseUrl: setting<string>({ env: 'DATABASE_URL', type: 'url', default: '', secret: true, doc: 'External PostgreSQL; when empty, an embedded PostgreSQL starts in the data dir.' }),
+  embeddedDatabasePort: setting<number>({ env: 'PINKSEA_EMBEDDED_PG_PORT', type: 'integer', min: 1024, max: 65535, default: 54329, doc: 'Port of the embedded PostgreSQL.' }),
+  redisUrl: setting<string>({ env: 'REDIS_URL', type: 'url', default: '', secret: true, doc: 'Redis for the job queue; when empty, BullMQ runs on PostgreSQL.' }),
+  transporter: setting<string>({ env: 'PINKSEA_TRANSPORTER', type: 'string', default: '', doc: 'Broker transporter between processes (nats://…, redis://…); none when empty.' }),
+  jwtSecret: setting<string>({ env: 'PINKSEA_JWT_SECRET', type: 'string', default: '', secret: true, doc: 'Signs access tokens; generated and kept in the data dir when empty.' }),
+  accessTokenTtlMs: setting<number>({ env: 'PINKSEA_ACCESS_TOKEN_TTL', type: 'duration', default: 15 * 60_000, doc: 'Lifetime of an access token (15m).' }),
+  refreshTokenTtlMs: setting<number>({ env: 'PINKSEA_REFRESH_TOKEN_TTL', type: 'duration', default: 30 * 86_400_000, doc: 'Lifetime of a refresh token (30d).' }),
+  adminEmail: setting<string>({ env: 'PINKSEA_ADMIN_EMAIL', type: 'string', default: 'admin@localhost', doc: 'Email of the admin account created on first start.' }),
+  adminPassword: setting<string>({ env: 'PINKSEA_ADMIN_PASSWORD', type: 'string', default: '', secret: true, doc: 'Password of that admin; a one-time password is printed when empty.' }),
+  maxBatchItems: setting<number>({ env: 'PINKSEA_MAX_BATCH_ITEMS', type: 'integer', min: 1, default: 10_000, doc: 'Most queue items one batch may expand to.' }),
+  workerConcurrency: setting<number>({ env: 'PINKSEA_WORKER_CONCURRENCY', type: 'integer', min: 1, max: 64, default: 1, doc: 'Queue items a worker runs at once.' }),
+  maxUploadBytes: setting<number>({ env: 'PINKSEA_MAX_UPLOAD_BYTES', type: 'integer', min: 1024, default: 32 * 1024 * 1024, doc: 'Largest image upload, in bytes.' }),
+  logLevel: setting<string>({ env: 'PINKSEA_LOG_LEVEL', type: 'enum', options: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'], default: 'info', doc: 'Broker log level.' }),
+} satisfies Record<string, SettingSpec<unknown>>;
+
+type Settings = typeof SETTINGS;
+export type PinkseaConfig = { readonly [K in keyof Settings]: Settings[K] extends SettingSpec<infer T> ? T : never };
+
+/** Reads the whole configuration; every bad variable is reported at once. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): PinkseaConfig {
+  const problems: string[] = [];
+  const values = Object.fromEntries(
+    Object.entries(SETTINGS).map(([key, spec]) => [key, readSetting(spec as SettingSpec<unknown>, env, problems)]),
+  ) as { -readonly [K in keyof PinkseaConfig]: PinkseaConfig[K] };
+  values.dataDir = path.resolve(values.dataDir);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return values;
+}
+
+/** The settings as a table for `--help` and the README: variable, default, what it does. */
+export function describeSettings(): { env: string; default: string; doc: string }[] {
+  return Object.values(SETTINGS).map((spec) => ({
+    env: spec.env,
+    default: spec.default === '' ? '(empty)' : String(spec.default),
+    doc: spec.doc,
+  }));
+}
+
+/** Whether tests that need a real service must fail rather than skip (set by .ci/run). */
+export function servicesRequired(env: Readonly<Record<string, string | undefined>> = process.env): boolean {
+  return env['PINKSEA_REQUIRE_SERVICES'] === '1';
+}
+
+/** The machine's PostgreSQL, Redis and NATS that integration tests talk to. */
+export function testServiceUrls(env: Readonly<Record<string, string | undefined>> = process.env) {
+  return {
+    postgres: env['DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/test',
+    redis: env['REDIS_URL'] || 'redis://127.0.0.1:6379',
+    nats: env['NATS_URL'] || 'nats://127.0.0.1:4222',
+  };
+}

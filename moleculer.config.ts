@@ -1,0 +1,23 @@
+/**
+ * Broker options, mapped from the typed configuration. One config for every role: the role
+ * decides which services a process runs (services/platform/platform.ts), not how the broker works.
+ */
+import os from 'node:os';
+import type { BrokerOptions } from 'moleculer';
+import type { PinkseaConfig } from './config/config';
+import { AuthMiddleware } from './services/platform/auth-middleware';
+import { ErrorMappingMiddleware } from './services/platform/error-middleware';
+
+export function createBrokerOptions(config: PinkseaConfig): BrokerOptions {
+  return {
+    namespace: 'pinksea',
+    nodeID: config.nodeId || `${os.hostname()}-${config.role}-${process.pid}`,
+    transporter: (config.transporter || undefined) as BrokerOptions['transporter'],
+    logger: { type: 'Console', options: { level: config.logLevel, formatter: 'short', colors: false, moduleColors: false } },
+    requestTimeout: 30_000,
+    retryPolicy: { enabled: false },
+    // Later middlewares wrap earlier ones: error mapping is outermost, so auth failures become 401/403.
+    middlewares: [AuthMiddleware, ErrorMappingMiddleware],
+    metadata: { role: config.role },
+  };
+}

@@ -1,0 +1,71 @@
+import path from 'node:path';
+import type { ServiceSchema } from 'moleculer';
+import { NodeRegistry } from '../../engine/registry/node-registry';
+import { request, startTestPlatform, type TestPlatform } from '../../test/support/test-platform';
+import { createNodesService } from '../nodes/nodes.service';
+import { loadPackFromFolder } from '../plugins/pack-loader';
+
+/** A stand-in accounts service that knows one token, so the gateway's auth path runs for real. */
+const accounts: ServiceSchema = {
+  name: 'accounts',
+  actions: {
+    authenticate: {
+      auth: 'none',
+      handler(ctx) {
+        if ((ctx.params as { token: string }).token !== 'good-token') throw Object.assign(new Error('bad token'), { code: 401, type: 'unauthorized' });
+        return { id: 'u1', email: 'a@example.com', role: 'user', scopes: 'all' };
+      },
+    },
+  },
+};
+
+describe('API gateway', () => {
+  let platform: TestPlatform;
+  beforeAll(async () => {
+    const registry = new NodeRegistry();
+    await loadPackFromFolder(path.resolve(__dirname, '../../nodes/core'), registry);
+    platform = await startTestPlatform([createNodesService(registry), accounts]);
+  });
+  afterAll(() => platform.stop());
+
+  it('serves the node catalogue under /api/v1 without a token', async () => {
+    const all = await request<{ type: string }[]>(platform.url, 'GET', '/nodes');
+    expect(all.status).toBe(200);
+    expect(all.body.length).toBeGreaterThan(20);
+    const found = await request<{ type: string; description: string }[]>(platform.url, 'GET', '/nodes?search=iterate');
+    expect(found.body.map((entry) => entry.type)).toContain('core.iterate');
+    expect(found.body.length).toBeLessThan(all.body.length);
+  });
+
+  it('answers an unknown node type with 404 and a message', async () => {
+    const response = await request(platform.url, 'GET', '/nodes/core.nope');
+    expect(response.status).toBe(404);
+    expect(response.body).toEqual({ error: { code: 'not_found', message: 'There is no node type "core.nope"' } });
+  });
+
+  it('refuses an action that needs a user without a token (401), and runs it with one', async () => {
+    const graph = { nodes: [{ id: 'a', type: 'core.add', inputs: { a: 'x' } }], edges: [] };
+    const anonymous = await request(platform.url, 'POST', '/graphs/validate', { body: { graph } });
+    expect(anonymous.status).toBe(401);
+    const signedIn = await request<{ valid: boolean; issues: { field: string }[] }>(platform.url, 'POST', '/graphs/validate', { body: { graph }, token: 'good-token' });
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.body.valid).toBeFalse();
+    expect(signedIn.body.issues[0]!.field).toBe('a');
+  });
+
+  it('turns malformed JSON, wrong parameter types and a bad auth header into 4xx with a reason', async () => {
+    const malformed = await request(platform.url, 'POST', '/graphs/validate', { rawBody: '{"graph": ', headers: { 'content-type': 'application/json' }, token: 'good-token' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toEqual({ error: { code: 'malformed_json', message: 'The request body is not valid JSON' } });
+    const wrongType = await request<{ error: { code: string; issues: { field: string }[] } }>(platform.url, 'POST', '/graphs/validate', { body: { graph: 3 }, token: 'good-token' });
+    expect(wrongType.status).toBe(422);
+    expect(wrongType.body.error.code).toBe('invalid_input');
+    expect(wrongType.body.error.issues[0]!.field).toBe('graph');
+    const badHeader = await request(platform.url, 'GET', '/nodes', { headers: { authorization: 'Basic abc' } });
+    expect(badHeader.status).toBe(401);
+  });
+
+  it('answers routes that do not exist with 404', async () => {
+    expect((await request(platform.url, 'GET', '/nothing-here')).status).toBe(404);
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * The gateway (role `api`): REST under /api/v1 through moleculer-web. Routes come from the
+ * actions' own `rest` declarations (autoAliases), so an action and its route are declared once.
+ * Callers authenticate with `Authorization: Bearer <access token | API key>`; `accounts`
+ * resolves the token, and the auth middleware enforces each action's `auth` level.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Context, ServiceSchema } from 'moleculer';
+import ApiGateway, { type ApiSettingsSchema } from 'moleculer-web';
+import { PinkseaError } from '../../engine/errors';
+import type { AuthUser, RequestMeta } from '../platform/auth-middleware';
+import { UnauthorizedError } from '../platform/service-errors';
+import { toErrorResponse } from './error-response';
+
+export interface ApiServiceOptions {
+  readonly port: number;
+  readonly host: string;
+  /** Largest JSON body, e.g. '2mb'. */
+  readonly jsonLimit?: string;
+}
+
+export function createApiService(options: ApiServiceOptions): ServiceSchema {
+  return {
+    name: 'api',
+    mixins: [ApiGateway],
+    settings: {
+      port: options.port,
+      ip: options.host,
+      path: '/api/v1',
+      // Services joining later (other nodes of the cluster) get routes within this many ms.
+      debounceTime: 100,
+      routes: [
+        {
+          path: '/',
+          whitelist: ['**'],
+          autoAliases: true,
+          mappingPolicy: 'restrict',
+          authentication: true,
+          bodyParsers: { json: { strict: false, limit: options.jsonLimit ?? '2mb' }, urlencoded: false },
+          onBeforeCall(ctx: Context<unknown, RequestMeta>, _route: unknown, req: IncomingMessage) {
+            ctx.meta.ip = req.socket.remoteAddress ?? '';
+          },
+        },
+      ],
+      onError(_req: IncomingMessage, res: ServerResponse, error: unknown) {
+        const { status, body } = toErrorResponse(error);
+        res.setHeader('Content-Type', 'application/json; charset=utf-8');
+        res.writeHead(status);
+        res.end(JSON.stringify(body));
+      },
+    } as ApiSettingsSchema,
+    methods: {
+      async authenticate(ctx: Context, _route: unknown, req: IncomingMessage): Promise<AuthUser | null> {
+        const header = req.headers.authorization;
+        if (!header) return null;
+        const [scheme, token] = header.split(' ');
+        if (scheme?.toLowerCase() !== 'bearer' || !token) {
+          throw new UnauthorizedError('The Authorization header must be "Bearer <access token or API key>"');
+        }
+        return ctx.call<AuthUser, { token: string }>('accounts.authenticate', { token });
+      },
+    },
+  };
+}
+
+/** The address the gateway listens on, once started. */
+export function gatewayUrl(service: { server?: { address(): unknown } }): string {
+  const address = service.server?.address() as { address: string; port: number } | null;
+  if (!address) throw new PinkseaError('gateway_not_listening', 'The API gateway is not listening yet', 'internal');
+  const host = address.address.includes(':') ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}/api/v1`;
+}
+
+/**
+ * Builds the routes of every service known now. The gateway does this on its own after services
+ * join (debounced); starters call it once after `broker.start()` so the API is complete when the
+ * URL is printed.
+ */
+export function refreshRoutes(service: unknown): void {
+  const gateway = service as { routes: { opts: { autoAliases?: boolean } }[]; regenerateAutoAliases(route: unknown): void };
+  for (const route of gateway.routes) if (route.opts.autoAliases) gateway.regenerateAutoAliases(route);
+}

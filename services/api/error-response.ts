@@ -1,0 +1,47 @@
+/**
+ * The one JSON shape of every API error: `{ error: { code, message, issues? } }`, with the
+ * HTTP status from the error's class. Moleculer's parameter validation, malformed JSON and
+ * oversized bodies become 4xx with a message a person can act on; a 500 never leaks details.
+ */
+import { Errors } from 'moleculer';
+
+export interface ErrorBody {
+  readonly error: {
+    readonly code: string;
+    readonly message: string;
+    readonly issues?: readonly { readonly field?: string; readonly message: string; readonly code?: string }[];
+  };
+}
+
+interface ErrorLike {
+  readonly code?: unknown;
+  readonly status?: unknown;
+  readonly statusCode?: unknown;
+  readonly type?: unknown;
+  readonly message?: unknown;
+  readonly data?: unknown;
+}
+
+export function toErrorResponse(error: unknown): { status: number; body: ErrorBody } {
+  const err = (error ?? {}) as ErrorLike;
+  if (error instanceof Errors.ValidationError) {
+    const problems = Array.isArray(err.data) ? (err.data as { field?: string; message?: string; type?: string }[]) : [];
+    const issues = problems.map((problem) => ({ code: problem.type ?? 'invalid', field: problem.field ?? '', message: problem.message ?? 'is invalid' }));
+    return { status: 422, body: { error: { code: 'invalid_input', message: issues.map((issue) => issue.message).join('; ') || 'The request is invalid', issues } } };
+  }
+  const httpStatus = [err.code, err.status, err.statusCode].find((value) => typeof value === 'number' && value >= 400 && value < 600) as number | undefined;
+  // body-parser's errors: malformed JSON and bodies over the limit.
+  if (err.type === 'entity.parse.failed') return badRequest(400, 'malformed_json', 'The request body is not valid JSON');
+  if (err.type === 'entity.too.large') return badRequest(413, 'payload_too_large', 'The request body is too large');
+  if (httpStatus === undefined || httpStatus >= 500) {
+    return { status: httpStatus === 503 ? 503 : 500, body: { error: { code: httpStatus === 503 ? 'unavailable' : 'internal_error', message: httpStatus === 503 ? String(err.message) : 'Something went wrong on our side; it has been logged' } } };
+  }
+  const data = (err.data ?? {}) as { code?: string; issues?: ErrorBody['error']['issues'] };
+  const code = data.code ?? (typeof err.type === 'string' ? err.type.toLowerCase() : 'bad_request');
+  const issues = data.issues && data.issues.length > 0 ? { issues: data.issues } : {};
+  return { status: httpStatus, body: { error: { code, message: String(err.message ?? 'Bad request'), ...issues } } };
+}
+
+function badRequest(status: number, code: string, message: string) {
+  return { status, body: { error: { code, message } } };
+}

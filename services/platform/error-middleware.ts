@@ -1,0 +1,36 @@
+/**
+ * Maps Pinksea's typed errors onto Moleculer's error classes, once, for every action
+ * (CONVENTIONS §7): user faults become client errors with their HTTP status and issues, transient
+ * faults retryable errors, anything else a 500 whose details stay in the log.
+ */
+import { Errors, type Context, type Middleware } from 'moleculer';
+import { PinkseaError } from '../../engine/errors';
+import { STATUS_BY_CODE } from './service-errors';
+
+export function toMoleculerError(error: unknown): unknown {
+  if (error instanceof Errors.MoleculerError) return error;
+  if (error instanceof PinkseaError) {
+    const data = { code: error.code, issues: error.issues };
+    if (error.kind === 'user') return new Errors.MoleculerClientError(error.message, STATUS_BY_CODE[error.code] ?? 400, error.code, data);
+    if (error.kind === 'transient') return new Errors.MoleculerRetryableError(error.message, 503, error.code, data);
+  }
+  const server = new Errors.MoleculerServerError('Something went wrong on our side; it has been logged', 500, 'internal_error', {
+    code: 'internal_error',
+  });
+  (server as { cause?: unknown }).cause = error;
+  return server;
+}
+
+export const ErrorMappingMiddleware: Middleware = {
+  name: 'PinkseaErrors',
+  localAction(next) {
+    const handler = next as unknown as (ctx: Context) => Promise<unknown>;
+    return async function mapErrors(ctx: Context) {
+      try {
+        return await handler(ctx);
+      } catch (error) {
+        throw toMoleculerError(error);
+      }
+    };
+  },
+};

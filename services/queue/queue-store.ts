@@ -1,0 +1,88 @@
+/**
+ * What the session queue keeps in PostgreSQL, by use case. PostgreSQL is the source of truth for
+ * every item's status; the job queue only carries item ids to workers.
+ */
+import type { ErrorInfo } from '../../engine/errors';
+import type { FieldValue } from '../../engine/batch/expand-batch';
+import type { Graph } from '../../engine/graph/graph';
+
+export const ITEM_STATUSES = ['pending', 'in_progress', 'completed', 'failed', 'canceled'] as const;
+export type ItemStatus = (typeof ITEM_STATUSES)[number];
+
+export interface NewBatch {
+  readonly ownerId: string;
+  readonly queueId: string;
+  readonly graph: Graph;
+  readonly data: unknown;
+  readonly runs: number;
+  readonly priority: number;
+  readonly origin: string | null;
+  readonly destination: string | null;
+}
+
+export interface QueueItem {
+  readonly id: string;
+  readonly batchId: string;
+  readonly ownerId: string;
+  readonly queueId: string;
+  readonly status: ItemStatus;
+  readonly priority: number;
+  readonly fieldValues: readonly FieldValue[];
+  readonly results: unknown;
+  readonly error: ErrorInfo | null;
+  readonly attempts: number;
+  readonly worker: string | null;
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly completedAt: string | null;
+}
+
+/** An item with what a worker needs to run it. */
+export interface RunnableItem extends QueueItem {
+  readonly graph: Graph;
+  readonly origin: string | null;
+  readonly destination: string | null;
+}
+
+export interface ItemFilter {
+  readonly status?: ItemStatus;
+  readonly batchId?: string;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly total: number;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+/** Which items a cancel, retry or clear applies to; always within one owner's queue. */
+export type ItemSelection =
+  | { readonly kind: 'item'; readonly itemId: string }
+  | { readonly kind: 'batch'; readonly batchId: string }
+  | { readonly kind: 'all' };
+
+export type StatusCounts = Readonly<Record<ItemStatus, number>> & { readonly total: number };
+
+export interface QueueStore {
+  /** Stores a batch and its items in one transaction; ids in expansion order. */
+  createBatch(batch: NewBatch, sessions: readonly (readonly FieldValue[])[]): Promise<{ batchId: string; itemIds: string[] }>;
+  /** How many items of the owner wait in this queue: the rank new items start after. */
+  pendingCount(ownerId: string, queueId: string): Promise<number>;
+  getItem(ownerId: string, itemId: string): Promise<QueueItem | undefined>;
+  listItems(ownerId: string, queueId: string, filter: ItemFilter, limit: number, offset: number): Promise<Page<QueueItem>>;
+  statusCounts(ownerId: string, queueId: string, batchId?: string): Promise<StatusCounts>;
+  /**
+   * Takes an item for a worker: pending (or in progress on a worker that died) becomes
+   * in_progress with one more attempt. Undefined when it is not runnable any more (canceled, done).
+   */
+  claim(itemId: string, worker: string): Promise<RunnableItem | undefined>;
+  /** Ends an in-progress item; false when it was no longer in progress (e.g. canceled meanwhile). */
+  finish(itemId: string, status: 'completed' | 'failed' | 'canceled', outcome: { results?: unknown; error?: ErrorInfo }): Promise<boolean>;
+  /** Cancels the selected items that have not finished; returns them with their former status. */
+  cancel(ownerId: string, queueId: string, selection: ItemSelection): Promise<{ id: string; batchId: string; wasRunning: boolean }[]>;
+  /** Puts failed or canceled items back to pending; returns them. */
+  retry(ownerId: string, queueId: string, itemIds: readonly string[]): Promise<QueueItem[]>;
+  /** Deletes the owner's finished items (completed, failed, canceled); returns how many. */
+  prune(ownerId: string, queueId: string): Promise<number>;
+}

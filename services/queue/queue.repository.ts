@@ -1,0 +1,200 @@
+/**
+ * The session queue in PostgreSQL, through TypeORM's connection. Status changes are single
+ * conditional UPDATEs, so two workers or a worker and a cancel never both win.
+ */
+import type { DataSource } from 'typeorm';
+import type { ErrorInfo } from '../../engine/errors';
+import type { FieldValue } from '../../engine/batch/expand-batch';
+import {
+  ITEM_STATUSES,
+  type ItemFilter,
+  type ItemSelection,
+  type NewBatch,
+  type Page,
+  type QueueItem,
+  type QueueStore,
+  type RunnableItem,
+  type StatusCounts,
+} from './queue-store';
+
+const ITEM_COLUMNS = `i.id, i.batch_id, i.owner_id, i.queue_id, i.status, i.priority, i.field_values, i.results, i.error,
+  i.attempts, i.worker, i.created_at, i.started_at, i.completed_at`;
+
+interface ItemRow {
+  id: string;
+  batch_id: string;
+  owner_id: string;
+  queue_id: string;
+  status: QueueItem['status'];
+  priority: number;
+  field_values: FieldValue[];
+  results: unknown;
+  error: ErrorInfo | null;
+  attempts: number;
+  worker: string | null;
+  created_at: Date;
+  started_at: Date | null;
+  completed_at: Date | null;
+  graph?: RunnableItem['graph'];
+  origin?: string | null;
+  destination?: string | null;
+}
+
+export class QueueRepository implements QueueStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async createBatch(batch: NewBatch, sessions: readonly (readonly FieldValue[])[]): Promise<{ batchId: string; itemIds: string[] }> {
+    return this.dataSource.transaction(async (manager) => {
+      const [created] = (await manager.query(
+        `INSERT INTO queue_batches (owner_id, queue_id, graph, data, runs, priority, origin, destination, item_count)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        [batch.ownerId, batch.queueId, JSON.stringify(batch.graph), JSON.stringify(batch.data ?? null), batch.runs, batch.priority, batch.origin, batch.destination, sessions.length],
+      )) as { id: string }[];
+      const rows = (await manager.query(
+        `INSERT INTO queue_items (batch_id, owner_id, queue_id, priority, field_values)
+         SELECT $1, $2, $3, $4, values FROM unnest($5::jsonb[]) WITH ORDINALITY AS t(values, n) ORDER BY n
+         RETURNING id`,
+        [created!.id, batch.ownerId, batch.queueId, batch.priority, sessions.map((values) => JSON.stringify(values))],
+      )) as { id: string }[];
+      return { batchId: created!.id, itemIds: rows.map((row) => row.id).sort((a, b) => Number(a) - Number(b)) };
+    });
+  }
+
+  async pendingCount(ownerId: string, queueId: string): Promise<number> {
+    const [row] = (await this.dataSource.query(
+      `SELECT count(*)::int AS count FROM queue_items WHERE owner_id = $1 AND queue_id = $2 AND status = 'pending'`,
+      [ownerId, queueId],
+    )) as { count: number }[];
+    return row!.count;
+  }
+
+  async getItem(ownerId: string, itemId: string): Promise<QueueItem | undefined> {
+    if (!/^\d{1,18}$/.test(itemId)) return undefined;
+    const rows = (await this.dataSource.query(`SELECT ${ITEM_COLUMNS} FROM queue_items i WHERE i.id = $1 AND i.owner_id = $2`, [itemId, ownerId])) as ItemRow[];
+    return rows[0] && toItem(rows[0]);
+  }
+
+  async listItems(ownerId: string, queueId: string, filter: ItemFilter, limit: number, offset: number): Promise<Page<QueueItem>> {
+    const where = ['i.owner_id = $1', 'i.queue_id = $2'];
+    const params: unknown[] = [ownerId, queueId];
+    if (filter.status) where.push(`i.status = $${params.push(filter.status)}`);
+    if (filter.batchId) where.push(`i.batch_id = $${params.push(filter.batchId)}`);
+    const rows = (await this.dataSource.query(
+      `SELECT ${ITEM_COLUMNS}, count(*) OVER ()::int AS total FROM queue_items i WHERE ${where.join(' AND ')}
+       ORDER BY i.id LIMIT $${params.push(limit)} OFFSET $${params.push(offset)}`,
+      params,
+    )) as (ItemRow & { total: number })[];
+    const total = rows[0]?.total ?? (offset > 0 ? await this.countWhere(where, params.slice(0, -2)) : 0);
+    return { items: rows.map(toItem), total, limit, offset };
+  }
+
+  async statusCounts(ownerId: string, queueId: string, batchId?: string): Promise<StatusCounts> {
+    const params: unknown[] = [ownerId, queueId];
+    const batch = batchId ? ` AND batch_id = $${params.push(batchId)}` : '';
+    const rows = (await this.dataSource.query(
+      `SELECT status, count(*)::int AS count FROM queue_items WHERE owner_id = $1 AND queue_id = $2${batch} GROUP BY status`,
+      params,
+    )) as { status: QueueItem['status']; count: number }[];
+    const counts = Object.fromEntries(ITEM_STATUSES.map((status) => [status, 0])) as Record<QueueItem['status'], number>;
+    for (const row of rows) counts[row.status] = row.count;
+    return { ...counts, total: rows.reduce((sum, row) => sum + row.count, 0) };
+  }
+
+  async claim(itemId: string, worker: string): Promise<RunnableItem | undefined> {
+    const rows = (await this.dataSource.query(
+      `UPDATE queue_items i SET status = 'in_progress', attempts = i.attempts + 1, worker = $2, started_at = now(), updated_at = now()
+       FROM queue_batches b
+       WHERE i.id = $1 AND b.id = i.batch_id AND i.status IN ('pending', 'in_progress')
+       RETURNING ${ITEM_COLUMNS}, b.graph, b.origin, b.destination`,
+      [itemId, worker],
+    )) as [ItemRow[], number] | ItemRow[];
+    const updated = normalizeUpdate(rows);
+    return updated[0] && { ...toItem(updated[0]), graph: updated[0].graph!, origin: updated[0].origin ?? null, destination: updated[0].destination ?? null };
+  }
+
+  async finish(itemId: string, status: 'completed' | 'failed' | 'canceled', outcome: { results?: unknown; error?: ErrorInfo }): Promise<boolean> {
+    const rows = normalizeUpdate(
+      await this.dataSource.query(
+        `UPDATE queue_items SET status = $2, results = $3, error = $4, completed_at = now(), updated_at = now()
+         WHERE id = $1 AND status = 'in_progress' RETURNING id`,
+        [itemId, status, outcome.results === undefined ? null : JSON.stringify(outcome.results), outcome.error ? JSON.stringify(outcome.error) : null],
+      ),
+    );
+    return rows.length === 1;
+  }
+
+  async cancel(ownerId: string, queueId: string, selection: ItemSelection): Promise<{ id: string; batchId: string; wasRunning: boolean }[]> {
+    const params: unknown[] = [ownerId, queueId];
+    const scope = selectionSql(selection, params);
+    const rows = normalizeUpdate(
+      await this.dataSource.query(
+        `UPDATE queue_items i SET status = 'canceled', completed_at = now(), updated_at = now()
+         FROM (SELECT id, status FROM queue_items WHERE owner_id = $1 AND queue_id = $2 AND status IN ('pending', 'in_progress')${scope} FOR UPDATE) before
+         WHERE i.id = before.id RETURNING i.id, i.batch_id, before.status AS former`,
+        params,
+      ),
+    ) as unknown as { id: string; batch_id: string; former: string }[];
+    return rows.map((row) => ({ id: String(row.id), batchId: row.batch_id, wasRunning: row.former === 'in_progress' }));
+  }
+
+  async retry(ownerId: string, queueId: string, itemIds: readonly string[]): Promise<QueueItem[]> {
+    const ids = itemIds.filter((id) => /^\d{1,18}$/.test(id));
+    if (ids.length === 0) return [];
+    const rows = normalizeUpdate(
+      await this.dataSource.query(
+        `UPDATE queue_items i SET status = 'pending', error = NULL, results = NULL, attempts = 0, worker = NULL,
+           started_at = NULL, completed_at = NULL, updated_at = now()
+         WHERE i.owner_id = $1 AND i.queue_id = $2 AND i.id = ANY($3::bigint[]) AND i.status IN ('failed', 'canceled')
+         RETURNING ${ITEM_COLUMNS}`,
+        [ownerId, queueId, ids],
+      ),
+    );
+    return rows.map(toItem).sort((a, b) => Number(a.id) - Number(b.id));
+  }
+
+  async prune(ownerId: string, queueId: string): Promise<number> {
+    const rows = normalizeUpdate(
+      await this.dataSource.query(
+        `DELETE FROM queue_items WHERE owner_id = $1 AND queue_id = $2 AND status IN ('completed', 'failed', 'canceled') RETURNING id`,
+        [ownerId, queueId],
+      ),
+    );
+    return rows.length;
+  }
+
+  private async countWhere(where: string[], params: unknown[]): Promise<number> {
+    const [row] = (await this.dataSource.query(`SELECT count(*)::int AS total FROM queue_items i WHERE ${where.join(' AND ')}`, params)) as { total: number }[];
+    return row!.total;
+  }
+}
+
+function selectionSql(selection: ItemSelection, params: unknown[]): string {
+  if (selection.kind === 'item') return /^\d{1,18}$/.test(selection.itemId) ? ` AND id = $${params.push(selection.itemId)}` : ' AND false';
+  if (selection.kind === 'batch') return ` AND batch_id::text = $${params.push(selection.batchId)}`;
+  return '';
+}
+
+/** TypeORM answers UPDATE/DELETE … RETURNING with [rows, count] on PostgreSQL, SELECT with rows. */
+function normalizeUpdate(result: unknown): ItemRow[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as ItemRow[];
+  return result as ItemRow[];
+}
+
+function toItem(row: ItemRow): QueueItem {
+  return {
+    id: String(row.id),
+    batchId: row.batch_id,
+    ownerId: row.owner_id,
+    queueId: row.queue_id,
+    status: row.status,
+    priority: row.priority,
+    fieldValues: row.field_values,
+    results: row.results,
+    error: row.error,
+    attempts: row.attempts,
+    worker: row.worker,
+    createdAt: row.created_at.toISOString(),
+    startedAt: row.started_at?.toISOString() ?? null,
+    completedAt: row.completed_at?.toISOString() ?? null,
+  };
+}

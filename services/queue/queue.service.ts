@@ -1,0 +1,89 @@
+/**
+ * The session queue's REST routes (role `api`), shaped after InvokeAI's queue API. Thin: each
+ * action validates its params and calls the SessionQueue for the caller's own items.
+ */
+import type { Context, ServiceSchema } from 'moleculer';
+import { callerOf, type RequestMeta } from '../platform/auth-middleware';
+import { MAX_BATCH_PRIORITY } from './job-transport';
+import { ITEM_STATUSES, type ItemStatus } from './queue-store';
+import type { EnqueueInput, SessionQueue } from './session-queue';
+
+const QUEUE_ID = { type: 'string', pattern: /^[a-z0-9_-]{1,64}$/, messages: { stringPattern: 'queueId must be 1-64 lower-case letters, digits, - or _' } } as const;
+const ITEM_ID = { type: 'string', pattern: /^\d{1,18}$/, messages: { stringPattern: 'itemId must be a queue item number' } } as const;
+const BATCH_ID = { type: 'uuid' } as const;
+
+type Ctx<P> = Context<P, RequestMeta>;
+
+export function createQueueService(queue: SessionQueue): ServiceSchema {
+  return {
+    name: 'queue',
+    settings: { rest: '/' },
+    actions: {
+      enqueueBatch: {
+        rest: 'POST /queue/:queueId/enqueue_batch',
+        params: {
+          queueId: QUEUE_ID,
+          batch: {
+            type: 'object',
+            props: {
+              graph: { type: 'object' },
+              data: { type: 'array', optional: true, items: { type: 'array', items: { type: 'object', props: { nodeId: 'string', field: 'string', items: 'array' } } } },
+              runs: { type: 'number', integer: true, min: 1, max: 10_000, optional: true },
+            },
+          },
+          priority: { type: 'number', integer: true, min: 0, max: MAX_BATCH_PRIORITY, optional: true },
+          origin: { type: 'string', max: 200, optional: true },
+          destination: { type: 'string', max: 200, optional: true },
+        },
+        handler: (ctx: Ctx<EnqueueInput & { queueId: string }>) => queue.enqueueBatch(callerOf(ctx).id, ctx.params.queueId, ctx.params),
+      },
+      list: {
+        rest: 'GET /queue/:queueId/list',
+        params: {
+          queueId: QUEUE_ID,
+          status: { type: 'enum', values: [...ITEM_STATUSES], optional: true },
+          batchId: { ...BATCH_ID, optional: true },
+          limit: { type: 'number', integer: true, min: 1, max: 500, default: 50, convert: true },
+          offset: { type: 'number', integer: true, min: 0, default: 0, convert: true },
+        },
+        handler: (ctx: Ctx<{ queueId: string; status?: ItemStatus; batchId?: string; limit: number; offset: number }>) =>
+          queue.list(callerOf(ctx).id, ctx.params.queueId, { ...(ctx.params.status ? { status: ctx.params.status } : {}), ...(ctx.params.batchId ? { batchId: ctx.params.batchId } : {}) }, ctx.params.limit, ctx.params.offset),
+      },
+      get: {
+        rest: 'GET /queue/:queueId/i/:itemId',
+        params: { queueId: QUEUE_ID, itemId: ITEM_ID },
+        handler: (ctx: Ctx<{ itemId: string }>) => queue.get(callerOf(ctx).id, ctx.params.itemId),
+      },
+      status: {
+        rest: 'GET /queue/:queueId/status',
+        params: { queueId: QUEUE_ID, batchId: { ...BATCH_ID, optional: true } },
+        handler: (ctx: Ctx<{ queueId: string; batchId?: string }>) => queue.counts(callerOf(ctx).id, ctx.params.queueId, ctx.params.batchId),
+      },
+      cancelItem: {
+        rest: 'PUT /queue/:queueId/i/:itemId/cancel',
+        params: { queueId: QUEUE_ID, itemId: ITEM_ID },
+        handler: (ctx: Ctx<{ queueId: string; itemId: string }>) => queue.cancel(callerOf(ctx).id, ctx.params.queueId, { kind: 'item', itemId: ctx.params.itemId }),
+      },
+      cancelBatch: {
+        rest: 'PUT /queue/:queueId/b/:batchId/cancel',
+        params: { queueId: QUEUE_ID, batchId: BATCH_ID },
+        handler: (ctx: Ctx<{ queueId: string; batchId: string }>) => queue.cancel(callerOf(ctx).id, ctx.params.queueId, { kind: 'batch', batchId: ctx.params.batchId }),
+      },
+      cancelAll: {
+        rest: 'PUT /queue/:queueId/cancel_all',
+        params: { queueId: QUEUE_ID },
+        handler: (ctx: Ctx<{ queueId: string }>) => queue.cancel(callerOf(ctx).id, ctx.params.queueId, { kind: 'all' }),
+      },
+      retry: {
+        rest: 'PUT /queue/:queueId/retry_items_by_id',
+        params: { queueId: QUEUE_ID, itemIds: { type: 'array', min: 1, max: 10_000, items: ITEM_ID } },
+        handler: (ctx: Ctx<{ queueId: string; itemIds: string[] }>) => queue.retry(callerOf(ctx).id, ctx.params.queueId, ctx.params.itemIds),
+      },
+      prune: {
+        rest: 'PUT /queue/:queueId/prune',
+        params: { queueId: QUEUE_ID },
+        handler: (ctx: Ctx<{ queueId: string }>) => queue.prune(callerOf(ctx).id, ctx.params.queueId),
+      },
+    },
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * The worker side of the queue: takes an item, runs its graph with the engine and the loaded
+ * packs, streams the engine's events to the owner, and records how the item ended. An item
+ * whose worker died is taken again by another; after `maxAttempts` it fails with the reason.
+ */
+import { applyFieldValues } from '../../engine/batch/expand-batch';
+import { toErrorInfo, type ErrorInfo } from '../../engine/errors';
+import { runGraph } from '../../engine/execution/run-graph';
+import type { ContextHost } from '../../engine/node-context';
+import type { NodeRegistry } from '../../engine/registry/node-registry';
+import type { QueueEventSink } from './queue-events';
+import type { QueueStore, RunnableItem } from './queue-store';
+
+export interface SessionRunnerOptions {
+  readonly store: QueueStore;
+  readonly registry: NodeRegistry;
+  readonly events: QueueEventSink;
+  /** The context backing for one item's nodes (its owner's images, the worker's models). */
+  readonly hostFor: (item: RunnableItem) => ContextHost;
+  readonly workerName: string;
+  readonly maxAttempts?: number;
+}
+
+export class SessionRunner {
+  private readonly running = new Map<string, AbortController>();
+
+  constructor(private readonly options: SessionRunnerOptions) {}
+
+  /** Items running here now. */
+  get active(): readonly string[] {
+    return [...this.running.keys()];
+  }
+
+  /** Stops an item running here, between nodes (long nodes see the signal too). */
+  interrupt(itemId: string): void {
+    this.running.get(itemId)?.abort();
+  }
+
+  async process(itemId: string): Promise<void> {
+    const { store, events, workerName } = this.options;
+    const item = await store.claim(itemId, workerName);
+    if (!item) return; // canceled or finished meanwhile
+    const ref = { queueId: item.queueId, itemId: item.id, batchId: item.batchId };
+    const maxAttempts = this.options.maxAttempts ?? 3;
+    if (item.attempts > maxAttempts) {
+      const error: ErrorInfo = {
+        code: 'worker_lost',
+        kind: 'transient',
+        message: `The item was interrupted ${maxAttempts} times (its worker stopped or was killed); it was not run again`,
+      };
+      if (await store.finish(item.id, 'failed', { error })) events.emit(item.ownerId, 'queue_item_status_changed', { ...ref, status: 'failed', error });
+      return;
+    }
+    events.emit(item.ownerId, 'queue_item_status_changed', { ...ref, status: 'in_progress' });
+
+    const controller = new AbortController();
+    this.running.set(item.id, controller);
+    let status: 'completed' | 'failed' | 'canceled';
+    let outcome: { results?: unknown; error?: ErrorInfo };
+    try {
+      const graph = applyFieldValues(item.graph, item.fieldValues);
+      const result = await runGraph(graph, {
+        registry: this.options.registry,
+        host: this.options.hostFor(item),
+        sessionId: item.id,
+        signal: controller.signal,
+        onEvent: (event) => events.emit(item.ownerId, event.name, { ...ref, ...event.payload } as never),
+      });
+      status = result.status;
+      const leaves = graph.nodes.filter((node) => !graph.edges.some((edge) => edge.source.nodeId === node.id));
+      outcome = {
+        results: { outputs: Object.fromEntries(leaves.map((node) => [node.id, result.outputsOf(node.id)])) },
+        ...(result.error ? { error: result.error } : {}),
+      };
+    } catch (error) {
+      // The graph no longer validates (a pack was unloaded since it was queued), or a bug.
+      status = 'failed';
+      outcome = { error: toErrorInfo(error) };
+    } finally {
+      this.running.delete(item.id);
+    }
+    if (await store.finish(item.id, status, outcome)) {
+      events.emit(item.ownerId, 'queue_item_status_changed', { ...ref, status, ...(outcome.error ? { error: outcome.error } : {}) });
+    }
+  }
+}

@@ -1,0 +1,48 @@
+import { io as connect, type Socket } from 'socket.io-client';
+import { OWNER_A, OWNER_B, TWO_USERS } from '../../test/support/queue-kit';
+import { startTestPlatform, type TestPlatform } from '../../test/support/test-platform';
+import { SESSION_EVENT } from '../queue/queue-events';
+import { createEventsService } from './events.service';
+
+describe('socket events', () => {
+  let platform: TestPlatform;
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    platform = await startTestPlatform([TWO_USERS, createEventsService()]);
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    await platform.stop();
+  });
+
+  function open(token: string): Promise<Socket> {
+    const origin = new URL(platform.url).origin;
+    const socket = connect(origin, { path: '/api/v1/socket.io', auth: { token }, transports: ['websocket'], reconnection: false });
+    sockets.push(socket);
+    return new Promise((resolve, reject) => {
+      socket.once('connect', () => resolve(socket));
+      socket.once('connect_error', (error) => reject(error));
+    });
+  }
+
+  it('sends each user the events of their own items only', async () => {
+    const [a, b] = await Promise.all([open('token-a'), open('token-b')]);
+    const receivedA: unknown[] = [];
+    const receivedB: unknown[] = [];
+    a.on('queue_item_status_changed', (payload) => receivedA.push(payload));
+    b.on('queue_item_status_changed', (payload) => receivedB.push(payload));
+    const payload = { queueId: 'default', itemId: '1', batchId: 'b', status: 'completed' };
+    await platform.broker.broadcast(SESSION_EVENT, { ownerId: OWNER_A, name: 'queue_item_status_changed', payload });
+    await platform.broker.broadcast(SESSION_EVENT, { ownerId: OWNER_B, name: 'queue_item_status_changed', payload: { ...payload, itemId: '2' } });
+    const deadline = Date.now() + 3000;
+    while ((receivedA.length < 1 || receivedB.length < 1) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(receivedA).toEqual([payload]);
+    expect(receivedB).toEqual([{ ...payload, itemId: '2' }]);
+  });
+
+  it('refuses a connection without a valid token, saying why', async () => {
+    await expectAsync(open('forged')).toBeRejectedWith(jasmine.objectContaining({ message: 'The token was not accepted; sign in again' }));
+    await expectAsync(open('')).toBeRejectedWith(jasmine.objectContaining({ message: 'Send your access token or API key as auth.token' }));
+  });
+});

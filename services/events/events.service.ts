@@ -1,0 +1,50 @@
+/**
+ * Live events for the studio (role `api`): socket.io on the gateway's HTTP server, authenticated
+ * with the same tokens as the REST API, one room per user. Queue and invocation events arrive from
+ * any worker through the broker and go to their owner's room only.
+ */
+import type { Server as HttpServer } from 'node:http';
+import type { Context, ServiceSchema } from 'moleculer';
+import { Server } from 'socket.io';
+import type { AuthUser } from '../platform/auth-middleware';
+import { SESSION_EVENT, type SessionEventEnvelope } from '../queue/queue-events';
+
+export const roomOf = (userId: string) => `user:${userId}`;
+
+export function createEventsService(): ServiceSchema {
+  let io: Server | undefined;
+  return {
+    name: 'events',
+    dependencies: ['api'],
+    events: {
+      [SESSION_EVENT]: {
+        handler(ctx: Context<SessionEventEnvelope>) {
+          io?.to(roomOf(ctx.params.ownerId)).emit(ctx.params.name, ctx.params.payload);
+        },
+      },
+    },
+    started() {
+      const gateway = this.broker.getLocalService('api') as unknown as { server?: HttpServer } | undefined;
+      if (!gateway?.server) return;
+      io = new Server(gateway.server, { path: '/api/v1/socket.io', serveClient: false, cors: { origin: false } });
+      io.use((socket, next) => {
+        const token = (socket.handshake.auth as { token?: unknown }).token;
+        if (typeof token !== 'string' || token.length === 0) return next(new Error('Send your access token or API key as auth.token'));
+        this.broker
+          .call<AuthUser, { token: string }>('accounts.authenticate', { token })
+          .then((user) => {
+            socket.data.user = user;
+            next();
+          })
+          .catch(() => next(new Error('The token was not accepted; sign in again')));
+      });
+      io.on('connection', (socket) => {
+        const user = socket.data.user as AuthUser;
+        void socket.join(roomOf(user.id));
+      });
+    },
+    async stopped() {
+      await io?.close();
+    },
+  };
+}

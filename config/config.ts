@@ -25,6 +25,10 @@ export const SETTINGS = {
   adminEmail: setting<string>({ env: 'PINKSEA_ADMIN_EMAIL', type: 'string', default: 'admin@localhost', doc: 'Email of the admin account created on first start.' }),
   adminPassword: setting<string>({ env: 'PINKSEA_ADMIN_PASSWORD', type: 'string', default: '', secret: true, doc: 'Password of that admin; a one-time password is printed when empty.' }),
   maxBatchItems: setting<number>({ env: 'PINKSEA_MAX_BATCH_ITEMS', type: 'integer', min: 1, default: 10_000, doc: 'Most queue items one batch may expand to.' }),
+  packPaths: setting<string>({ env: 'PINKSEA_PACK_PATHS', type: 'string', default: '', doc: 'Extra node-pack folders to load at start, separated by commas.' }),
+  jobLockMs: setting<number>({ env: 'PINKSEA_JOB_LOCK', type: 'duration', default: 30_000, doc: 'How long a worker holds an item without renewing; a killed worker\'s item is free again after it (30s).' }),
+  jobStalledCheckMs: setting<number>({ env: 'PINKSEA_JOB_STALLED_CHECK', type: 'duration', default: 15_000, doc: 'How often workers look for items whose worker died (15s).' }),
+  maxItemAttempts: setting<number>({ env: 'PINKSEA_MAX_ITEM_ATTEMPTS', type: 'integer', min: 1, max: 20, default: 3, doc: 'Times an item is started before a worker crash fails it.' }),
   workerConcurrency: setting<number>({ env: 'PINKSEA_WORKER_CONCURRENCY', type: 'integer', min: 1, max: 64, default: 1, doc: 'Queue items a worker runs at once.' }),
   maxUploadBytes: setting<number>({ env: 'PINKSEA_MAX_UPLOAD_BYTES', type: 'integer', min: 1024, default: 32 * 1024 * 1024, doc: 'Largest image upload, in bytes.' }),
   logLevel: setting<string>({ env: 'PINKSEA_LOG_LEVEL', type: 'enum', options: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'], default: 'info', doc: 'Broker log level.' }),
@@ -65,4 +69,9 @@ export function testServiceUrls(env: Readonly<Record<string, string | undefined>
     redis: env['REDIS_URL'] || 'redis://127.0.0.1:6379',
     nats: env['NATS_URL'] || 'nats://127.0.0.1:4222',
   };
+}
+
+/** This process's environment, for starting child processes (cluster and crash tests) with it. */
+export function inheritedEnvironment(): Record<string, string | undefined> {
+  return { ...process.env };
 }

@@ -1,80 +1,39 @@
 /**
- * `npm start`: loads the first-party node packs and, given a graph file, validates and runs it,
- * printing progress and outputs and writing the images its last nodes produced. Without a file it
- * lists the node catalogue. (The API server and studio take over `npm start` with the platform.)
- *
- *   npm start -- nodes/core/fixtures/math.graph.json [--out .data/outputs]
+ * `npm start`: starts Pinksea with this process's role (PINKSEA_ROLE, `all` by default). On a
+ * machine with nothing but Node, that is an embedded PostgreSQL in the data dir, BullMQ on it,
+ * every service in one process, and the API on one port. `--help` lists the settings.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { buildCatalogue } from '../engine/catalogue';
-import { PinkseaError } from '../engine/errors';
-import type { Graph } from '../engine/graph/graph';
-import { runGraph } from '../engine/execution/run-graph';
-import { NodeRegistry } from '../engine/registry/node-registry';
-import { MemoryContextHost } from '../nodes/sdk/testing';
-import { loadPackFromFolder } from '../services/plugins/pack-loader';
-
-const ROOT = path.resolve(__dirname, '..');
-const FIRST_PARTY_PACKS = ['core', 'image', 'prompt'];
+import { describeSettings, loadConfig } from '../config/config';
+import { startPlatform } from '../services/platform/platform';
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const outIndex = args.indexOf('--out');
-  const outDir = path.resolve(outIndex >= 0 ? args[outIndex + 1] ?? '.data/outputs' : '.data/outputs');
-  const file = args.find((arg, index) => !arg.startsWith('--') && (outIndex < 0 || index !== outIndex + 1));
-
-  const registry = new NodeRegistry();
-  for (const pack of FIRST_PARTY_PACKS) await loadPackFromFolder(path.join(ROOT, 'nodes', pack), registry);
-  const catalogue = buildCatalogue(registry);
-  console.log(`Pinksea engine: ${catalogue.length} node types from ${FIRST_PARTY_PACKS.length} packs`);
-
-  if (!file) {
-    for (const entry of catalogue) console.log(`  ${entry.type.padEnd(24)} ${entry.title} — ${entry.category}`);
-    console.log('\nRun a graph: npm start -- path/to/graph.json [--out folder]');
+  if (process.argv.includes('--help')) {
+    console.log('Pinksea settings (environment variables):\n');
+    for (const row of describeSettings()) console.log(`  ${row.env.padEnd(28)} ${row.default.padEnd(12)} ${row.doc}`);
     return;
   }
-
-  const graph = JSON.parse(await readFile(path.resolve(file), 'utf8')) as Graph;
-  const host = new MemoryContextHost();
-  const result = await runGraph(graph, {
-    registry,
-    host,
-    onEvent: (event) => {
-      if (event.name === 'invocation_complete') console.log(`  ✓ ${event.payload.instanceId} (${event.payload.durationMs.toFixed(1)} ms)`);
-      if (event.name === 'invocation_progress' && event.payload.percentage !== undefined) {
-        console.log(`  … ${event.payload.instanceId} ${(event.payload.percentage * 100).toFixed(0)}%`);
-      }
-    },
-  });
-  console.log(`Run ${result.status}${result.error ? `: ${result.error.message}` : ''}`);
-
-  const leaves = graph.nodes.filter((node) => !graph.edges.some((edge) => edge.source.nodeId === node.id));
-  for (const leaf of leaves) {
-    for (const [index, outputs] of result.outputsOf(leaf.id).entries()) {
-      for (const [name, value] of Object.entries(outputs)) {
-        const imageName = (value as { imageName?: unknown } | null)?.imageName;
-        if (typeof imageName === 'string') {
-          const image = await host.images.get({ imageName });
-          await mkdir(outDir, { recursive: true });
-          const target = path.join(outDir, `${leaf.id}-${index}-${name}.${image.format}`);
-          await writeFile(target, image.data);
-          console.log(`  ${leaf.id}.${name} → ${target} (${image.width}×${image.height})`);
-        } else {
-          console.log(`  ${leaf.id}.${name} = ${JSON.stringify(value)}`);
-        }
-      }
-    }
+  const config = loadConfig();
+  const platform = await startPlatform(config);
+  const where = platform.database.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL at DATABASE_URL';
+  console.log(`Pinksea (${config.role}) is running on ${where}, queue on ${config.redisUrl ? 'Redis' : 'PostgreSQL'}`);
+  if (platform.url) console.log(`API: ${platform.url}  (node catalogue: ${platform.url}/nodes)`);
+  if (platform.admin?.created) {
+    console.log(`Created the admin account ${platform.admin.email}`);
+    if (platform.admin.oneTimePassword) console.log(`One-time password (shown once; change it after signing in): ${platform.admin.oneTimePassword}`);
   }
-  if (result.status !== 'completed') process.exitCode = 1;
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('Stopping…');
+    await platform.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof PinkseaError) {
-    console.error(`${error.message}`);
-    for (const issue of error.issues) console.error(`  - ${[issue.nodeId, issue.field].filter(Boolean).join('.')}: ${issue.message}`);
-  } else {
-    console.error(error);
-  }
+  console.error(error instanceof Error ? error.message : error);
   process.exitCode = 1;
 });

@@ -43,8 +43,9 @@ export function createApiService(options: ApiServiceOptions): ServiceSchema {
         },
       ],
       onError(_req: IncomingMessage, res: ServerResponse, error: unknown) {
-        const { status, body } = toErrorResponse(error);
+        const { status, body, headers } = toErrorResponse(error);
         res.setHeader('Content-Type', 'application/json; charset=utf-8');
+        for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
         res.writeHead(status);
         res.end(JSON.stringify(body));
       },

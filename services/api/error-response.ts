@@ -22,7 +22,14 @@ interface ErrorLike {
   readonly data?: unknown;
 }
 
-export function toErrorResponse(error: unknown): { status: number; body: ErrorBody } {
+export interface ErrorResponse {
+  readonly status: number;
+  readonly body: ErrorBody;
+  /** Extra response headers, e.g. Retry-After on a 429. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export function toErrorResponse(error: unknown): ErrorResponse {
   const err = (error ?? {}) as ErrorLike;
   if (error instanceof Errors.ValidationError) {
     const problems = Array.isArray(err.data) ? (err.data as { field?: string; message?: string; type?: string }[]) : [];
@@ -36,10 +43,11 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
   if (httpStatus === undefined || httpStatus >= 500) {
     return { status: httpStatus === 503 ? 503 : 500, body: { error: { code: httpStatus === 503 ? 'unavailable' : 'internal_error', message: httpStatus === 503 ? String(err.message) : 'Something went wrong on our side; it has been logged' } } };
   }
-  const data = (err.data ?? {}) as { code?: string; issues?: ErrorBody['error']['issues'] };
+  const data = (err.data ?? {}) as { code?: string; issues?: ErrorBody['error']['issues']; retryAfterSeconds?: unknown };
   const code = data.code ?? (typeof err.type === 'string' ? err.type.toLowerCase() : 'bad_request');
   const issues = data.issues && data.issues.length > 0 ? { issues: data.issues } : {};
-  return { status: httpStatus, body: { error: { code, message: String(err.message ?? 'Bad request'), ...issues } } };
+  const retryAfter = typeof data.retryAfterSeconds === 'number' ? { headers: { 'Retry-After': String(Math.max(1, Math.ceil(data.retryAfterSeconds))) } } : {};
+  return { status: httpStatus, body: { error: { code, message: String(err.message ?? 'Bad request'), ...issues } }, ...retryAfter };
 }
 
 function badRequest(status: number, code: string, message: string) {

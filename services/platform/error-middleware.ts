@@ -5,12 +5,13 @@
  */
 import { Errors, type Context, type Middleware } from 'moleculer';
 import { PinkseaError } from '../../engine/errors';
-import { STATUS_BY_CODE } from './service-errors';
+import { RateLimitedError, STATUS_BY_CODE } from './service-errors';
 
 export function toMoleculerError(error: unknown): unknown {
   if (error instanceof Errors.MoleculerError) return error;
   if (error instanceof PinkseaError) {
-    const data = { code: error.code, issues: error.issues };
+    // The gateway turns retryAfterSeconds into a Retry-After header.
+    const data = { code: error.code, issues: error.issues, ...(error instanceof RateLimitedError ? { retryAfterSeconds: error.retryAfterSeconds } : {}) };
     if (error.kind === 'user') return new Errors.MoleculerClientError(error.message, STATUS_BY_CODE[error.code] ?? 400, error.code, data);
     if (error.kind === 'transient') return new Errors.MoleculerRetryableError(error.message, 503, error.code, data);
   }

@@ -83,6 +83,8 @@ export interface QueueStore {
   cancel(ownerId: string, queueId: string, selection: ItemSelection): Promise<{ id: string; batchId: string; wasRunning: boolean }[]>;
   /** Puts failed or canceled items back to pending; returns them. */
   retry(ownerId: string, queueId: string, itemIds: readonly string[]): Promise<QueueItem[]>;
+  /** Every pending item, oldest first, to hand to the job transport again after a restart. */
+  pendingItems(queueId?: string): Promise<{ id: string; ownerId: string; queueId: string; priority: number }[]>;
   /** Deletes the owner's finished items (completed, failed, canceled); returns how many. */
   prune(ownerId: string, queueId: string): Promise<number>;
 }

@@ -152,6 +152,14 @@ export class QueueRepository implements QueueStore {
     return rows.map(toItem).sort((a, b) => Number(a.id) - Number(b.id));
   }
 
+  async pendingItems(queueId?: string): Promise<{ id: string; ownerId: string; queueId: string; priority: number }[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT id, owner_id, queue_id, priority FROM queue_items WHERE status = 'pending'${queueId ? ' AND queue_id = $1' : ''} ORDER BY id`,
+      queueId ? [queueId] : [],
+    )) as { id: string; owner_id: string; queue_id: string; priority: number }[];
+    return rows.map((row) => ({ id: String(row.id), ownerId: row.owner_id, queueId: row.queue_id, priority: row.priority }));
+  }
+
   async prune(ownerId: string, queueId: string): Promise<number> {
     const rows = normalizeUpdate(
       await this.dataSource.query(

@@ -100,6 +100,24 @@ export class SessionQueue {
     return { retried: items.map((item) => item.id) };
   }
 
+  /**
+   * Hands every pending item to the job transport again, fairly ranked per owner. Safe to repeat:
+   * an item that still has a job is not added twice. Run at start-up, so work enqueued just
+   * before a crash is not lost.
+   */
+  async requeuePending(): Promise<number> {
+    const pending = await this.options.store.pendingItems();
+    const ranks = new Map<string, number>();
+    const jobs = pending.map((item) => {
+      const key = `${item.ownerId}/${item.queueId}`;
+      const rank = ranks.get(key) ?? 0;
+      ranks.set(key, rank + 1);
+      return { itemId: item.id, priority: jobPriority(item.priority, rank) };
+    });
+    await this.options.transport.add(jobs);
+    return jobs.length;
+  }
+
   async prune(ownerId: string, queueId: string): Promise<{ deleted: number }> {
     return { deleted: await this.options.store.prune(ownerId, queueId) };
   }

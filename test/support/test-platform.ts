@@ -56,3 +56,27 @@ export async function request<T = unknown>(
   }
   return { status: response.status, body: parsed as T, headers: response.headers };
 }
+
+export interface BinaryResponse {
+  readonly status: number;
+  readonly bytes: Buffer;
+  readonly headers: Headers;
+}
+
+/** Like `request`, but the answer's body comes back as bytes (images, zips); a JSON `body` or raw bytes go out. */
+export async function requestBinary(
+  url: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; rawBody?: string | Uint8Array; headers?: Record<string, string> } = {},
+): Promise<BinaryResponse> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers['authorization'] = `Bearer ${options.token}`;
+  let body: string | Uint8Array | undefined = options.rawBody;
+  if (body === undefined && options.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(options.body);
+  }
+  const response = await fetch(`${url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+  return { status: response.status, bytes: Buffer.from(await response.arrayBuffer()), headers: response.headers };
+}

@@ -1,0 +1,178 @@
+/**
+ * Accounts and tenancy: sign-up, sign-in with rotating refresh tokens, password change, API keys,
+ * the admin's account list, and `authenticate`, which the gateway calls to turn a bearer
+ * credential into the caller. The domain lives beside this file; each action validates its params
+ * and makes one call.
+ */
+import type { Context, ServiceSchema } from 'moleculer';
+import type { PinkseaConfig } from '../../config/config';
+import { callerOf, type AuthUser, type Role } from '../platform/auth-middleware';
+import { PAGE_PARAMS, type PageRequest } from '../platform/request-params';
+import type { ResponseMeta } from '../platform/response-meta';
+import { AccountManager } from './account-manager';
+import { createAccountStores, type AccountsDataSource } from './accounts.repository';
+import { ApiKeyManager, type ApiKeyRequest } from './api-key-manager';
+import { AuthRateLimits, type AuthRateLimitSettings } from './auth-rate-limits';
+import { Authenticator } from './authenticator';
+import { systemClock, type Clock } from './clock';
+import { normalizeEmail } from './email-address';
+import { resolveJwtSecret } from './jwt-secret';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-hasher';
+import { SessionManager } from './session-manager';
+import { TokenIssuer } from './token-issuer';
+
+export interface AccountsServiceOptions {
+  readonly dataSource: AccountsDataSource;
+  readonly config: Pick<PinkseaConfig, 'jwtSecret' | 'dataDir' | 'accessTokenTtlMs' | 'refreshTokenTtlMs'>;
+  /** Specs move time with this; the wall clock otherwise. */
+  readonly clock?: Clock;
+  /** Overrides of DEFAULT_AUTH_RATE_LIMITS, per route. */
+  readonly rateLimits?: Partial<AuthRateLimitSettings>;
+}
+
+type Ctx<P = Record<string, never>> = Context<P, ResponseMeta>;
+
+interface Domain {
+  readonly accounts: AccountManager;
+  readonly sessions: SessionManager;
+  readonly apiKeys: ApiKeyManager;
+  readonly authenticator: Authenticator;
+}
+
+const email = { type: 'string', min: 1, max: 254 } as const;
+const anyPassword = { type: 'string', min: 1, max: PASSWORD_MAX_LENGTH } as const;
+const newPassword = { type: 'string', min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH } as const;
+const refreshToken = { refreshToken: { type: 'string', min: 1, max: 512 } } as const;
+
+export function createAccountsService(options: AccountsServiceOptions): ServiceSchema {
+  const clock = options.clock ?? systemClock;
+  const limits = new AuthRateLimits(options.rateLimits, clock);
+  let domain: Domain | undefined;
+  // The broker routes no call to a service before its started() resolved.
+  const use = (): Domain => domain!;
+
+  return {
+    name: 'accounts',
+    // Routes are given whole on each action, not under a per-service prefix.
+    settings: { rest: '/' },
+    async started() {
+      const secret = await resolveJwtSecret(options.config);
+      domain = buildDomain(options, secret, clock);
+    },
+    actions: {
+      authenticate: {
+        auth: 'none',
+        params: { token: { type: 'string' } },
+        handler: (ctx: Ctx<{ token: string }>): Promise<AuthUser> => use().authenticator.authenticate(ctx.params.token),
+      },
+      register: {
+        rest: 'POST /auth/register',
+        auth: 'none',
+        params: { email, password: newPassword, displayName: { type: 'string', min: 1, max: 100 } },
+        async handler(ctx: Ctx<{ email: string; password: string; displayName: string }>) {
+          limits.hitIp('register', ctx.meta.ip);
+          limits.hitAccount('register', normalizeEmail(ctx.params.email));
+          const session = await use().accounts.register(ctx.params);
+          ctx.meta.$statusCode = 201;
+          return session;
+        },
+      },
+      login: {
+        rest: 'POST /auth/login',
+        auth: 'none',
+        params: { email, password: anyPassword },
+        handler(ctx: Ctx<{ email: string; password: string }>) {
+          limits.hitIp('login', ctx.meta.ip);
+          limits.hitAccount('login', normalizeEmail(ctx.params.email));
+          return use().sessions.login(normalizeEmail(ctx.params.email), ctx.params.password);
+        },
+      },
+      refresh: {
+        rest: 'POST /auth/refresh',
+        auth: 'none',
+        params: refreshToken,
+        handler(ctx: Ctx<{ refreshToken: string }>) {
+          limits.hitIp('refresh', ctx.meta.ip);
+          return use().sessions.refresh(ctx.params.refreshToken, (userId) => limits.hitAccount('refresh', userId));
+        },
+      },
+      logout: {
+        rest: 'POST /auth/logout',
+        // The access token may have expired already; the refresh token is the proof.
+        auth: 'none',
+        params: refreshToken,
+        async handler(ctx: Ctx<{ refreshToken: string }>) {
+          await use().sessions.logout(ctx.params.refreshToken);
+          return { signedOut: true };
+        },
+      },
+      me: {
+        rest: 'GET /auth/me',
+        params: {},
+        handler: (ctx: Ctx) => use().accounts.me(callerOf(ctx)),
+      },
+      changePassword: {
+        rest: 'POST /auth/password',
+        params: { currentPassword: anyPassword, newPassword },
+        handler(ctx: Ctx<{ currentPassword: string; newPassword: string }>) {
+          const caller = callerOf(ctx);
+          limits.hitIp('password', ctx.meta.ip);
+          limits.hitAccount('password', caller.id);
+          return use().sessions.changePassword(caller, ctx.params.currentPassword, ctx.params.newPassword);
+        },
+      },
+      createApiKey: {
+        rest: 'POST /auth/api-keys',
+        params: {
+          name: { type: 'string', min: 1, max: 100 },
+          scopes: { type: 'array', items: { type: 'string', min: 1, max: 81 }, min: 1, max: 32 },
+          expiresInDays: { type: 'number', integer: true, positive: true, max: 3650, optional: true },
+        },
+        async handler(ctx: Ctx<ApiKeyRequest>) {
+          const key = await use().apiKeys.create(callerOf(ctx), ctx.params);
+          ctx.meta.$statusCode = 201;
+          return key;
+        },
+      },
+      listApiKeys: {
+        rest: 'GET /auth/api-keys',
+        params: {},
+        handler: (ctx: Ctx) => use().apiKeys.list(callerOf(ctx)),
+      },
+      revokeApiKey: {
+        rest: 'DELETE /auth/api-keys/:id',
+        params: { id: { type: 'uuid' } },
+        handler: (ctx: Ctx<{ id: string }>) => use().apiKeys.revoke(callerOf(ctx), ctx.params.id),
+      },
+      listUsers: {
+        rest: 'GET /admin/users',
+        auth: 'admin',
+        params: PAGE_PARAMS,
+        handler: (ctx: Ctx<PageRequest>) => use().accounts.listUsers(ctx.params),
+      },
+      updateUser: {
+        rest: 'PATCH /admin/users/:id',
+        auth: 'admin',
+        params: {
+          id: { type: 'uuid' },
+          role: { type: 'enum', values: ['admin', 'user'], optional: true },
+          disabled: { type: 'boolean', optional: true },
+        },
+        handler: (ctx: Ctx<{ id: string; role?: Role; disabled?: boolean }>) =>
+          use().accounts.changeAccess(ctx.params.id, { role: ctx.params.role, disabled: ctx.params.disabled }),
+      },
+    },
+  };
+}
+
+function buildDomain(options: AccountsServiceOptions, secret: string, clock: Clock): Domain {
+  const stores = createAccountStores(options.dataSource);
+  const issuer = new TokenIssuer({ secret, accessTokenTtlMs: options.config.accessTokenTtlMs, refreshTokenTtlMs: options.config.refreshTokenTtlMs }, clock);
+  const sessions = new SessionManager({ ...stores, issuer, clock });
+  return {
+    sessions,
+    accounts: new AccountManager({ ...stores, sessions, clock }),
+    apiKeys: new ApiKeyManager(stores.apiKeys, clock),
+    authenticator: new Authenticator({ ...stores, issuer, clock }),
+  };
+}

@@ -1,0 +1,45 @@
+/** Storage of user accounts, by the use cases of the accounts area (no ORM types). */
+import type { Role } from '../platform/auth-middleware';
+
+export interface UserRecord {
+  readonly id: string;
+  /** Lower-case; unique case-insensitively. */
+  readonly email: string;
+  readonly displayName: string;
+  readonly passwordHash: string;
+  readonly role: Role;
+  readonly disabled: boolean;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface NewUser {
+  readonly email: string;
+  readonly displayName: string;
+  readonly passwordHash: string;
+  readonly role: Role;
+}
+
+export interface AccessChange {
+  readonly role?: Role;
+  readonly disabled?: boolean;
+}
+
+export type AccessChangeResult =
+  | { readonly outcome: 'updated'; readonly user: UserRecord }
+  | { readonly outcome: 'not_found' }
+  /** The change would leave no enabled admin. */
+  | { readonly outcome: 'last_admin' };
+
+export interface UserStore {
+  findById(id: string): Promise<UserRecord | undefined>;
+  /** Case-insensitive. */
+  findByEmail(email: string): Promise<UserRecord | undefined>;
+  /** Throws ConflictError (field `email`) when the email is taken, in any case. */
+  create(user: NewUser): Promise<UserRecord>;
+  setPasswordHash(id: string, passwordHash: string, now: Date): Promise<void>;
+  /** Changes role or disabled, atomically refusing a change that leaves no enabled admin. */
+  changeAccess(id: string, change: AccessChange, now: Date): Promise<AccessChangeResult>;
+  list(page: { limit: number; offset: number }): Promise<{ items: UserRecord[]; total: number }>;
+  anyAdmin(): Promise<boolean>;
+}

@@ -1,0 +1,106 @@
+/**
+ * The gallery's use cases for one caller: every lookup goes through the owner's records first,
+ * so another user's image answers exactly like a missing one (NotFoundError), and no file is
+ * touched for an image the caller does not own.
+ */
+import type { Readable } from 'node:stream';
+import { NotFoundError } from '../platform/service-errors';
+import { isUuid, type Page, type PageRequest } from '../platform/request-params';
+import type { ImageFileStore, ImageVariant } from './image-file-store';
+import type { ImageCategory, ImageFilter, ImageRecord, ImageRecords } from './image-records';
+import type { ImageSaver } from './image-saver';
+import { readEmbeddedData, type EmbeddedData } from './embedded-data';
+import { readUpload } from './read-upload';
+import { zipStream } from './image-archive';
+
+export interface UploadOptions {
+  readonly category?: ImageCategory;
+  readonly board?: string;
+  readonly intermediate?: boolean;
+}
+
+export interface OpenedImage {
+  readonly record: ImageRecord;
+  readonly stream: Readable;
+}
+
+export interface GalleryDeps {
+  readonly files: ImageFileStore;
+  readonly records: ImageRecords;
+  readonly saver: ImageSaver;
+  readonly maxUploadBytes: number;
+  /** Told about storage faults the response cannot report: a zip failing mid-stream, files a delete left behind. */
+  readonly onStorageError?: (message: string, error: unknown) => void;
+}
+
+export class ImageGallery {
+  constructor(private readonly deps: GalleryDeps) {}
+
+  async list(ownerId: string, filter: ImageFilter, page: PageRequest): Promise<Page<ImageRecord>> {
+    if (filter.board !== undefined && filter.board !== 'none') await this.checkBoard(ownerId, filter.board);
+    return this.deps.records.list(ownerId, filter, page);
+  }
+
+  async get(ownerId: string, name: string): Promise<ImageRecord> {
+    const record = await this.deps.records.find(ownerId, name);
+    if (!record) throw new NotFoundError('image', name);
+    return record;
+  }
+
+  async open(ownerId: string, name: string, variant: ImageVariant): Promise<OpenedImage> {
+    const record = await this.get(ownerId, name);
+    return { record, stream: await this.deps.files.stream(ownerId, record.name, variant) };
+  }
+
+  async embedded(ownerId: string, name: string): Promise<EmbeddedData> {
+    const record = await this.get(ownerId, name);
+    return readEmbeddedData(await this.deps.files.get(ownerId, record.name, 'full'));
+  }
+
+  /** Checks the board, reads the body (byte limit), then stores the image as the caller's upload. */
+  async upload(ownerId: string, body: Readable | null | undefined, options: UploadOptions): Promise<ImageRecord> {
+    if (options.board !== undefined) await this.checkBoard(ownerId, options.board);
+    const bytes = await readUpload(body, this.deps.maxUploadBytes);
+    return this.deps.saver.save(ownerId, {
+      data: bytes,
+      origin: 'external',
+      category: options.category ?? 'user',
+      intermediate: options.intermediate ?? false,
+      boardId: options.board ?? null,
+    });
+  }
+
+  async remove(ownerId: string, name: string): Promise<void> {
+    // The record goes first: a file left behind by a failed delete is invisible, a record without its file is not.
+    if (!(await this.deps.records.delete(ownerId, name))) throw new NotFoundError('image', name);
+    await this.deps.files.delete(ownerId, name).catch((error: unknown) => this.reportStorageError(`The files of deleted image "${name}" were left behind`, error));
+  }
+
+  async star(ownerId: string, name: string, starred: boolean): Promise<ImageRecord> {
+    const record = await this.deps.records.setStarred(ownerId, name, starred);
+    if (!record) throw new NotFoundError('image', name);
+    return record;
+  }
+
+  /** A zip of the named images, in the order given; every name must be the caller's. */
+  async archive(ownerId: string, names: readonly string[]): Promise<Readable> {
+    const unique = [...new Set(names)];
+    const records = new Map((await this.deps.records.findMany(ownerId, unique)).map((record) => [record.name, record]));
+    const missing = unique.find((name) => !records.has(name));
+    if (missing !== undefined) throw new NotFoundError('image', missing);
+    const entries = unique.map((name) => ({
+      fileName: `${name}.png`,
+      modified: new Date(records.get(name)!.createdAt),
+      open: () => this.deps.files.stream(ownerId, name, 'full'),
+    }));
+    return zipStream(entries, (error) => this.reportStorageError('A bulk download stopped part-way', error));
+  }
+
+  private reportStorageError(message: string, error: unknown): void {
+    this.deps.onStorageError?.(message, error);
+  }
+
+  private async checkBoard(ownerId: string, board: string): Promise<void> {
+    if (!isUuid(board) || !(await this.deps.records.boardExists(ownerId, board))) throw new NotFoundError('board', board);
+  }
+}

@@ -1,0 +1,17 @@
+/** The TypeORM entity schemas of every area, for the platform's DataSource. */
+import type { EntitySchema } from 'typeorm';
+import { ApiKeyEntity } from '../accounts/api-key.entity';
+import { RefreshTokenEntity } from '../accounts/refresh-token.entity';
+import { UserEntity } from '../accounts/user.entity';
+import { BoardEntity } from '../boards/board.entity';
+import { ImageEntity } from '../images/image.entity';
+import { WorkflowEntity } from '../workflows/workflow.entity';
+
+export const PLATFORM_ENTITIES: readonly EntitySchema[] = [
+  UserEntity,
+  RefreshTokenEntity,
+  ApiKeyEntity,
+  BoardEntity,
+  ImageEntity,
+  WorkflowEntity,
+] as unknown as readonly EntitySchema[];

@@ -1,0 +1,134 @@
+/**
+ * Starts Pinksea: the database (external or embedded, migrated), the node packs, the broker and the
+ * services of this process's role. `all` runs every role in one process (the `npm start`
+ * default); a cluster runs `api`, `worker` and `scheduler` processes that share the database, the
+ * job queue and a broker transporter.
+ */
+import path from 'node:path';
+import { ServiceBroker, type ServiceSchema } from 'moleculer';
+import type { PinkseaConfig, Role } from '../../config/config';
+import { NodeError } from '../../engine/errors';
+import { NodeRegistry } from '../../engine/registry/node-registry';
+import type { ModelLoader } from '../../engine/node-context';
+import { createBrokerOptions } from '../../moleculer.config';
+import { createAccountsService } from '../accounts/accounts.service';
+import { ensureAdmin, type EnsureAdminResult } from '../accounts/ensure-admin';
+import { createApiService, gatewayUrl, refreshRoutes } from '../api/api.service';
+import { createBoardsService } from '../boards/boards.service';
+import { openDatabase, type Database } from '../database/database';
+import { createEventsService } from '../events/events.service';
+import { createHealthService } from '../health/health.service';
+import { createImageSaver } from '../images/image-saver';
+import { ImageRepository } from '../images/image.repository';
+import { createImagesService } from '../images/images.service';
+import { LocalImageFileStore } from '../images/local-image-file-store';
+import { createOwnerImageStore } from '../images/owner-image-store';
+import { createNodesService } from '../nodes/nodes.service';
+import { loadPackFromFolder } from '../plugins/pack-loader';
+import { JobTransport } from '../queue/job-transport';
+import { createQueueService } from '../queue/queue.service';
+import { QueueRepository } from '../queue/queue.repository';
+import { brokerEventSink, brokerInterrupt, createRunnerService } from '../queue/runner.service';
+import { SessionContextHost } from '../queue/session-context-host';
+import { SessionQueue } from '../queue/session-queue';
+import { SessionRunner } from '../queue/session-runner';
+import { createWorkflowsService } from '../workflows/workflows.service';
+import { PLATFORM_ENTITIES } from './platform-entities';
+
+const ROOT = path.resolve(__dirname, '../..');
+export const FIRST_PARTY_PACKS = ['core', 'image', 'prompt'].map((pack) => path.join(ROOT, 'nodes', pack));
+
+export interface Platform {
+  readonly broker: ServiceBroker;
+  readonly database: Database;
+  /** The API's base URL on processes that serve it. */
+  readonly url: string | undefined;
+  readonly admin: EnsureAdminResult | undefined;
+  stop(): Promise<void>;
+}
+
+const runs = (role: Role, part: Exclude<Role, 'all'>) => role === 'all' || role === part;
+
+export async function startPlatform(config: PinkseaConfig): Promise<Platform> {
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, embeddedPort: config.embeddedDatabasePort, entities: PLATFORM_ENTITIES });
+  const { dataSource } = database;
+  const registry = new NodeRegistry();
+  const extra = config.packPaths.split(',').map((folder) => folder.trim()).filter(Boolean);
+  for (const folder of [...FIRST_PARTY_PACKS, ...extra]) await loadPackFromFolder(folder, registry);
+
+  const broker = new ServiceBroker(createBrokerOptions(config));
+  const transport = new JobTransport({
+    redisUrl: config.redisUrl,
+    postgresUrl: database.url,
+    queueName: 'sessions',
+    lockDurationMs: config.jobLockMs,
+    stalledIntervalMs: config.jobStalledCheckMs,
+  });
+  const store = new QueueRepository(dataSource);
+  const events = brokerEventSink(broker);
+  const files = new LocalImageFileStore(config.dataDir);
+  const queue = new SessionQueue({ store, transport, registry, events, maxBatchItems: config.maxBatchItems, interrupt: brokerInterrupt(broker) });
+
+  const services: ServiceSchema[] = [];
+  let api: unknown;
+  if (runs(config.role, 'api')) {
+    services.push(
+      createHealthService(dataSource),
+      createNodesService(registry),
+      createAccountsService({ dataSource, config }),
+      createQueueService(queue),
+      createImagesService({ dataSource, config, files }),
+      createBoardsService({ dataSource }),
+      createWorkflowsService({ dataSource }),
+      createEventsService(),
+    );
+  }
+  if (runs(config.role, 'worker')) {
+    const records = new ImageRepository(dataSource);
+    const saver = createImageSaver(files, records);
+    const runner = new SessionRunner({
+      store,
+      registry,
+      events,
+      workerName: broker.nodeID,
+      maxAttempts: config.maxItemAttempts,
+      hostFor: (item) =>
+        new SessionContextHost({
+          images: createOwnerImageStore({ ownerId: item.ownerId, files, records, saver, sessionId: item.id, graph: item.graph }),
+          models: NO_MODELS,
+          logger: broker.getLogger('node'),
+        }),
+    });
+    services.push(createRunnerService({ transport, runner, concurrency: config.workerConcurrency }));
+  }
+  for (const schema of services) broker.createService(schema);
+  if (runs(config.role, 'api')) api = broker.createService(createApiService({ port: config.port, host: config.host }));
+
+  await broker.start();
+  if (api) refreshRoutes(api);
+  const admin = runs(config.role, 'api') ? await ensureAdmin({ dataSource, config }) : undefined;
+  // Work enqueued just before a crash or restart is handed to the workers again.
+  if (runs(config.role, 'scheduler')) await queue.requeuePending();
+
+  return {
+    broker,
+    database,
+    url: api ? gatewayUrl(api as never) : undefined,
+    admin,
+    async stop() {
+      await broker.stop();
+      await transport.close();
+      await database.close();
+    },
+  };
+}
+
+/** No model is installed until the model manager lands; a node asking for one is told so. */
+const NO_MODELS: ModelLoader = {
+  info: async (ref) => {
+    throw new NodeError('model_not_found', `There is no model with key "${ref.key}" installed`, { field: 'model' });
+  },
+  load: async (ref) => {
+    throw new NodeError('model_not_found', `There is no model with key "${ref.key}" installed`, { field: 'model' });
+  },
+};

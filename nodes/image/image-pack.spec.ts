@@ -19,6 +19,7 @@ const EXPECTED_TYPES = [
   'image.render_text',
   'image.resize',
   'image.rotate',
+  'image.save',
   'image.split_channels',
 ];
 

@@ -8,7 +8,7 @@ import type { Context, ServiceSchema } from 'moleculer';
 import type { PinkseaConfig } from '../../config/config';
 import { callerOf, type AuthUser, type Role } from '../platform/auth-middleware';
 import { PAGE_PARAMS, type PageRequest } from '../platform/request-params';
-import type { ResponseMeta } from '../platform/response-meta';
+import { created, type ResponseMeta } from '../platform/response-meta';
 import { AccountManager } from './account-manager';
 import { createAccountStores, type AccountsDataSource } from './accounts.repository';
 import { ApiKeyManager, type ApiKeyRequest } from './api-key-manager';
@@ -73,7 +73,7 @@ export function createAccountsService(options: AccountsServiceOptions): ServiceS
           limits.hitIp('register', ctx.meta.ip);
           limits.hitAccount('register', normalizeEmail(ctx.params.email));
           const session = await use().accounts.register(ctx.params);
-          ctx.meta.$statusCode = 201;
+          created(ctx.meta, '/api/v1/auth/me');
           return session;
         },
       },
@@ -130,7 +130,7 @@ export function createAccountsService(options: AccountsServiceOptions): ServiceS
         },
         async handler(ctx: Ctx<ApiKeyRequest>) {
           const key = await use().apiKeys.create(callerOf(ctx), ctx.params);
-          ctx.meta.$statusCode = 201;
+          created(ctx.meta, `/api/v1/auth/api-keys/${key.id}`);
           return key;
         },
       },

@@ -1,0 +1,134 @@
+/**
+ * The platform end to end, in one process as `npm start` runs it: sign in, upload an image, run a
+ * batch that resizes it to several widths and saves the results, follow it on the socket, and find
+ * the results in the gallery with the graph embedded; another user sees none of it.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { io as connect, type Socket } from 'socket.io-client';
+import { loadConfig } from '../config/config';
+import { startPlatform, type Platform } from '../services/platform/platform';
+import { eventually } from './support/queue-kit';
+import { useTestDatabase } from './support/test-database';
+import { solidPng } from './support/test-images';
+import { request } from './support/test-platform';
+
+interface Session {
+  accessToken: string;
+  user: { id: string };
+}
+
+describe('the platform, end to end', () => {
+  const db = useTestDatabase();
+  let platform: Platform;
+  let dataDir: string;
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    db.skipIfMissing();
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'pinksea-platform-'));
+    const config = loadConfig({
+      DATABASE_URL: db.url,
+      PINKSEA_DATA_DIR: dataDir,
+      PINKSEA_PORT: '0',
+      PINKSEA_ADMIN_EMAIL: 'admin@example.com',
+      PINKSEA_ADMIN_PASSWORD: 'correct horse battery',
+      PINKSEA_LOG_LEVEL: 'warn',
+      PINKSEA_NODE_ID: `platform-spec-${process.pid}`,
+    });
+    platform = await startPlatform(config);
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    await platform?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  }, 30_000);
+
+  const api = <T>(method: string, route: string, options: Parameters<typeof request>[3] = {}) => request<T>(platform.url!, method, route, options);
+
+  async function register(email: string): Promise<Session> {
+    const response = await api<Session>('POST', '/auth/register', { body: { email, password: 'a long enough password', displayName: email } });
+    expect(response.status).withContext(JSON.stringify(response.body)).toBe(201);
+    return response.body;
+  }
+
+  function listen(token: string, names: readonly string[]): Promise<{ socket: Socket; events: { name: string; payload: Record<string, unknown> }[] }> {
+    const socket = connect(new URL(platform.url!).origin, { path: '/api/v1/socket.io', auth: { token }, transports: ['websocket'], reconnection: false });
+    sockets.push(socket);
+    const events: { name: string; payload: Record<string, unknown> }[] = [];
+    for (const name of names) socket.on(name, (payload) => events.push({ name, payload }));
+    return new Promise((resolve, reject) => {
+      socket.once('connect', () => resolve({ socket, events }));
+      socket.once('connect_error', reject);
+    });
+  }
+
+  it('created the configured admin on first start', async () => {
+    expect(platform.admin).toEqual({ created: true, email: 'admin@example.com' });
+    const login = await api<Session>('POST', '/auth/login', { body: { email: 'admin@example.com', password: 'correct horse battery' } });
+    expect(login.status).toBe(200);
+  });
+
+  it('runs a batch from upload to gallery, streaming its events to its owner only', async () => {
+    const alice = await register('alice@example.com');
+    const bob = await register('bob@example.com');
+    const aliceEvents = await listen(alice.accessToken, ['batch_enqueued', 'queue_item_status_changed', 'invocation_complete']);
+    const bobEvents = await listen(bob.accessToken, ['batch_enqueued', 'queue_item_status_changed', 'invocation_complete']);
+
+    const upload = await api<{ name: string }>('POST', '/images/upload', { rawBody: await solidPng(64, 40), headers: { 'content-type': 'image/png' }, token: alice.accessToken });
+    expect(upload.status).withContext(JSON.stringify(upload.body)).toBe(201);
+
+    const graph = {
+      nodes: [
+        { id: 'source', type: 'image.load', inputs: { image: { imageName: upload.body.name } } },
+        { id: 'resize', type: 'image.resize', inputs: { width: 32, height: 20 } },
+        { id: 'keep', type: 'image.save' },
+      ],
+      edges: [
+        { source: { nodeId: 'source', field: 'image' }, destination: { nodeId: 'resize', field: 'image' } },
+        { source: { nodeId: 'resize', field: 'image' }, destination: { nodeId: 'keep', field: 'image' } },
+      ],
+    };
+    const data = [[{ nodeId: 'resize', field: 'width', items: [16, 48] }]];
+    const enqueued = await api<{ batchId: string; enqueued: number }>('POST', '/queue/default/enqueue_batch', { body: { batch: { graph, data } }, token: alice.accessToken });
+    expect(enqueued.status).withContext(JSON.stringify(enqueued.body)).toBe(200);
+    expect(enqueued.body.enqueued).toBe(2);
+
+    await eventually(async () => (await api<{ completed: number }>('GET', '/queue/default/status', { token: alice.accessToken })).body.completed === 2, 30_000, 'both items to complete');
+
+    const gallery = await api<{ items: { name: string; width: number; height: number; intermediate: boolean }[]; total: number }>('GET', '/images?limit=50', { token: alice.accessToken });
+    const results = gallery.body.items.filter((image) => image.name !== upload.body.name);
+    expect(results.map((image) => image.width).sort((a, b) => a - b)).toEqual([16, 48]);
+    expect(results.every((image) => image.height === 20 && !image.intermediate)).toBeTrue();
+
+    const full = await fetch(`${platform.url}/images/${results[0]!.name}/full`, { headers: { authorization: `Bearer ${alice.accessToken}` } });
+    const pixels = await sharp(Buffer.from(await full.arrayBuffer())).metadata();
+    expect([pixels.format, pixels.height]).toEqual(['png', 20]);
+    const metadata = await api<{ graph: { nodes: { id: string }[] } | null }>('GET', `/images/${results[0]!.name}/metadata`, { token: alice.accessToken });
+    expect(metadata.body.graph?.nodes.map((node) => node.id)).toEqual(['source', 'resize', 'keep']);
+
+    await eventually(() => aliceEvents.events.filter((event) => event.name === 'queue_item_status_changed' && event.payload['status'] === 'completed').length === 2, 5_000, 'completion events');
+    expect(aliceEvents.events.some((event) => event.name === 'batch_enqueued' && event.payload['batchId'] === enqueued.body.batchId)).toBeTrue();
+    expect(aliceEvents.events.filter((event) => event.name === 'invocation_complete').length).toBe(6);
+    expect(bobEvents.events).toEqual([]);
+
+    const bobsView = await api<{ total: number }>('GET', '/images', { token: bob.accessToken });
+    expect(bobsView.body.total).toBe(0);
+    const [item] = (await api<{ items: { id: string }[] }>('GET', '/queue/default/list', { token: alice.accessToken })).body.items;
+    expect((await api('GET', `/queue/default/i/${item!.id}`, { token: bob.accessToken })).status).toBe(404);
+    expect((await api('GET', `/images/${results[0]!.name}/full`, { token: bob.accessToken })).status).toBe(404);
+  }, 60_000);
+
+  it('answers a bad batch with 422 naming the node and field, and queues nothing', async () => {
+    const carol = await register('carol@example.com');
+    const graph = { nodes: [{ id: 'r', type: 'image.resize', inputs: { width: 'wide' } }], edges: [] };
+    const response = await api<{ error: { code: string; issues: { nodeId: string; field: string }[] } }>('POST', '/queue/default/enqueue_batch', { body: { batch: { graph } }, token: carol.accessToken });
+    expect(response.status).toBe(422);
+    expect(response.body.error.code).toBe('graph_invalid');
+    expect(response.body.error.issues).toContain(jasmine.objectContaining({ nodeId: 'r', field: 'width' }));
+    expect((await api<{ total: number }>('GET', '/queue/default/status', { token: carol.accessToken })).body.total).toBe(0);
+  });
+});

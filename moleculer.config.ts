@@ -10,7 +10,7 @@ import { ErrorMappingMiddleware } from './services/platform/error-middleware';
 
 export function createBrokerOptions(config: PinkseaConfig): BrokerOptions {
   return {
-    namespace: 'pinksea',
+    namespace: config.namespace,
     nodeID: config.nodeId || `${os.hostname()}-${config.role}-${process.pid}`,
     transporter: (config.transporter || undefined) as BrokerOptions['transporter'],
     logger: { type: 'Console', options: { level: config.logLevel, formatter: 'short', colors: false, moduleColors: false } },

@@ -18,6 +18,8 @@ export const SETTINGS = {
   databaseUrl: setting<string>({ env: 'DATABASE_URL', type: 'url', default: '', secret: true, doc: 'External PostgreSQL; when empty, an embedded PostgreSQL starts in the data dir.' }),
   embeddedDatabasePort: setting<number>({ env: 'PINKSEA_EMBEDDED_PG_PORT', type: 'integer', min: 1024, max: 65535, default: 54329, doc: 'Port of the embedded PostgreSQL.' }),
   redisUrl: setting<string>({ env: 'REDIS_URL', type: 'url', default: '', secret: true, doc: 'Redis for the job queue; when empty, BullMQ runs on PostgreSQL.' }),
+  namespace: setting<string>({ env: 'PINKSEA_NAMESPACE', type: 'string', default: 'pinksea', doc: 'Broker namespace: processes only see others of the same namespace.' }),
+  queueName: setting<string>({ env: 'PINKSEA_QUEUE_NAME', type: 'string', default: 'sessions', doc: 'Name of the job queue that carries items to workers (one per deployment sharing a Redis).' }),
   transporter: setting<string>({ env: 'PINKSEA_TRANSPORTER', type: 'string', default: '', doc: 'Broker transporter between processes (nats://…, redis://…); none when empty.' }),
   jwtSecret: setting<string>({ env: 'PINKSEA_JWT_SECRET', type: 'string', default: '', secret: true, doc: 'Signs access tokens; generated and kept in the data dir when empty.' }),
   accessTokenTtlMs: setting<number>({ env: 'PINKSEA_ACCESS_TOKEN_TTL', type: 'duration', default: 15 * 60_000, doc: 'Lifetime of an access token (15m).' }),

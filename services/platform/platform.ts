@@ -60,7 +60,7 @@ export async function startPlatform(config: PinkseaConfig): Promise<Platform> {
   const transport = new JobTransport({
     redisUrl: config.redisUrl,
     postgresUrl: database.url,
-    queueName: 'sessions',
+    queueName: config.queueName,
     lockDurationMs: config.jobLockMs,
     stalledIntervalMs: config.jobStalledCheckMs,
   });

@@ -46,7 +46,7 @@ export class SessionRunner {
       const error: ErrorInfo = {
         code: 'worker_lost',
         kind: 'transient',
-        message: `The item was interrupted ${maxAttempts} times (its worker stopped or was killed); it was not run again`,
+        message: `The item was interrupted ${maxAttempts === 1 ? 'once' : `${maxAttempts} times`} (its worker stopped or was killed); it was not run again`,
       };
       if (await store.finish(item.id, 'failed', { error })) events.emit(item.ownerId, 'queue_item_status_changed', { ...ref, status: 'failed', error });
       return;

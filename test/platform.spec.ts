@@ -122,6 +122,20 @@ describe('the platform, end to end', () => {
     expect((await api('GET', `/images/${results[0]!.name}/full`, { token: bob.accessToken })).status).toBe(404);
   }, 60_000);
 
+  it('lets admins, and only admins, see a user\'s items through the admin routes', async () => {
+    const erin = await register('erin@example.com');
+    const admin = (await api<Session>('POST', '/auth/login', { body: { email: 'admin@example.com', password: 'correct horse battery' } })).body;
+    const graph = { nodes: [{ id: 'sum', type: 'core.add', inputs: { a: 1, b: 1 } }], edges: [] };
+    await api('POST', '/queue/default/enqueue_batch', { body: { batch: { graph } }, token: erin.accessToken });
+    const asAdmin = await api<{ total: number }>('GET', `/admin/queue/default/list?ownerId=${erin.user.id}`, { token: admin.accessToken });
+    expect([asAdmin.status, asAdmin.body.total]).toEqual([200, 1]);
+    const images = await api<{ total: number }>('GET', `/admin/images?ownerId=${erin.user.id}`, { token: admin.accessToken });
+    expect(images.status).toBe(200);
+    const asUser = await api('GET', `/admin/queue/default/list?ownerId=${erin.user.id}`, { token: erin.accessToken });
+    expect(asUser.status).toBe(403);
+    expect((await api('GET', `/admin/images?ownerId=${admin.user.id}`, { token: erin.accessToken })).status).toBe(403);
+  });
+
   it('answers a bad batch with 422 naming the node and field, and queues nothing', async () => {
     const carol = await register('carol@example.com');
     const graph = { nodes: [{ id: 'r', type: 'image.resize', inputs: { width: 'wide' } }], edges: [] };

@@ -75,6 +75,15 @@ export function createImagesService(options: ImagesServiceOptions): ServiceSchem
           return gallery.list(callerOf(ctx).id, { board, starred, category, includeIntermediate }, { limit, offset });
         },
       },
+      adminList: {
+        rest: 'GET /admin/images',
+        auth: 'admin',
+        params: { ownerId: { type: 'uuid' }, ...PAGE_PARAMS, includeIntermediate: { ...QUERY_BOOLEAN, default: false } },
+        handler(ctx: Ctx<{ ownerId: string; limit: number; offset: number; includeIntermediate: boolean }>): Promise<Page<ImageRecord>> {
+          const { ownerId, limit, offset, includeIntermediate } = ctx.params;
+          return gallery.list(ownerId, { includeIntermediate }, { limit, offset });
+        },
+      },
       get: {
         rest: 'GET /images/:name',
         params: NAME,

@@ -49,6 +49,25 @@ export function createQueueService(queue: SessionQueue): ServiceSchema {
         handler: (ctx: Ctx<{ queueId: string; status?: ItemStatus; batchId?: string; limit: number; offset: number }>) =>
           queue.list(callerOf(ctx).id, ctx.params.queueId, { ...(ctx.params.status ? { status: ctx.params.status } : {}), ...(ctx.params.batchId ? { batchId: ctx.params.batchId } : {}) }, ctx.params.limit, ctx.params.offset),
       },
+      adminList: {
+        rest: 'GET /admin/queue/:queueId/list',
+        auth: 'admin',
+        params: {
+          queueId: QUEUE_ID,
+          ownerId: { type: 'uuid' },
+          status: { type: 'enum', values: [...ITEM_STATUSES], optional: true },
+          limit: { type: 'number', integer: true, min: 1, max: 500, default: 50, convert: true },
+          offset: { type: 'number', integer: true, min: 0, default: 0, convert: true },
+        },
+        handler: (ctx: Ctx<{ queueId: string; ownerId: string; status?: ItemStatus; limit: number; offset: number }>) =>
+          queue.list(ctx.params.ownerId, ctx.params.queueId, ctx.params.status ? { status: ctx.params.status } : {}, ctx.params.limit, ctx.params.offset),
+      },
+      adminCancelAll: {
+        rest: 'PUT /admin/queue/:queueId/cancel_all',
+        auth: 'admin',
+        params: { queueId: QUEUE_ID, ownerId: { type: 'uuid' } },
+        handler: (ctx: Ctx<{ queueId: string; ownerId: string }>) => queue.cancel(ctx.params.ownerId, ctx.params.queueId, { kind: 'all' }),
+      },
       get: {
         rest: 'GET /queue/:queueId/i/:itemId',
         params: { queueId: QUEUE_ID, itemId: ITEM_ID },

@@ -1,16 +1,19 @@
 /**
  * The gateway (role `api`): REST under /api/v1 through moleculer-web. Routes come from the
- * actions' own `rest` declarations (autoAliases), so an action and its route are declared once.
- * Callers authenticate with `Authorization: Bearer <access token | API key>`; `accounts`
- * resolves the token, and the auth middleware enforces each action's `auth` level.
+ * actions' own `rest` declarations (autoAliases), so an action and its route are declared once;
+ * the gateway's own actions (`api.*`) are never routed. Callers authenticate with
+ * `Authorization: Bearer <access token | API key>`; `accounts` resolves the token, and the auth
+ * middleware enforces each action's `auth` level.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Context, ServiceSchema } from 'moleculer';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { ActionSchema, Context, Service, ServiceSchema } from 'moleculer';
 import ApiGateway, { type ApiSettingsSchema } from 'moleculer-web';
 import { PinkseaError } from '../../engine/errors';
 import type { AuthUser, RequestMeta } from '../platform/auth-middleware';
 import { UnauthorizedError } from '../platform/service-errors';
 import { toErrorResponse } from './error-response';
+import { API_BASE_PATH, GATEWAY_WHITELIST } from './gateway-routes';
+import { instrumentHttpServer } from './http-metrics';
 
 export interface ApiServiceOptions {
   readonly port: number;
@@ -26,13 +29,17 @@ export function createApiService(options: ApiServiceOptions): ServiceSchema {
     settings: {
       port: options.port,
       ip: options.host,
-      path: '/api/v1',
+      path: API_BASE_PATH,
       // Services joining later (other nodes of the cluster) get routes within this many ms.
       debounceTime: 100,
+      // A line per route at start and per request is noise at info; the HTTP metrics count requests.
+      logRouteRegistration: 'debug',
+      logRequest: 'debug',
+      logResponse: 'debug',
       routes: [
         {
           path: '/',
-          whitelist: ['**'],
+          whitelist: [...GATEWAY_WHITELIST],
           autoAliases: true,
           mappingPolicy: 'restrict',
           authentication: true,
@@ -50,13 +57,22 @@ export function createApiService(options: ApiServiceOptions): ServiceSchema {
         res.end(JSON.stringify(body));
       },
     } as ApiSettingsSchema,
+    created(this: Service & { server?: Server }) {
+      if (this.server) instrumentHttpServer(this.server, this.broker.metrics);
+    },
     methods: {
-      async authenticate(ctx: Context, _route: unknown, req: IncomingMessage): Promise<AuthUser | null> {
+      async authenticate(ctx: Context<unknown, RequestMeta>, _route: unknown, req: IncomingMessage & { $action?: ActionSchema }): Promise<AuthUser | null> {
         const header = req.headers.authorization;
         if (!header) return null;
         const [scheme, token] = header.split(' ');
         if (scheme?.toLowerCase() !== 'bearer' || !token) {
           throw new UnauthorizedError('The Authorization header must be "Bearer <access token or API key>"');
+        }
+        // An action's own credential (a metrics scrape token) admits that action alone, with no user.
+        const action = req.$action;
+        if (action?.acceptsToken?.(token) && action.name) {
+          ctx.meta.tokenFor = action.name;
+          return null;
         }
         return ctx.call<AuthUser, { token: string }>('accounts.authenticate', { token });
       },

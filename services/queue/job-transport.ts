@@ -56,8 +56,17 @@ export class JobTransport {
         jobs.slice(start, start + chunk).map((job) => ({
           name: 'run',
           data: { itemId: job.itemId },
-          // The item id as job id: adding an item that already has a job is a no-op.
-          opts: { jobId: `item-${job.itemId}`, priority: job.priority, removeOnComplete: true, removeOnFail: true },
+          // The item id as job id: adding an item that already has a job is a no-op. A node's failure
+          // ends the item without throwing; what throws is the infrastructure (the database went
+          // away), so those attempts are retried with backoff rather than dropping the item.
+          opts: {
+            jobId: `item-${job.itemId}`,
+            priority: job.priority,
+            attempts: 6,
+            backoff: { type: 'exponential', delay: 1000 },
+            removeOnComplete: true,
+            removeOnFail: true,
+          },
         })),
       );
     }

@@ -19,5 +19,8 @@ export function createBrokerOptions(config: PinkseaConfig): BrokerOptions {
     // Later middlewares wrap earlier ones: error mapping is outermost, so auth failures become 401/403.
     middlewares: [AuthMiddleware, ErrorMappingMiddleware],
     metadata: { role: config.role },
+    // Request counts and times of every action. No reporter: the metrics service renders the
+    // registry in Prometheus' format behind the API's port and auth, rather than opening a port.
+    metrics: { enabled: true },
   };
 }

@@ -33,6 +33,7 @@ export const SETTINGS = {
   maxItemAttempts: setting<number>({ env: 'PINKSEA_MAX_ITEM_ATTEMPTS', type: 'integer', min: 1, max: 20, default: 3, doc: 'Times an item is started before a worker crash fails it.' }),
   workerConcurrency: setting<number>({ env: 'PINKSEA_WORKER_CONCURRENCY', type: 'integer', min: 1, max: 64, default: 1, doc: 'Queue items a worker runs at once.' }),
   maxUploadBytes: setting<number>({ env: 'PINKSEA_MAX_UPLOAD_BYTES', type: 'integer', min: 1024, default: 32 * 1024 * 1024, doc: 'Largest image upload, in bytes.' }),
+  metricsToken: setting<string>({ env: 'PINKSEA_METRICS_TOKEN', type: 'string', default: '', secret: true, doc: 'Bearer token a Prometheus scraper may read GET /api/v1/metrics with; when empty, only admins may.' }),
   logLevel: setting<string>({ env: 'PINKSEA_LOG_LEVEL', type: 'enum', options: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'], default: 'info', doc: 'Broker log level.' }),
 } satisfies Record<string, SettingSpec<unknown>>;
 

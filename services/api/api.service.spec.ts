@@ -3,6 +3,8 @@ import type { ServiceSchema } from 'moleculer';
 import { NodeRegistry } from '../../engine/registry/node-registry';
 import { request, startTestPlatform, type TestPlatform } from '../../test/support/test-platform';
 import { createNodesService } from '../nodes/nodes.service';
+import { createDocsService } from './docs.service';
+import type { OpenApiDocument } from './openapi';
 import { loadPackFromFolder } from '../plugins/pack-loader';
 
 /** A stand-in accounts service that knows one token, so the gateway's auth path runs for real. */
@@ -24,7 +26,7 @@ describe('API gateway', () => {
   beforeAll(async () => {
     const registry = new NodeRegistry();
     await loadPackFromFolder(path.resolve(__dirname, '../../nodes/core'), registry);
-    platform = await startTestPlatform([createNodesService(registry), accounts]);
+    platform = await startTestPlatform([createNodesService(registry), accounts, createDocsService()]);
   });
   afterAll(() => platform.stop());
 
@@ -67,5 +69,23 @@ describe('API gateway', () => {
 
   it('answers routes that do not exist with 404', async () => {
     expect((await request(platform.url, 'GET', '/nothing-here')).status).toBe(404);
+  });
+
+  it("routes none of the gateway's own actions", async () => {
+    expect((await request(platform.url, 'GET', '/api/list-aliases', { token: 'good-token' })).status).toBe(404);
+    expect((await request(platform.url, 'GET', '/api/list-aliases')).status).toBe(404);
+  });
+
+  it('serves its OpenAPI document without a token, from the same action definitions', async () => {
+    const response = await request<OpenApiDocument>(platform.url, 'GET', '/openapi.json');
+    expect(response.status).toBe(200);
+    expect(response.body.openapi).toBe('3.1.0');
+    const getNode = response.body.paths['/api/v1/nodes/{type}']?.get;
+    expect(getNode?.parameters).toEqual([{ name: 'type', in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 200 } }]);
+    expect(getNode?.security).toBeUndefined();
+    const validate = response.body.paths['/api/v1/graphs/validate']?.post;
+    expect(validate?.security).toEqual([{ bearer: [] }]);
+    expect(validate?.requestBody?.content['application/json']?.schema).toEqual({ type: 'object', properties: { graph: { type: 'object' } }, required: ['graph'] });
+    expect(Object.keys(response.body.paths).some((path) => path.startsWith('/api/v1/api/'))).toBeFalse();
   });
 });

@@ -93,6 +93,7 @@ export function createImagesService(options: ImagesServiceOptions): ServiceSchem
       },
       full: {
         rest: 'GET /images/:name/full',
+        responseType: 'image/png',
         params: NAME,
         async handler(ctx: Ctx<{ name: string }>): Promise<Readable> {
           const { record, stream } = await gallery.open(callerOf(ctx).id, ctx.params.name, 'full');
@@ -107,6 +108,7 @@ export function createImagesService(options: ImagesServiceOptions): ServiceSchem
       },
       thumbnail: {
         rest: 'GET /images/:name/thumbnail',
+        responseType: 'image/webp',
         params: NAME,
         async handler(ctx: Ctx<{ name: string }>): Promise<Readable> {
           const { stream } = await gallery.open(callerOf(ctx).id, ctx.params.name, 'thumbnail');
@@ -157,6 +159,7 @@ export function createImagesService(options: ImagesServiceOptions): ServiceSchem
       },
       download: {
         rest: 'POST /images/download',
+        responseType: 'application/zip',
         params: { names: { type: 'array', min: 1, max: 1000, items: { type: 'string', min: 1, max: 200 } } },
         async handler(ctx: Ctx<{ names: string[] }>): Promise<Readable> {
           const zip = await gallery.archive(callerOf(ctx).id, ctx.params.names);

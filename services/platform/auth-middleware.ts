@@ -22,6 +22,8 @@ export interface RequestMeta {
   user?: AuthUser;
   /** Set by the gateway for rate limits and logs. */
   ip?: string;
+  /** The action whose own bearer credential (`acceptsToken`) the gateway accepted for this request. */
+  tokenFor?: string;
 }
 
 export const AuthMiddleware: Middleware = {
@@ -30,7 +32,10 @@ export const AuthMiddleware: Middleware = {
     const auth: ActionAuth = action.auth ?? (action.rest ? 'user' : 'none');
     if (auth === 'none') return next;
     const handler = next as unknown as (ctx: Context) => Promise<unknown>;
+    const ownToken = typeof action.acceptsToken === 'function';
     return function checkAuth(ctx: Context<unknown, RequestMeta>) {
+      // Only the action the token was accepted for: meta travels on to the calls it makes.
+      if (ownToken && ctx.meta.tokenFor === action.name) return handler(ctx);
       const user = ctx.meta.user;
       if (!user) throw new UnauthorizedError();
       if (auth === 'admin' && user.role !== 'admin') throw new ForbiddenError('Only admins may do this');
@@ -50,5 +55,10 @@ declare module 'moleculer' {
   interface ActionSchema {
     /** Who may call the action; 'user' when left out. */
     auth?: ActionAuth;
+    /**
+     * A bearer credential this action accepts besides users' (a metrics scrape token, say). The
+     * gateway asks it before `accounts`; a token it accepts lets the call through as no user.
+     */
+    acceptsToken?: (token: string) => boolean;
   }
 }

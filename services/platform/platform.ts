@@ -14,6 +14,7 @@ import { createBrokerOptions } from '../../moleculer.config';
 import { createAccountsService } from '../accounts/accounts.service';
 import { ensureAdmin, type EnsureAdminResult } from '../accounts/ensure-admin';
 import { createApiService, gatewayUrl, refreshRoutes } from '../api/api.service';
+import { createDocsService } from '../api/docs.service';
 import { createBoardsService } from '../boards/boards.service';
 import { openDatabase, type Database } from '../database/database';
 import { createEventsService } from '../events/events.service';
@@ -23,6 +24,8 @@ import { ImageRepository } from '../images/image.repository';
 import { createImagesService } from '../images/images.service';
 import { LocalImageFileStore } from '../images/local-image-file-store';
 import { createOwnerImageStore } from '../images/owner-image-store';
+import { createMetricsService } from '../metrics/metrics.service';
+import { QueueStatusRepository } from '../metrics/queue-status.repository';
 import { createNodesService } from '../nodes/nodes.service';
 import { loadPackFromFolder } from '../plugins/pack-loader';
 import { JobTransport } from '../queue/job-transport';
@@ -81,6 +84,8 @@ export async function startPlatform(config: PinkseaConfig): Promise<Platform> {
       createBoardsService({ dataSource }),
       createWorkflowsService({ dataSource }),
       createEventsService(),
+      createDocsService(),
+      createMetricsService({ queueStatus: new QueueStatusRepository(dataSource), token: config.metricsToken }),
     );
   }
   if (runs(config.role, 'worker')) {

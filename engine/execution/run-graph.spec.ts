@@ -242,3 +242,22 @@ describe('runGraph', () => {
     expect(most).toBe(1);
   });
 });
+
+describe('runGraph and the host event loop', () => {
+  it('lets timers run between nodes during a long run of quick nodes', async () => {
+    const { registry } = createTestRegistry();
+    const g = graph(
+      [node('r', 'test.range', { count: 20_000 }), node('it', 'test.iterate'), node('add', 'test.add'), node('c', 'test.collect')],
+      [edge('r.values', 'it.collection'), edge('it.item', 'add.a'), edge('add.value', 'c.item')],
+    );
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    try {
+      const result = await runGraph(g, { registry, host: new MemoryContextHost(), yieldAfterMs: 2 });
+      expect(result.status).toBe('completed');
+    } finally {
+      clearInterval(timer);
+    }
+    expect(ticks).toBeGreaterThan(3);
+  });
+});

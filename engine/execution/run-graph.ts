@@ -22,6 +22,11 @@ export interface RunOptions {
   readonly onEvent?: (event: EngineEvent) => void;
   /** How many invocations may run at once; 1 (in order) by default. */
   readonly concurrency?: number;
+  /**
+   * Gives the host's event loop a turn after this many milliseconds of back-to-back work, so a
+   * server running graphs still answers requests between nodes. 10 ms by default; 0 never yields.
+   */
+  readonly yieldAfterMs?: number;
 }
 
 export type NodeRunStatus = 'completed' | 'skipped' | 'failed' | 'canceled' | 'pending';
@@ -46,7 +51,9 @@ export async function runGraph(graph: Graph | unknown, options: RunOptions): Pro
 class GraphRunner {
   private readonly sessionId: string;
   private readonly signal: AbortSignal;
+  private readonly yieldAfterMs: number;
   private canceled = false;
+  private workingSince = performance.now();
 
   constructor(
     private readonly state: ExecutionState,
@@ -54,12 +61,16 @@ class GraphRunner {
   ) {
     this.sessionId = options.sessionId ?? 'local';
     this.signal = options.signal ?? new AbortController().signal;
+    this.yieldAfterMs = options.yieldAfterMs ?? 10;
   }
 
   async run(): Promise<'completed' | 'failed' | 'canceled'> {
     const concurrency = Math.max(1, Math.floor(this.options.concurrency ?? 1));
     if (concurrency === 1) {
-      for (let run = this.take(); run; run = this.take()) await this.invoke(run);
+      for (let run = this.take(); run; run = this.take()) {
+        await this.invoke(run);
+        await this.maybeYield();
+      }
     } else {
       const running = new Set<Promise<void>>();
       for (;;) {
@@ -69,10 +80,18 @@ class GraphRunner {
         }
         if (running.size === 0) break;
         await Promise.race(running);
+        await this.maybeYield();
       }
     }
     if (this.canceled) return 'canceled';
     return this.state.failed ? 'failed' : 'completed';
+  }
+
+  /** A macrotask turn (setTimeout, in every JavaScript host) once work has run long enough. */
+  private async maybeYield(): Promise<void> {
+    if (this.yieldAfterMs <= 0 || performance.now() - this.workingSince < this.yieldAfterMs) return;
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    this.workingSince = performance.now();
   }
 
   private take(): NodeRun | undefined {

@@ -37,11 +37,15 @@ export interface QueueItem {
   readonly completedAt: string | null;
 }
 
-/** An item with what a worker needs to run it. */
-export interface RunnableItem extends QueueItem {
-  readonly graph: Graph;
+/** An item a worker has taken, with its batch's routing. */
+export interface ClaimedItem extends QueueItem {
   readonly origin: string | null;
   readonly destination: string | null;
+}
+
+/** An item with what a worker needs to run it. */
+export interface RunnableItem extends ClaimedItem {
+  readonly graph: Graph;
 }
 
 export interface ItemFilter {
@@ -76,7 +80,9 @@ export interface QueueStore {
    * Takes an item for a worker: pending (or in progress on a worker that died) becomes
    * in_progress with one more attempt. Undefined when it is not runnable any more (canceled, done).
    */
-  claim(itemId: string, worker: string): Promise<RunnableItem | undefined>;
+  claim(itemId: string, worker: string): Promise<ClaimedItem | undefined>;
+  /** The graph of a batch (the same for all its items, so workers may keep it). */
+  batchGraph(batchId: string): Promise<Graph | undefined>;
   /** Ends an in-progress item; false when it was no longer in progress (e.g. canceled meanwhile). */
   finish(itemId: string, status: 'completed' | 'failed' | 'canceled', outcome: { results?: unknown; error?: ErrorInfo }): Promise<boolean>;
   /** Cancels the selected items that have not finished; returns them with their former status. */

@@ -5,6 +5,7 @@
 import type { DataSource } from 'typeorm';
 import type { ErrorInfo } from '../../engine/errors';
 import type { FieldValue } from '../../engine/batch/expand-batch';
+import type { Graph } from '../../engine/graph/graph';
 import {
   ITEM_STATUSES,
   type ItemFilter,
@@ -13,7 +14,7 @@ import {
   type Page,
   type QueueItem,
   type QueueStore,
-  type RunnableItem,
+  type ClaimedItem,
   type StatusCounts,
 } from './queue-store';
 
@@ -35,7 +36,6 @@ interface ItemRow {
   created_at: Date;
   started_at: Date | null;
   completed_at: Date | null;
-  graph?: RunnableItem['graph'];
   origin?: string | null;
   destination?: string | null;
 }
@@ -100,16 +100,21 @@ export class QueueRepository implements QueueStore {
     return { ...counts, total: rows.reduce((sum, row) => sum + row.count, 0) };
   }
 
-  async claim(itemId: string, worker: string): Promise<RunnableItem | undefined> {
+  async claim(itemId: string, worker: string): Promise<ClaimedItem | undefined> {
     const rows = (await this.dataSource.query(
       `UPDATE queue_items i SET status = 'in_progress', attempts = i.attempts + 1, worker = $2, started_at = now(), updated_at = now()
        FROM queue_batches b
        WHERE i.id = $1 AND b.id = i.batch_id AND i.status IN ('pending', 'in_progress')
-       RETURNING ${ITEM_COLUMNS}, b.graph, b.origin, b.destination`,
+       RETURNING ${ITEM_COLUMNS}, b.origin, b.destination`,
       [itemId, worker],
     )) as [ItemRow[], number] | ItemRow[];
     const updated = normalizeUpdate(rows);
-    return updated[0] && { ...toItem(updated[0]), graph: updated[0].graph!, origin: updated[0].origin ?? null, destination: updated[0].destination ?? null };
+    return updated[0] && { ...toItem(updated[0]), origin: updated[0].origin ?? null, destination: updated[0].destination ?? null };
+  }
+
+  async batchGraph(batchId: string): Promise<Graph | undefined> {
+    const rows = (await this.dataSource.query(`SELECT graph FROM queue_batches WHERE id = $1`, [batchId])) as { graph: Graph }[];
+    return rows[0]?.graph;
   }
 
   async finish(itemId: string, status: 'completed' | 'failed' | 'canceled', outcome: { results?: unknown; error?: ErrorInfo }): Promise<boolean> {

@@ -4,7 +4,8 @@
  * whose worker died is taken again by another; after `maxAttempts` it fails with the reason.
  */
 import { applyFieldValues } from '../../engine/batch/expand-batch';
-import { toErrorInfo, type ErrorInfo } from '../../engine/errors';
+import { PinkseaError, toErrorInfo, type ErrorInfo } from '../../engine/errors';
+import type { Graph } from '../../engine/graph/graph';
 import { runGraph } from '../../engine/execution/run-graph';
 import type { ContextHost } from '../../engine/node-context';
 import type { NodeRegistry } from '../../engine/registry/node-registry';
@@ -21,8 +22,12 @@ export interface SessionRunnerOptions {
   readonly maxAttempts?: number;
 }
 
+/** Batch graphs a worker keeps: one batch's items share their graph, so it is read once. */
+const GRAPH_CACHE_SIZE = 64;
+
 export class SessionRunner {
   private readonly running = new Map<string, AbortController>();
+  private readonly graphs = new Map<string, Graph>();
 
   constructor(private readonly options: SessionRunnerOptions) {}
 
@@ -38,8 +43,9 @@ export class SessionRunner {
 
   async process(itemId: string): Promise<void> {
     const { store, events, workerName } = this.options;
-    const item = await store.claim(itemId, workerName);
-    if (!item) return; // canceled or finished meanwhile
+    const claimed = await store.claim(itemId, workerName);
+    if (!claimed) return; // canceled or finished meanwhile
+    const item: RunnableItem = { ...claimed, graph: await this.graphOf(claimed.batchId) };
     const ref = { queueId: item.queueId, itemId: item.id, batchId: item.batchId };
     const maxAttempts = this.options.maxAttempts ?? 3;
     if (item.attempts > maxAttempts) {
@@ -82,5 +88,15 @@ export class SessionRunner {
     if (await store.finish(item.id, status, outcome)) {
       events.emit(item.ownerId, 'queue_item_status_changed', { ...ref, status, ...(outcome.error ? { error: outcome.error } : {}) });
     }
+  }
+
+  private async graphOf(batchId: string): Promise<Graph> {
+    const cached = this.graphs.get(batchId);
+    if (cached) return cached;
+    const graph = await this.options.store.batchGraph(batchId);
+    if (!graph) throw new PinkseaError('batch_not_found', `The batch ${batchId} of a claimed item is gone`, 'transient');
+    if (this.graphs.size >= GRAPH_CACHE_SIZE) this.graphs.delete(this.graphs.keys().next().value as string);
+    this.graphs.set(batchId, graph);
+    return graph;
   }
 }

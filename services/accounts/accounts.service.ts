@@ -108,6 +108,8 @@ export function createAccountsService(options: AccountsServiceOptions): ServiceS
       },
       me: {
         rest: 'GET /auth/me',
+        // Any key may ask whom it belongs to.
+        scope: false,
         params: {},
         handler: (ctx: Ctx) => use().accounts.me(callerOf(ctx)),
       },

@@ -33,16 +33,46 @@ export const AuthMiddleware: Middleware = {
     if (auth === 'none') return next;
     const handler = next as unknown as (ctx: Context) => Promise<unknown>;
     const ownToken = typeof action.acceptsToken === 'function';
+    const scope = action.rest && action.scope !== false ? scopeOf(action, auth) : undefined;
     return function checkAuth(ctx: Context<unknown, RequestMeta>) {
       // Only the action the token was accepted for: meta travels on to the calls it makes.
       if (ownToken && ctx.meta.tokenFor === action.name) return handler(ctx);
       const user = ctx.meta.user;
       if (!user) throw new UnauthorizedError();
       if (auth === 'admin' && user.role !== 'admin') throw new ForbiddenError('Only admins may do this');
+      if (scope && !allows(user.scopes, scope)) {
+        throw new ForbiddenError(`This API key lacks the scope "${scope.area}:${scope.access}" (or "${scope.area}") for ${action.name}`);
+      }
       return handler(ctx);
     };
   },
 };
+
+/**
+ * The scope a routed action needs from an API key: its area (the service, `admin` for admin
+ * routes, or the action's own `scope`) and the access its HTTP method implies (GET reads;
+ * anything else writes). `scope: false` opens an action to any credential (who am I).
+ */
+export interface Scope {
+  readonly area: string;
+  readonly access: 'read' | 'write';
+}
+
+export function scopeOf(action: { name?: string; rest?: unknown; scope?: string | false; service?: { name?: string } }, auth: ActionAuth = 'user'): Scope {
+  // Admin routes need the key's "admin" scope, whichever service serves them.
+  const area = auth === 'admin' ? 'admin' : typeof action.scope === 'string' ? action.scope : (action.service?.name ?? action.name?.split('.')[0] ?? '');
+  const routes = Array.isArray(action.rest) ? action.rest : [action.rest];
+  const methods = routes.map((route) =>
+    typeof route === 'string' ? (route.includes(' ') ? route.split(/\s+/)[0]! : '*') : String((route as { method?: string } | undefined)?.method ?? '*'),
+  );
+  return { area, access: methods.every((method) => method.toUpperCase() === 'GET') ? 'read' : 'write' };
+}
+
+/** `area` grants both; `area:write` implies read; access tokens carry every scope. */
+export function allows(scopes: AuthUser['scopes'], scope: Scope): boolean {
+  if (scopes === 'all') return true;
+  return scopes.includes(scope.area) || scopes.includes(`${scope.area}:${scope.access}`) || (scope.access === 'read' && scopes.includes(`${scope.area}:write`));
+}
 
 /** The caller of an action that requires one. */
 export function callerOf(ctx: Context<unknown, RequestMeta>): AuthUser {
@@ -60,5 +90,7 @@ declare module 'moleculer' {
      * gateway asks it before `accounts`; a token it accepts lets the call through as no user.
      */
     acceptsToken?: (token: string) => boolean;
+    /** The API-key scope area the action belongs to (its service by default); false: any key. */
+    scope?: string | false;
   }
 }

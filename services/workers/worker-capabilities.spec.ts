@@ -1,0 +1,29 @@
+import { chooseProvider, detectAccelerator, parseNvidiaSmi, usableProviders } from './worker-capabilities';
+
+describe('worker capabilities', () => {
+  it('reads the GPU name and memory from nvidia-smi', () => {
+    expect(parseNvidiaSmi('NVIDIA H100 80GB HBM3, 81559\n')).toEqual({ name: 'NVIDIA H100 80GB HBM3', memoryBytes: 81559 * 1024 * 1024 });
+    expect(parseNvidiaSmi('')).toBeNull();
+    expect(parseNvidiaSmi('garbage')).toBeNull();
+  });
+
+  it('reports no accelerator where nvidia-smi is missing or fails', async () => {
+    expect(await detectAccelerator(() => Promise.reject(new Error('ENOENT')))).toBeNull();
+    expect(await detectAccelerator(() => Promise.resolve('NVIDIA L4, 23034'))).toEqual({ name: 'NVIDIA L4', memoryBytes: 23034 * 1024 * 1024 });
+  });
+
+  it('offers GPU providers only with a GPU and their libraries, CPU always', () => {
+    const backends = [
+      { name: 'cpu', bundled: true },
+      { name: 'cuda', bundled: false },
+      { name: 'tensorrt', bundled: false },
+    ];
+    const gpu = { name: 'NVIDIA L4', memoryBytes: 1 };
+    expect(usableProviders(null, backends, new Set(['cuda']))).toEqual(['cpu']);
+    expect(usableProviders(gpu, backends, new Set())).toEqual(['cpu']);
+    expect(usableProviders(gpu, backends, new Set(['cuda']))).toEqual(['cuda', 'cpu']);
+    expect(chooseProvider(['cuda', 'cpu'], 'auto')).toBe('cuda');
+    expect(chooseProvider(['cpu'], 'auto')).toBe('cpu');
+    expect(chooseProvider(['cpu'], 'cuda')).toBe('cpu');
+  });
+});

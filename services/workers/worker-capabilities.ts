@@ -1,0 +1,59 @@
+/**
+ * What a worker can run, as it advertises it in its broker metadata: its pool, its accelerator
+ * (GPU name and memory, or none) and the ONNX Runtime execution providers it can use. The
+ * provider used follows PINKSEA_EXECUTION_PROVIDER, or the best one present (CUDA when a GPU and
+ * the CUDA provider are there, CPU always).
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+export interface Accelerator {
+  readonly name: string;
+  readonly memoryBytes: number;
+}
+
+export interface WorkerCapabilities {
+  readonly pool: string;
+  readonly accelerator: Accelerator | null;
+  /** Execution providers this worker can use, best first; always ends with 'cpu'. */
+  readonly providers: readonly string[];
+  /** The provider nodes run on. */
+  readonly provider: string;
+}
+
+export type CommandRunner = (command: string, args: readonly string[]) => Promise<string>;
+
+const run: CommandRunner = async (command, args) => (await promisify(execFile)(command, [...args], { timeout: 5000 })).stdout;
+
+/** The first GPU `nvidia-smi` reports, or null where there is none (or no driver). */
+export async function detectAccelerator(exec: CommandRunner = run): Promise<Accelerator | null> {
+  try {
+    const output = await exec('nvidia-smi', ['--query-gpu=name,memory.total', '--format=csv,noheader,nounits']);
+    return parseNvidiaSmi(output);
+  } catch {
+    return null;
+  }
+}
+
+export function parseNvidiaSmi(output: string): Accelerator | null {
+  const line = output.split('\n').map((row) => row.trim()).find(Boolean);
+  if (!line) return null;
+  const [name, mebibytes] = line.split(',').map((part) => part.trim());
+  const memory = Number(mebibytes);
+  if (!name || !Number.isFinite(memory)) return null;
+  return { name, memoryBytes: memory * 1024 * 1024 };
+}
+
+/**
+ * Providers usable here: CUDA (and TensorRT) need both a GPU and their libraries next to
+ * onnxruntime-node, which a default install skips; CPU is bundled.
+ */
+export function usableProviders(accelerator: Accelerator | null, backends: readonly { name: string; bundled: boolean }[], installed: ReadonlySet<string>): string[] {
+  const gpuProviders = accelerator ? ['tensorrt', 'cuda'].filter((name) => backends.some((backend) => backend.name === name && (backend.bundled || installed.has(name)))) : [];
+  return [...gpuProviders, 'cpu'];
+}
+
+export function chooseProvider(providers: readonly string[], wanted: string): string {
+  if (wanted === 'auto') return providers.includes('cuda') ? 'cuda' : providers[0]!;
+  return providers.includes(wanted) ? wanted : 'cpu';
+}

@@ -34,6 +34,9 @@ export const SETTINGS = {
   workerConcurrency: setting<number>({ env: 'PINKSEA_WORKER_CONCURRENCY', type: 'integer', min: 1, max: 64, default: 1, doc: 'Queue items a worker runs at once.' }),
   maxUploadBytes: setting<number>({ env: 'PINKSEA_MAX_UPLOAD_BYTES', type: 'integer', min: 1024, default: 32 * 1024 * 1024, doc: 'Largest image upload, in bytes.' }),
   metricsToken: setting<string>({ env: 'PINKSEA_METRICS_TOKEN', type: 'string', default: '', secret: true, doc: 'Bearer token a Prometheus scraper may read GET /api/v1/metrics with; when empty, only admins may.' }),
+  modelCacheBytes: setting<number>({ env: 'PINKSEA_MODEL_CACHE_BYTES', type: 'integer', min: 1024 * 1024, default: 8 * 1024 * 1024 * 1024, doc: 'Room of a worker\'s model cache, in bytes (8 GiB); the least recently used unlocked models leave first.' }),
+  allowPrivateModelUrls: setting<boolean>({ env: 'PINKSEA_ALLOW_PRIVATE_MODEL_URLS', type: 'boolean', default: false, doc: 'Let model installs fetch URLs whose host is private, loopback or link-local (off: a user could otherwise reach internal services).' }),
+  maxModelDownloadBytes: setting<number>({ env: 'PINKSEA_MAX_MODEL_DOWNLOAD_BYTES', type: 'integer', min: 1024, default: 32 * 1024 * 1024 * 1024, doc: 'Largest model an install may download, in bytes (32 GiB).' }),
   logLevel: setting<string>({ env: 'PINKSEA_LOG_LEVEL', type: 'enum', options: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'], default: 'info', doc: 'Broker log level.' }),
 } satisfies Record<string, SettingSpec<unknown>>;
 

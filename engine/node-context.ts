@@ -120,6 +120,11 @@ export interface NodeContext {
 /** What the host gives the engine: the stores, and a way to make each invocation's context. */
 export interface ContextHost {
   createContext(invocation: InvocationInfo, hooks: ContextHooks): NodeContext;
+  /**
+   * Called once the node's invoke has settled (returned or thrown): what the context held for this
+   * invocation alone (model leases) is given back.
+   */
+  releaseContext?(ctx: NodeContext): void;
 }
 
 /** Per-invocation wiring the engine passes to the host. */

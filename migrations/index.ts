@@ -4,5 +4,6 @@
  */
 import type { MigrationInterface } from 'typeorm';
 import { InitialSchema1764201600000 } from './1764201600000-InitialSchema';
+import { ModelRecords1764201600300 } from './1764201600300-ModelRecords';
 
-export const MIGRATIONS: readonly (new () => MigrationInterface)[] = [InitialSchema1764201600000];
+export const MIGRATIONS: readonly (new () => MigrationInterface)[] = [InitialSchema1764201600000, ModelRecords1764201600300];

@@ -16,7 +16,7 @@ import { MemoryContextHost } from '../nodes/sdk/testing';
 import { loadPackFromFolder } from '../services/plugins/pack-loader';
 
 const ROOT = path.resolve(__dirname, '..');
-const FIRST_PARTY_PACKS = ['core', 'image', 'prompt'];
+const FIRST_PARTY_PACKS = ['core', 'image', 'prompt', 'onnx', 'ocr'];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

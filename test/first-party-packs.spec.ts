@@ -3,7 +3,7 @@ import { buildCatalogue, type CatalogueEntry } from '../engine/catalogue';
 import { NodeRegistry } from '../engine/registry/node-registry';
 import { loadPackFromFolder } from '../services/plugins/pack-loader';
 
-const PACKS = ['core', 'image', 'prompt'];
+const PACKS = ['core', 'image', 'prompt', 'onnx', 'ocr'];
 
 describe('the first-party packs together', () => {
   let registry: NodeRegistry;
@@ -16,7 +16,7 @@ describe('the first-party packs together', () => {
   });
 
   it('load side by side, each type owned by the pack its id names', () => {
-    expect(registry.loadedPacks().map((pack) => pack.manifest.name).sort()).toEqual(['@pinksea/nodes-core', '@pinksea/nodes-image', '@pinksea/nodes-prompt']);
+    expect(registry.loadedPacks().map((pack) => pack.manifest.name).sort()).toEqual(PACKS.map((pack) => `@pinksea/nodes-${pack}`).sort());
     for (const entry of catalogue) expect(entry.pack).toBe(`@pinksea/nodes-${entry.type.split('.')[0]}`);
   });
 

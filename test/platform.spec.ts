@@ -136,6 +136,29 @@ describe('the platform, end to end', () => {
     expect((await api('GET', `/admin/images?ownerId=${admin.user.id}`, { token: erin.accessToken })).status).toBe(403);
   });
 
+  it('reads text in a queue item with the packaged OCR models, loaded through the worker\'s model cache', async () => {
+    const frank = await register('frank@example.com');
+    const models = await api<{ items: { key: string; type: string }[] }>('GET', '/models?limit=50', { token: frank.accessToken });
+    const keyOf = (type: string) => models.body.items.find((model) => model.type === type)!.key;
+    const graph = {
+      nodes: [
+        { id: 'sign', type: 'image.render_text', inputs: { text: 'PINK 42', fontSize: 64, width: 480, height: 160, align: 'center', background: { r: 255, g: 255, b: 255, a: 255 } } },
+        { id: 'read', type: 'ocr.recognize_text', inputs: { detectionModel: { key: keyOf('ocr_detection') }, recognitionModel: { key: keyOf('ocr_recognition') } } },
+      ],
+      edges: [{ source: { nodeId: 'sign', field: 'image' }, destination: { nodeId: 'read', field: 'image' } }],
+    };
+    const enqueued = await api<{ batchId: string }>('POST', '/queue/default/enqueue_batch', { body: { batch: { graph } }, token: frank.accessToken });
+    expect(enqueued.status).withContext(JSON.stringify(enqueued.body)).toBe(200);
+    let item: { status: string; results: { outputs: { read: { text: string }[] } }; error: unknown } | undefined;
+    await eventually(async () => {
+      const list = await api<{ items: (typeof item & object)[] }>('GET', '/queue/default/list', { token: frank.accessToken });
+      item = list.body.items[0];
+      return item?.status === 'completed' || item?.status === 'failed';
+    }, 60_000, 'the OCR item to finish');
+    expect(item!.error).toBeNull();
+    expect(item!.results.outputs.read[0]!.text).toBe('PINK 42');
+  }, 90_000);
+
   it('answers a bad batch with 422 naming the node and field, and queues nothing', async () => {
     const carol = await register('carol@example.com');
     const graph = { nodes: [{ id: 'r', type: 'image.resize', inputs: { width: 'wide' } }], edges: [] };

@@ -134,7 +134,12 @@ class GraphRunner {
         { sessionId: ref.sessionId, nodeId: ref.nodeId, instanceId: ref.instanceId, type: ref.type, version: ref.version },
         new InvocationHooks(this.signal, ref, this.options.onEvent),
       );
-      const outputs = await node.definition.invoke(inputs as never, ctx);
+      let outputs: unknown;
+      try {
+        outputs = await node.definition.invoke(inputs as never, ctx);
+      } finally {
+        this.options.host.releaseContext?.(ctx);
+      }
       checkOutputs(run, outputs);
       if (cacheKey !== undefined) this.options.cache!.set(cacheKey, outputs);
       this.state.complete(run, outputs, performance.now() - started, false);

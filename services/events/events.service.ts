@@ -1,12 +1,13 @@
 /**
  * Live events for the studio (role `api`): socket.io on the gateway's HTTP server, authenticated
  * with the same tokens as the REST API, one room per user. Queue and invocation events arrive from
- * any worker through the broker and go to their owner's room only.
+ * any worker through the broker and go to their owner's room only; so do model install events.
  */
 import type { Server as HttpServer } from 'node:http';
 import type { Context, ServiceSchema } from 'moleculer';
 import { Server } from 'socket.io';
 import type { AuthUser } from '../platform/auth-middleware';
+import { MODEL_EVENT, type ModelEventEnvelope } from '../models/models.service';
 import { SESSION_EVENT, type SessionEventEnvelope } from '../queue/queue-events';
 
 export const roomOf = (userId: string) => `user:${userId}`;
@@ -19,6 +20,11 @@ export function createEventsService(): ServiceSchema {
     events: {
       [SESSION_EVENT]: {
         handler(ctx: Context<SessionEventEnvelope>) {
+          io?.to(roomOf(ctx.params.ownerId)).emit(ctx.params.name, ctx.params.payload);
+        },
+      },
+      [MODEL_EVENT]: {
+        handler(ctx: Context<ModelEventEnvelope>) {
           io?.to(roomOf(ctx.params.ownerId)).emit(ctx.params.name, ctx.params.payload);
         },
       },

@@ -5,6 +5,7 @@ import { RefreshTokenEntity } from '../accounts/refresh-token.entity';
 import { UserEntity } from '../accounts/user.entity';
 import { BoardEntity } from '../boards/board.entity';
 import { ImageEntity } from '../images/image.entity';
+import { ModelEntity } from '../models/model.entity';
 import { WorkflowEntity } from '../workflows/workflow.entity';
 
 export const PLATFORM_ENTITIES: readonly EntitySchema[] = [
@@ -14,4 +15,5 @@ export const PLATFORM_ENTITIES: readonly EntitySchema[] = [
   BoardEntity,
   ImageEntity,
   WorkflowEntity,
+  ModelEntity,
 ] as unknown as readonly EntitySchema[];

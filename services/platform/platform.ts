@@ -7,9 +7,7 @@
 import path from 'node:path';
 import { ServiceBroker, type ServiceSchema } from 'moleculer';
 import type { PinkseaConfig, Role } from '../../config/config';
-import { NodeError } from '../../engine/errors';
 import { NodeRegistry } from '../../engine/registry/node-registry';
-import type { ModelLoader } from '../../engine/node-context';
 import { createBrokerOptions } from '../../moleculer.config';
 import { createAccountsService } from '../accounts/accounts.service';
 import { ensureAdmin, type EnsureAdminResult } from '../accounts/ensure-admin';
@@ -25,6 +23,11 @@ import { createImagesService } from '../images/images.service';
 import { LocalImageFileStore } from '../images/local-image-file-store';
 import { createOwnerImageStore } from '../images/owner-image-store';
 import { createMetricsService } from '../metrics/metrics.service';
+import { ModelCache } from '../models/model-cache';
+import { ModelRepository } from '../models/model.repository';
+import { createModelsService } from '../models/models.service';
+import { registerStarterModels } from '../models/starter-models';
+import { createWorkerModelLoader, disposeLoadedModel } from '../models/worker-model-loader';
 import { QueueStatusRepository } from '../metrics/queue-status.repository';
 import { createNodesService } from '../nodes/nodes.service';
 import { loadPackFromFolder } from '../plugins/pack-loader';
@@ -39,7 +42,7 @@ import { createWorkflowsService } from '../workflows/workflows.service';
 import { PLATFORM_ENTITIES } from './platform-entities';
 
 const ROOT = path.resolve(__dirname, '../..');
-export const FIRST_PARTY_PACKS = ['core', 'image', 'prompt'].map((pack) => path.join(ROOT, 'nodes', pack));
+export const FIRST_PARTY_PACKS = ['core', 'image', 'prompt', 'onnx', 'ocr'].map((pack) => path.join(ROOT, 'nodes', pack));
 
 export interface Platform {
   readonly broker: ServiceBroker;
@@ -83,6 +86,7 @@ export async function startPlatform(config: PinkseaConfig): Promise<Platform> {
       createImagesService({ dataSource, config, files }),
       createBoardsService({ dataSource }),
       createWorkflowsService({ dataSource }),
+      createModelsService({ dataSource, config }),
       createEventsService(),
       createDocsService(),
       createMetricsService({ queueStatus: new QueueStatusRepository(dataSource), token: config.metricsToken }),
@@ -90,6 +94,13 @@ export async function startPlatform(config: PinkseaConfig): Promise<Platform> {
   }
   if (runs(config.role, 'worker')) {
     const records = new ImageRepository(dataSource);
+    const modelRecords = new ModelRepository(dataSource);
+    const modelLogger = broker.getLogger('model-cache');
+    const modelCache = new ModelCache<unknown>({
+      maxBytes: config.modelCacheBytes,
+      dispose: disposeLoadedModel,
+      onEvent: (event) => modelLogger.debug(event.name, event.payload),
+    });
     const saver = createImageSaver(files, records);
     const runner = new SessionRunner({
       store,
@@ -100,7 +111,7 @@ export async function startPlatform(config: PinkseaConfig): Promise<Platform> {
       hostFor: (item) =>
         new SessionContextHost({
           images: createOwnerImageStore({ ownerId: item.ownerId, files, records, saver, sessionId: item.id, graph: item.graph }),
-          models: NO_MODELS,
+          models: () => createWorkerModelLoader({ records: modelRecords, cache: modelCache, ownerId: item.ownerId, dataDir: config.dataDir }),
           logger: broker.getLogger('node'),
         }),
     });
@@ -109,6 +120,8 @@ export async function startPlatform(config: PinkseaConfig): Promise<Platform> {
   for (const schema of services) broker.createService(schema);
   if (runs(config.role, 'api')) api = broker.createService(createApiService({ port: config.port, host: config.host }));
 
+  // Before the broker starts, so the first item a worker takes already finds them.
+  await registerStarterModels(new ModelRepository(dataSource));
   await broker.start();
   if (api) refreshRoutes(api);
   const admin = runs(config.role, 'api') ? await ensureAdmin({ dataSource, config }) : undefined;
@@ -127,13 +140,3 @@ export async function startPlatform(config: PinkseaConfig): Promise<Platform> {
     },
   };
 }
-
-/** No model is installed until the model manager lands; a node asking for one is told so. */
-const NO_MODELS: ModelLoader = {
-  info: async (ref) => {
-    throw new NodeError('model_not_found', `There is no model with key "${ref.key}" installed`, { field: 'model' });
-  },
-  load: async (ref) => {
-    throw new NodeError('model_not_found', `There is no model with key "${ref.key}" installed`, { field: 'model' });
-  },
-};

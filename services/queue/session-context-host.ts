@@ -1,6 +1,8 @@
 /**
  * What backs a node's context when the platform runs a queue item: the owner's image store,
  * this session's tensors and conditioning, the worker's models, and the broker's logger.
+ * Models come from a loader made for each invocation, released when the node returns, so the
+ * models a node loaded stay locked in the worker's cache exactly while it runs.
  */
 import type {
   ContextHooks,
@@ -13,9 +15,15 @@ import type {
 } from '../../engine/node-context';
 import { MemoryConditioningStore, MemoryTensorStore } from '../../nodes/sdk/memory-stores';
 
+/** A model loader for one invocation; `release` ends what it holds. */
+export interface InvocationModels extends ModelLoader {
+  release?(): void;
+}
+
 export interface SessionContextHostOptions {
   readonly images: ImageStore;
-  readonly models: ModelLoader;
+  /** A loader shared by every invocation, or a factory of one loader per invocation. */
+  readonly models: ModelLoader | (() => InvocationModels);
   readonly logger: NodeLogger;
 }
 
@@ -23,19 +31,28 @@ export class SessionContextHost implements ContextHost {
   // Tensors and conditioning live as long as the session, on the worker that runs it.
   private readonly tensors = new MemoryTensorStore();
   private readonly conditioning = new MemoryConditioningStore();
+  private readonly loaders = new WeakMap<NodeContext, InvocationModels>();
 
   constructor(private readonly options: SessionContextHostOptions) {}
 
   createContext(invocation: InvocationInfo, hooks: ContextHooks): NodeContext {
-    return {
+    const models = typeof this.options.models === 'function' ? this.options.models() : this.options.models;
+    const ctx: NodeContext = {
       invocation,
       images: this.options.images,
       tensors: this.tensors,
       conditioning: this.conditioning,
-      models: this.options.models,
+      models,
       signal: hooks.signal,
       progress: (update) => hooks.progress(update),
       logger: this.options.logger,
     };
+    this.loaders.set(ctx, models);
+    return ctx;
+  }
+
+  releaseContext(ctx: NodeContext): void {
+    this.loaders.get(ctx)?.release?.();
+    this.loaders.delete(ctx);
   }
 }

@@ -18,6 +18,8 @@ export interface TestUser extends AuthUser {
 
 export const ALICE: TestUser = { id: '00000000-0000-4000-8000-00000000a11c', email: 'alice@example.com', role: 'user', scopes: 'all', token: 'alice-token' };
 export const BOB: TestUser = { id: '00000000-0000-4000-8000-000000000b0b', email: 'bob@example.com', role: 'user', scopes: 'all', token: 'bob-token' };
+/** An admin, for admin-only routes; insert it with `insertTestUsers(ds, [ALICE, BOB, ADMIN])`. */
+export const ADMIN: TestUser = { id: '00000000-0000-4000-8000-0000000ad817', email: 'admin@example.com', role: 'admin', scopes: 'all', token: 'admin-token' };
 
 export async function insertTestUsers(dataSource: DataSource, users: readonly TestUser[] = [ALICE, BOB]): Promise<void> {
   for (const user of users) {
@@ -25,7 +27,7 @@ export async function insertTestUsers(dataSource: DataSource, users: readonly Te
   }
 }
 
-/** Resolves ALICE's and BOB's tokens and those of users from insertFreshUser; any other token is refused (401). */
+/** Resolves ALICE's, BOB's and ADMIN's tokens and those of users from insertFreshUser; any other token is refused (401). */
 export const testAccounts: ServiceSchema = {
   name: 'accounts',
   actions: {
@@ -35,7 +37,7 @@ export const testAccounts: ServiceSchema = {
         const token = (ctx.params as { token: string }).token;
         const fresh = token.startsWith('user:') ? token.slice('user:'.length) : undefined;
         if (fresh) return { id: fresh, email: `${fresh}@example.com`, role: 'user', scopes: 'all' };
-        const user = [ALICE, BOB].find((candidate) => candidate.token === token);
+        const user = [ALICE, BOB, ADMIN].find((candidate) => candidate.token === token);
         if (!user) throw new UnauthorizedError('That token is not valid');
         const { token: _token, ...authUser } = user;
         return authUser;

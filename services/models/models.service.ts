@@ -1,0 +1,128 @@
+/**
+ * The model manager's REST routes (service `models`, role api): list, read, install as a job,
+ * follow and cancel jobs, rename, delete. Each action declares its params and hands the caller to
+ * the manager, which decides what they may see and change.
+ */
+import type { Context, ServiceBroker, ServiceSchema } from 'moleculer';
+import type { DataSource } from 'typeorm';
+import type { PinkseaConfig } from '../../config/config';
+import { callerOf } from '../platform/auth-middleware';
+import { PAGE_PARAMS, type Page } from '../platform/request-params';
+import type { ResponseMeta } from '../platform/response-meta';
+import { ModelManager, type InstallJob, type InstallRequest, type ModelEventMap, type ModelEventSink } from './model-manager';
+import type { ModelRecord } from './model-records';
+import { ModelRepository } from './model.repository';
+import type { Lookup } from './url-guard';
+
+/** The broker event that carries model events to every gateway's sockets. */
+export const MODEL_EVENT = 'models.event';
+
+export interface ModelEventEnvelope {
+  readonly ownerId: string;
+  readonly name: keyof ModelEventMap;
+  readonly payload: ModelEventMap[keyof ModelEventMap];
+}
+
+export interface ModelsServiceOptions {
+  readonly dataSource: DataSource;
+  readonly config: Pick<PinkseaConfig, 'dataDir' | 'allowPrivateModelUrls' | 'maxModelDownloadBytes'>;
+  /** Name resolution for the URL guard (specs). */
+  readonly lookup?: Lookup;
+  /** Receives the manager, for specs that wait on jobs. */
+  readonly onManager?: (manager: ModelManager) => void;
+}
+
+type Ctx<P> = Context<P, ResponseMeta>;
+
+const KEY = { key: { type: 'string', min: 1, max: 100 } } as const;
+const JOB = { id: { type: 'string', min: 1, max: 100 } } as const;
+const TEXT = (max: number) => ({ type: 'string', min: 1, max, trim: true, optional: true }) as const;
+
+export function brokerModelEvents(broker: () => ServiceBroker | undefined): ModelEventSink {
+  return {
+    emit(ownerId, name, payload) {
+      void broker()?.broadcast(MODEL_EVENT, { ownerId, name, payload });
+    },
+  };
+}
+
+export function createModelsService(options: ModelsServiceOptions): ServiceSchema {
+  let broker: ServiceBroker | undefined;
+  const manager = new ModelManager({
+    records: new ModelRepository(options.dataSource),
+    dataDir: options.config.dataDir,
+    allowPrivateUrls: options.config.allowPrivateModelUrls,
+    maxDownloadBytes: options.config.maxModelDownloadBytes,
+    events: brokerModelEvents(() => broker),
+    ...(options.lookup ? { lookup: options.lookup } : {}),
+  });
+  options.onManager?.(manager);
+
+  return {
+    name: 'models',
+    settings: { rest: '/' },
+    created() {
+      broker = (this as unknown as { broker: ServiceBroker }).broker;
+    },
+    async stopped() {
+      await manager.close();
+    },
+    actions: {
+      list: {
+        rest: 'GET /models',
+        params: { ...PAGE_PARAMS, type: TEXT(50), base: TEXT(50) },
+        handler(ctx: Ctx<{ limit: number; offset: number; type?: string; base?: string }>): Promise<Page<ModelRecord>> {
+          const { limit, offset, type, base } = ctx.params;
+          return manager.list(callerOf(ctx), { type, base }, { limit, offset });
+        },
+      },
+      job: {
+        rest: 'GET /models/jobs/:id',
+        params: JOB,
+        handler(ctx: Ctx<{ id: string }>): InstallJob {
+          return manager.job(callerOf(ctx), ctx.params.id);
+        },
+      },
+      cancelJob: {
+        rest: 'POST /models/jobs/:id/cancel',
+        params: JOB,
+        handler(ctx: Ctx<{ id: string }>): InstallJob {
+          return manager.cancel(callerOf(ctx), ctx.params.id);
+        },
+      },
+      install: {
+        rest: 'POST /models/install',
+        params: { source: { type: 'string', min: 1, max: 4096 }, name: TEXT(200), description: { type: 'string', max: 2000, optional: true }, shared: { type: 'boolean', optional: true } },
+        async handler(ctx: Ctx<InstallRequest>): Promise<InstallJob> {
+          const job = await manager.install(callerOf(ctx), ctx.params);
+          ctx.meta.$statusCode = 202;
+          ctx.meta.$location = `/api/v1/models/jobs/${job.id}`;
+          return job;
+        },
+      },
+      get: {
+        rest: 'GET /models/:key',
+        params: KEY,
+        handler(ctx: Ctx<{ key: string }>): Promise<ModelRecord> {
+          return manager.get(callerOf(ctx), ctx.params.key);
+        },
+      },
+      update: {
+        rest: 'PATCH /models/:key',
+        params: { ...KEY, name: TEXT(200), description: { type: 'string', max: 2000, optional: true } },
+        handler(ctx: Ctx<{ key: string; name?: string; description?: string }>): Promise<ModelRecord> {
+          const { key, name, description } = ctx.params;
+          return manager.update(callerOf(ctx), key, { name, description });
+        },
+      },
+      remove: {
+        rest: 'DELETE /models/:key',
+        params: KEY,
+        async handler(ctx: Ctx<{ key: string }>): Promise<{ key: string; deleted: true }> {
+          await manager.remove(callerOf(ctx), ctx.params.key);
+          return { key: ctx.params.key, deleted: true };
+        },
+      },
+    },
+  };
+}

@@ -5,5 +5,12 @@
 import type { MigrationInterface } from 'typeorm';
 import { InitialSchema1764201600000 } from './1764201600000-InitialSchema';
 import { ModelRecords1764201600300 } from './1764201600300-ModelRecords';
+import { QueueItemAcceleratorSeconds1764201600500 } from './1764201600500-QueueItemAcceleratorSeconds';
+import { InstalledPacks1764201600400 } from './1764201600400-InstalledPacks';
 
-export const MIGRATIONS: readonly (new () => MigrationInterface)[] = [InitialSchema1764201600000, ModelRecords1764201600300];
+export const MIGRATIONS: readonly (new () => MigrationInterface)[] = [
+  InitialSchema1764201600000,
+  ModelRecords1764201600300,
+  QueueItemAcceleratorSeconds1764201600500,
+  InstalledPacks1764201600400,
+];

@@ -149,7 +149,7 @@ describe('the platform, end to end', () => {
     };
     const enqueued = await api<{ batchId: string }>('POST', '/queue/default/enqueue_batch', { body: { batch: { graph } }, token: frank.accessToken });
     expect(enqueued.status).withContext(JSON.stringify(enqueued.body)).toBe(200);
-    let item: { status: string; results: { outputs: { read: { text: string }[] } }; error: unknown } | undefined;
+    let item: { status: string; results: { outputs: { read: { text: string }[] } }; error: unknown; acceleratorSeconds: number } | undefined;
     await eventually(async () => {
       const list = await api<{ items: (typeof item & object)[] }>('GET', '/queue/default/list', { token: frank.accessToken });
       item = list.body.items[0];
@@ -157,6 +157,9 @@ describe('the platform, end to end', () => {
     }, 60_000, 'the OCR item to finish');
     expect(item!.error).toBeNull();
     expect(item!.results.outputs.read[0]!.text).toBe('PINK 42');
+    // The OCR step needs a GPU (it ran on the CPU provider here): its time is recorded for billing; the text rendering's is not.
+    expect(item!.acceleratorSeconds).toBeGreaterThan(0);
+    expect(item!.acceleratorSeconds).toBeLessThan(60);
   }, 90_000);
 
   it('answers a bad batch with 422 naming the node and field, and queues nothing', async () => {

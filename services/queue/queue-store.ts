@@ -32,6 +32,8 @@ export interface QueueItem {
   readonly error: ErrorInfo | null;
   readonly attempts: number;
   readonly worker: string | null;
+  /** Seconds the item's GPU-needing steps ran (its last attempt), for billing. */
+  readonly acceleratorSeconds: number;
   readonly createdAt: string;
   readonly startedAt: string | null;
   readonly completedAt: string | null;
@@ -84,7 +86,13 @@ export interface QueueStore {
   /** The graph of a batch (the same for all its items, so workers may keep it). */
   batchGraph(batchId: string): Promise<Graph | undefined>;
   /** Ends an in-progress item; false when it was no longer in progress (e.g. canceled meanwhile). */
-  finish(itemId: string, status: 'completed' | 'failed' | 'canceled', outcome: { results?: unknown; error?: ErrorInfo }): Promise<boolean>;
+  finish(
+    itemId: string,
+    status: 'completed' | 'failed' | 'canceled',
+    outcome: { results?: unknown; error?: ErrorInfo; acceleratorSeconds?: number },
+  ): Promise<boolean>;
+  /** Records the GPU time of an item canceled while it ran (its finish no longer applies). */
+  recordAcceleratorSeconds(itemId: string, seconds: number): Promise<void>;
   /** Cancels the selected items that have not finished; returns them with their former status. */
   cancel(ownerId: string, queueId: string, selection: ItemSelection): Promise<{ id: string; batchId: string; wasRunning: boolean }[]>;
   /** Puts failed or canceled items back to pending; returns them. */

@@ -19,7 +19,7 @@ import {
 } from './queue-store';
 
 const ITEM_COLUMNS = `i.id, i.batch_id, i.owner_id, i.queue_id, i.status, i.priority, i.field_values, i.results, i.error,
-  i.attempts, i.worker, i.created_at, i.started_at, i.completed_at`;
+  i.attempts, i.worker, i.accelerator_seconds, i.created_at, i.started_at, i.completed_at`;
 
 interface ItemRow {
   id: string;
@@ -33,6 +33,7 @@ interface ItemRow {
   error: ErrorInfo | null;
   attempts: number;
   worker: string | null;
+  accelerator_seconds: number;
   created_at: Date;
   started_at: Date | null;
   completed_at: Date | null;
@@ -117,15 +118,29 @@ export class QueueRepository implements QueueStore {
     return rows[0]?.graph;
   }
 
-  async finish(itemId: string, status: 'completed' | 'failed' | 'canceled', outcome: { results?: unknown; error?: ErrorInfo }): Promise<boolean> {
+  async finish(
+    itemId: string,
+    status: 'completed' | 'failed' | 'canceled',
+    outcome: { results?: unknown; error?: ErrorInfo; acceleratorSeconds?: number },
+  ): Promise<boolean> {
     const rows = normalizeUpdate(
       await this.dataSource.query(
-        `UPDATE queue_items SET status = $2, results = $3, error = $4, completed_at = now(), updated_at = now()
+        `UPDATE queue_items SET status = $2, results = $3, error = $4, accelerator_seconds = $5, completed_at = now(), updated_at = now()
          WHERE id = $1 AND status = 'in_progress' RETURNING id`,
-        [itemId, status, outcome.results === undefined ? null : JSON.stringify(outcome.results), outcome.error ? JSON.stringify(outcome.error) : null],
+        [
+          itemId,
+          status,
+          outcome.results === undefined ? null : JSON.stringify(outcome.results),
+          outcome.error ? JSON.stringify(outcome.error) : null,
+          outcome.acceleratorSeconds ?? 0,
+        ],
       ),
     );
     return rows.length === 1;
+  }
+
+  async recordAcceleratorSeconds(itemId: string, seconds: number): Promise<void> {
+    await this.dataSource.query(`UPDATE queue_items SET accelerator_seconds = $2, updated_at = now() WHERE id = $1 AND status = 'canceled'`, [itemId, seconds]);
   }
 
   async cancel(ownerId: string, queueId: string, selection: ItemSelection): Promise<{ id: string; batchId: string; wasRunning: boolean }[]> {
@@ -206,6 +221,7 @@ function toItem(row: ItemRow): QueueItem {
     error: row.error,
     attempts: row.attempts,
     worker: row.worker,
+    acceleratorSeconds: Number(row.accelerator_seconds ?? 0),
     createdAt: row.created_at.toISOString(),
     startedAt: row.started_at?.toISOString() ?? null,
     completedAt: row.completed_at?.toISOString() ?? null,

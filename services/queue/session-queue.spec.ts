@@ -39,6 +39,8 @@ describe('session queue (PostgreSQL + BullMQ on PostgreSQL)', () => {
     const sums = page.items.map((item) => (item.results as { outputs: { sum: { value: number }[] } }).outputs.sum[0]!.value);
     expect(sums).toEqual([12, 22, 32, 12, 22, 32]);
     expect(page.items.every((item) => item.attempts === 1 && item.worker === 'spec-worker')).toBeTrue();
+    // core.add needs no GPU: nothing to bill.
+    expect(page.items.every((item) => item.acceleratorSeconds === 0)).toBeTrue();
     const names = kit.events.filter((event) => event.ownerId === OWNER_A).map((event) => event.name);
     expect(names).toContain('batch_enqueued');
     expect(names.filter((name) => name === 'invocation_complete').length).toBe(6);

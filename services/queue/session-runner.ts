@@ -62,7 +62,9 @@ export class SessionRunner {
     const controller = new AbortController();
     this.running.set(item.id, controller);
     let status: 'completed' | 'failed' | 'canceled';
-    let outcome: { results?: unknown; error?: ErrorInfo };
+    let outcome: { results?: unknown; error?: ErrorInfo; acceleratorSeconds?: number };
+    // Time of the steps whose nodes need a GPU: what billing charges (1 credit = 1 GPU-second).
+    let gpuMs = 0;
     try {
       const graph = applyFieldValues(item.graph, item.fieldValues);
       const result = await runGraph(graph, {
@@ -70,7 +72,10 @@ export class SessionRunner {
         host: this.options.hostFor(item),
         sessionId: item.id,
         signal: controller.signal,
-        onEvent: (event) => events.emit(item.ownerId, event.name, { ...ref, ...event.payload } as never),
+        onEvent: (event) => {
+          if (event.name === 'invocation_complete' && this.needsGpu(event.payload.type, event.payload.version)) gpuMs += event.payload.durationMs;
+          events.emit(item.ownerId, event.name, { ...ref, ...event.payload } as never);
+        },
       });
       status = result.status;
       const leaves = graph.nodes.filter((node) => !graph.edges.some((edge) => edge.source.nodeId === node.id));
@@ -85,9 +90,18 @@ export class SessionRunner {
     } finally {
       this.running.delete(item.id);
     }
-    if (await store.finish(item.id, status, outcome)) {
+    const acceleratorSeconds = gpuMs / 1000;
+    if (await store.finish(item.id, status, { ...outcome, acceleratorSeconds })) {
       events.emit(item.ownerId, 'queue_item_status_changed', { ...ref, status, ...(outcome.error ? { error: outcome.error } : {}) });
+    } else if (acceleratorSeconds > 0) {
+      // Canceled while it ran: the GPU time it used still counts.
+      await store.recordAcceleratorSeconds(item.id, acceleratorSeconds);
     }
+  }
+
+  private needsGpu(type: string, version: string): boolean {
+    const found = this.options.registry.lookup(type, version);
+    return found.ok && found.definition.needs.gpu;
   }
 
   private async graphOf(batchId: string): Promise<Graph> {

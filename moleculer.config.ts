@@ -8,7 +8,8 @@ import type { PinkseaConfig } from './config/config';
 import { AuthMiddleware } from './services/platform/auth-middleware';
 import { ErrorMappingMiddleware } from './services/platform/error-middleware';
 
-export function createBrokerOptions(config: PinkseaConfig): BrokerOptions {
+/** `metadata` is advertised to the whole cluster (a worker's pool, GPU and providers). */
+export function createBrokerOptions(config: PinkseaConfig, metadata: Record<string, unknown> = {}): BrokerOptions {
   return {
     namespace: config.namespace,
     nodeID: config.nodeId || `${os.hostname()}-${config.role}-${process.pid}`,
@@ -18,7 +19,7 @@ export function createBrokerOptions(config: PinkseaConfig): BrokerOptions {
     retryPolicy: { enabled: false },
     // Later middlewares wrap earlier ones: error mapping is outermost, so auth failures become 401/403.
     middlewares: [AuthMiddleware, ErrorMappingMiddleware],
-    metadata: { role: config.role },
+    metadata: { role: config.role, ...metadata },
     // Request counts and times of every action. No reporter: the metrics service renders the
     // registry in Prometheus' format behind the API's port and auth, rather than opening a port.
     metrics: { enabled: true },

@@ -31,6 +31,8 @@ export const SETTINGS = {
   jobLockMs: setting<number>({ env: 'PINKSEA_JOB_LOCK', type: 'duration', default: 30_000, doc: 'How long a worker holds an item without renewing; a killed worker\'s item is free again after it (30s).' }),
   jobStalledCheckMs: setting<number>({ env: 'PINKSEA_JOB_STALLED_CHECK', type: 'duration', default: 15_000, doc: 'How often workers look for items whose worker died (15s).' }),
   maxItemAttempts: setting<number>({ env: 'PINKSEA_MAX_ITEM_ATTEMPTS', type: 'integer', min: 1, max: 20, default: 3, doc: 'Times an item is started before a worker crash fails it.' }),
+  workerPool: setting<string>({ env: 'PINKSEA_WORKER_POOL', type: 'enum', options: ['basic', 'performance', 'dedicated'], default: 'basic', doc: 'The pool a worker belongs to (plans map to pools).' }),
+  executionProvider: setting<string>({ env: 'PINKSEA_EXECUTION_PROVIDER', type: 'enum', options: ['auto', 'cpu', 'cuda', 'tensorrt'], default: 'auto', doc: 'ONNX Runtime provider for models: auto picks CUDA when a GPU and its libraries are there, else CPU.' }),
   workerConcurrency: setting<number>({ env: 'PINKSEA_WORKER_CONCURRENCY', type: 'integer', min: 1, max: 64, default: 1, doc: 'Queue items a worker runs at once.' }),
   maxUploadBytes: setting<number>({ env: 'PINKSEA_MAX_UPLOAD_BYTES', type: 'integer', min: 1024, default: 32 * 1024 * 1024, doc: 'Largest image upload, in bytes.' }),
   metricsToken: setting<string>({ env: 'PINKSEA_METRICS_TOKEN', type: 'string', default: '', secret: true, doc: 'Bearer token a Prometheus scraper may read GET /api/v1/metrics with; when empty, only admins may.' }),

@@ -66,6 +66,13 @@ describe('the platform, end to end', () => {
     });
   }
 
+  it('advertises the worker\'s pool, accelerator and execution providers to the cluster', () => {
+    const metadata = (platform.broker.getLocalNodeInfo() as { metadata: { role: string; worker: { pool: string; providers: string[]; provider: string } } }).metadata;
+    expect(metadata.role).toBe('all');
+    expect(metadata.worker).toEqual(jasmine.objectContaining({ pool: 'basic', provider: 'cpu' }));
+    expect(metadata.worker.providers).toContain('cpu');
+  });
+
   it('created the configured admin on first start', async () => {
     expect(platform.admin).toEqual({ created: true, email: 'admin@example.com' });
     const login = await api<Session>('POST', '/auth/login', { body: { email: 'admin@example.com', password: 'correct horse battery' } });

@@ -25,6 +25,8 @@ export interface WorkerModelLoaderOptions {
   readonly ownerId: string;
   /** Where relative record paths start. */
   readonly dataDir: string;
+  /** The ONNX Runtime execution provider this worker uses ('cpu' by default). */
+  readonly provider?: string;
 }
 
 export function createWorkerModelLoader(options: WorkerModelLoaderOptions): InvocationModelLoader {
@@ -56,7 +58,7 @@ export function createWorkerModelLoader(options: WorkerModelLoaderOptions): Invo
       const cacheKey = ref.submodel ? `${record.key}/${ref.submodel}` : record.key;
       const lease = await options.cache.acquire(cacheKey, sizeBytes, async () => {
         try {
-          return await InferenceSession.create(file);
+          return await InferenceSession.create(file, { executionProviders: [options.provider ?? 'cpu'] });
         } catch (error) {
           throw new InvalidModelError(`Model "${record.name}" could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
         }

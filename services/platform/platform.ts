@@ -28,9 +28,15 @@ import { ModelRepository } from '../models/model.repository';
 import { createModelsService } from '../models/models.service';
 import { registerStarterModels } from '../models/starter-models';
 import { createWorkerModelLoader, disposeLoadedModel } from '../models/worker-model-loader';
+import { describeWorker } from '../workers/worker-capabilities';
 import { QueueStatusRepository } from '../metrics/queue-status.repository';
 import { createNodesService } from '../nodes/nodes.service';
+import { InstalledPackHost, packsDirOf } from '../plugins/installed-pack-host';
+import { InstalledPackRepository } from '../plugins/installed-pack.repository';
+import { PackInstaller } from '../plugins/pack-installer';
 import { loadPackFromFolder } from '../plugins/pack-loader';
+import { createPluginAgentService } from '../plugins/plugin-agent.service';
+import { createPluginsService } from '../plugins/plugins.service';
 import { JobTransport } from '../queue/job-transport';
 import { createQueueService } from '../queue/queue.service';
 import { QueueRepository } from '../queue/queue.repository';
@@ -62,7 +68,12 @@ export async function startPlatform(config: PinkseaConfig): Promise<Platform> {
   const extra = config.packPaths.split(',').map((folder) => folder.trim()).filter(Boolean);
   for (const folder of [...FIRST_PARTY_PACKS, ...extra]) await loadPackFromFolder(folder, registry);
 
-  const broker = new ServiceBroker(createBrokerOptions(config));
+  const capabilities = runs(config.role, 'worker') ? await describeWorker(config) : undefined;
+  const broker = new ServiceBroker(createBrokerOptions(config, capabilities ? { worker: capabilities } : {}));
+  // Packs installed at run time, after the built-in ones; the plugin agent keeps them in step.
+  const installedPacks = new InstalledPackRepository(dataSource);
+  const packHost = new InstalledPackHost({ registry, store: installedPacks, packsDir: packsDirOf(config.dataDir), logger: broker.getLogger('plugins') });
+  await packHost.reconcile();
   const transport = new JobTransport({
     redisUrl: config.redisUrl,
     postgresUrl: database.url,
@@ -75,7 +86,7 @@ export async function startPlatform(config: PinkseaConfig): Promise<Platform> {
   const files = new LocalImageFileStore(config.dataDir);
   const queue = new SessionQueue({ store, transport, registry, events, maxBatchItems: config.maxBatchItems, interrupt: brokerInterrupt(broker) });
 
-  const services: ServiceSchema[] = [];
+  const services: ServiceSchema[] = [createPluginAgentService(packHost)];
   let api: unknown;
   if (runs(config.role, 'api')) {
     services.push(
@@ -90,6 +101,7 @@ export async function startPlatform(config: PinkseaConfig): Promise<Platform> {
       createEventsService(),
       createDocsService(),
       createMetricsService({ queueStatus: new QueueStatusRepository(dataSource), token: config.metricsToken }),
+      createPluginsService({ installer: new PackInstaller({ store: installedPacks, host: packHost, packsDir: packsDirOf(config.dataDir) }), maxUploadBytes: config.maxUploadBytes }),
     );
   }
   if (runs(config.role, 'worker')) {
@@ -111,7 +123,8 @@ export async function startPlatform(config: PinkseaConfig): Promise<Platform> {
       hostFor: (item) =>
         new SessionContextHost({
           images: createOwnerImageStore({ ownerId: item.ownerId, files, records, saver, sessionId: item.id, graph: item.graph }),
-          models: () => createWorkerModelLoader({ records: modelRecords, cache: modelCache, ownerId: item.ownerId, dataDir: config.dataDir }),
+          models: () =>
+            createWorkerModelLoader({ records: modelRecords, cache: modelCache, ownerId: item.ownerId, dataDir: config.dataDir, provider: capabilities!.provider }),
           logger: broker.getLogger('node'),
         }),
     });

@@ -1,4 +1,4 @@
-import { chooseProvider, detectAccelerator, parseNvidiaSmi, usableProviders } from './worker-capabilities';
+import { chooseProvider, describeWorker, detectAccelerator, parseNvidiaSmi, usableProviders } from './worker-capabilities';
 
 describe('worker capabilities', () => {
   it('reads the GPU name and memory from nvidia-smi', () => {
@@ -25,5 +25,12 @@ describe('worker capabilities', () => {
     expect(chooseProvider(['cuda', 'cpu'], 'auto')).toBe('cuda');
     expect(chooseProvider(['cpu'], 'auto')).toBe('cpu');
     expect(chooseProvider(['cpu'], 'cuda')).toBe('cpu');
+  });
+});
+
+describe('describeWorker', () => {
+  it('advertises its pool and falls back to the CPU provider without a GPU', async () => {
+    const described = await describeWorker({ workerPool: 'performance', executionProvider: 'auto' }, () => Promise.reject(new Error('no nvidia-smi')));
+    expect(described).toEqual({ pool: 'performance', accelerator: null, providers: ['cpu'], provider: 'cpu' });
   });
 });

@@ -5,6 +5,8 @@
  * the CUDA provider are there, CPU always).
  */
 import { execFile } from 'node:child_process';
+import { listSupportedBackends } from 'onnxruntime-node';
+import type { PinkseaConfig } from '../../config/config';
 import { promisify } from 'node:util';
 
 export interface Accelerator {
@@ -56,4 +58,19 @@ export function usableProviders(accelerator: Accelerator | null, backends: reado
 export function chooseProvider(providers: readonly string[], wanted: string): string {
   if (wanted === 'auto') return providers.includes('cuda') ? 'cuda' : providers[0]!;
   return providers.includes(wanted) ? wanted : 'cpu';
+}
+
+/**
+ * This worker's capabilities. onnxruntime-node ships only its CPU provider; the CUDA and TensorRT
+ * providers count as installed when their libraries were installed beside it (not the default,
+ * offline-safe install).
+ */
+export async function describeWorker(
+  config: Pick<PinkseaConfig, 'workerPool' | 'executionProvider'>,
+  exec: CommandRunner = run,
+  installed: ReadonlySet<string> = new Set(),
+): Promise<WorkerCapabilities> {
+  const accelerator = await detectAccelerator(exec);
+  const providers = usableProviders(accelerator, listSupportedBackends(), installed);
+  return { pool: config.workerPool, accelerator, providers, provider: chooseProvider(providers, config.executionProvider) };
 }

@@ -67,7 +67,7 @@ describe('the platform, end to end', () => {
   }
 
   it('advertises the worker\'s pool, accelerator and execution providers to the cluster', () => {
-    const metadata = (platform.broker.getLocalNodeInfo() as { metadata: { role: string; worker: { pool: string; providers: string[]; provider: string } } }).metadata;
+    const metadata = (platform.broker.getLocalNodeInfo() as unknown as { metadata: { role: string; worker: { pool: string; providers: string[]; provider: string } } }).metadata;
     expect(metadata.role).toBe('all');
     expect(metadata.worker).toEqual(jasmine.objectContaining({ pool: 'basic', provider: 'cpu' }));
     expect(metadata.worker.providers).toContain('cpu');

@@ -7,12 +7,20 @@ import { callerOf, type RequestMeta } from '../platform/auth-middleware';
 import { MAX_BATCH_PRIORITY } from './job-transport';
 import { ITEM_STATUSES, type ItemStatus } from './queue-store';
 import type { EnqueueInput, SessionQueue } from './session-queue';
+import { waitingReason, type ClusterNode } from './waiting-reason';
 
 const QUEUE_ID = { type: 'string', pattern: /^[a-z0-9_-]{1,64}$/, messages: { stringPattern: 'queueId must be 1-64 lower-case letters, digits, - or _' } } as const;
 const ITEM_ID = { type: 'string', pattern: /^\d{1,18}$/, messages: { stringPattern: 'itemId must be a queue item number' } } as const;
 const BATCH_ID = { type: 'uuid' } as const;
 
 type Ctx<P> = Context<P, RequestMeta>;
+
+/** Pending items say why they wait when no worker could take them. */
+function explain<T extends { status: string }>(ctx: Context, item: T): T & { waitingReason?: string } {
+  if (item.status !== 'pending') return item;
+  const reason = waitingReason(ctx.broker.registry.getNodeList({ onlyAvailable: true, withServices: false }) as ClusterNode[]);
+  return reason ? { ...item, waitingReason: reason } : item;
+}
 
 export function createQueueService(queue: SessionQueue): ServiceSchema {
   return {
@@ -46,8 +54,11 @@ export function createQueueService(queue: SessionQueue): ServiceSchema {
           limit: { type: 'number', integer: true, min: 1, max: 500, default: 50, convert: true },
           offset: { type: 'number', integer: true, min: 0, default: 0, convert: true },
         },
-        handler: (ctx: Ctx<{ queueId: string; status?: ItemStatus; batchId?: string; limit: number; offset: number }>) =>
-          queue.list(callerOf(ctx).id, ctx.params.queueId, { ...(ctx.params.status ? { status: ctx.params.status } : {}), ...(ctx.params.batchId ? { batchId: ctx.params.batchId } : {}) }, ctx.params.limit, ctx.params.offset),
+        handler: async (ctx: Ctx<{ queueId: string; status?: ItemStatus; batchId?: string; limit: number; offset: number }>) => {
+          const { queueId, status, batchId, limit, offset } = ctx.params;
+          const page = await queue.list(callerOf(ctx).id, queueId, { ...(status ? { status } : {}), ...(batchId ? { batchId } : {}) }, limit, offset);
+          return { ...page, items: page.items.map((item) => explain(ctx, item)) };
+        },
       },
       adminList: {
         rest: 'GET /admin/queue/:queueId/list',
@@ -71,7 +82,7 @@ export function createQueueService(queue: SessionQueue): ServiceSchema {
       get: {
         rest: 'GET /queue/:queueId/i/:itemId',
         params: { queueId: QUEUE_ID, itemId: ITEM_ID },
-        handler: (ctx: Ctx<{ itemId: string }>) => queue.get(callerOf(ctx).id, ctx.params.itemId),
+        handler: async (ctx: Ctx<{ itemId: string }>) => explain(ctx, await queue.get(callerOf(ctx).id, ctx.params.itemId)),
       },
       status: {
         rest: 'GET /queue/:queueId/status',

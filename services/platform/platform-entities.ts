@@ -6,6 +6,7 @@ import { UserEntity } from '../accounts/user.entity';
 import { BoardEntity } from '../boards/board.entity';
 import { ImageEntity } from '../images/image.entity';
 import { ModelEntity } from '../models/model.entity';
+import { InstalledPackEntity } from '../plugins/installed-pack.entity';
 import { WorkflowEntity } from '../workflows/workflow.entity';
 
 export const PLATFORM_ENTITIES: readonly EntitySchema[] = [
@@ -16,4 +17,5 @@ export const PLATFORM_ENTITIES: readonly EntitySchema[] = [
   ImageEntity,
   WorkflowEntity,
   ModelEntity,
+  InstalledPackEntity,
 ] as unknown as readonly EntitySchema[];

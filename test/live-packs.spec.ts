@@ -1,0 +1,81 @@
+/**
+ * Plugin packs go live across a cluster without a restart: an api and a worker platform in one
+ * test process, sharing the database, the data dir and a broker (Moleculer's in-process Fake
+ * transporter). A pack installed on the api reaches the worker within seconds and its nodes run
+ * there; after uninstall the catalogue drops them and enqueueing a graph that uses them is refused.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../config/config';
+import { startPlatform, type Platform } from '../services/platform/platform';
+import type { PackListing } from '../services/plugins/plugins.service';
+import { eventually } from './support/queue-kit';
+import { useTestDatabase } from './support/test-database';
+import { request } from './support/test-platform';
+
+const GREETING = path.resolve(__dirname, 'fixtures/greeting-pack');
+
+describe('live plugin packs on an api and a worker', () => {
+  const db = useTestDatabase();
+  const platforms: Platform[] = [];
+  let dataDir: string;
+  let apiUrl: string;
+  let token: string;
+
+  beforeAll(async () => {
+    db.skipIfMissing();
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'pinksea-live-packs-'));
+    const run = `livepacks${process.pid}x${Date.now()}`;
+    const shared = {
+      DATABASE_URL: db.url,
+      PINKSEA_TRANSPORTER: 'Fake',
+      PINKSEA_NAMESPACE: run,
+      PINKSEA_QUEUE_NAME: run,
+      PINKSEA_DATA_DIR: dataDir,
+      PINKSEA_LOG_LEVEL: 'error',
+    };
+    const api = await startPlatform(loadConfig({ ...shared, PINKSEA_ROLE: 'api', PINKSEA_NODE_ID: `${run}-api`, PINKSEA_PORT: '0', PINKSEA_ADMIN_EMAIL: 'admin@example.com', PINKSEA_ADMIN_PASSWORD: 'correct horse battery' }));
+    platforms.push(api);
+    platforms.push(await startPlatform(loadConfig({ ...shared, PINKSEA_ROLE: 'worker', PINKSEA_NODE_ID: `${run}-worker` })));
+    apiUrl = api.url!;
+    const login = await request<{ accessToken: string }>(apiUrl, 'POST', '/auth/login', { body: { email: 'admin@example.com', password: 'correct horse battery' } });
+    expect(login.status).withContext(JSON.stringify(login.body)).toBe(200);
+    token = login.body.accessToken;
+  }, 90_000);
+
+  afterAll(async () => {
+    for (const platform of platforms.reverse()) await platform.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  }, 30_000);
+
+  const graph = { nodes: [{ id: 'hi', type: 'greeting.hello', inputs: { name: 'sea' } }], edges: [] };
+  const enqueue = () => request<{ enqueued: number; error?: { code: string; message: string } }>(apiUrl, 'POST', '/queue/default/enqueue_batch', { token, body: { batch: { graph } } });
+  const workerStatus = async () => {
+    const listed = await request<PackListing[]>(apiUrl, 'GET', '/plugins', { token });
+    return listed.body.find((pack) => pack.name === 'greeting-pack')?.nodes.find((node) => node.nodeId.endsWith('-worker'))?.status;
+  };
+
+  it('loads an installed pack on the worker, runs its nodes there, and refuses them after uninstall', async () => {
+    expect((await enqueue()).status).toBe(422);
+
+    const installed = await request(apiUrl, 'POST', '/plugins/install', { token, body: { folder: GREETING } });
+    expect(installed.status).withContext(JSON.stringify(installed.body)).toBe(201);
+    await eventually(async () => (await workerStatus()) === 'loaded', 10_000, 'the worker to load greeting-pack');
+    expect((await request(apiUrl, 'GET', '/nodes/greeting.hello')).status).toBe(200);
+
+    const enqueued = await enqueue();
+    expect(enqueued.status).withContext(JSON.stringify(enqueued.body)).toBe(200);
+    await eventually(async () => (await request<{ completed: number }>(apiUrl, 'GET', '/queue/default/status', { token })).body.completed === 1, 30_000, 'the greeting item to complete');
+    const [row] = (await db.dataSource.query(`SELECT worker FROM queue_items`)) as { worker: string }[];
+    expect(row!.worker).toMatch(/-worker$/);
+
+    const removed = await request(apiUrl, 'DELETE', '/plugins/greeting-pack', { token });
+    expect(removed.status).toBe(200);
+    expect((await request(apiUrl, 'GET', '/nodes/greeting.hello')).status).toBe(404);
+    const refused = await enqueue();
+    expect(refused.status).toBe(422);
+    expect(refused.body.error?.message).toContain('greeting.hello');
+    expect((await request(apiUrl, 'GET', '/nodes/core.add')).status).toBe(200);
+  }, 60_000);
+});

@@ -3,14 +3,10 @@
  * batch that resizes it to several widths and saves the results, follow it on the socket, and find
  * the results in the gallery with the graph embedded; another user sees none of it.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import sharp from 'sharp';
 import { io as connect, type Socket } from 'socket.io-client';
-import { loadConfig } from '../config/config';
-import { startPlatform, type Platform } from '../services/platform/platform';
 import { eventually } from './support/queue-kit';
+import { useRealPlatform } from './support/real-platform';
 import { useTestDatabase } from './support/test-database';
 import { solidPng } from './support/test-images';
 import { request } from './support/test-platform';
@@ -22,32 +18,11 @@ interface Session {
 
 describe('the platform, end to end', () => {
   const db = useTestDatabase();
-  let platform: Platform;
-  let dataDir: string;
+  const real = useRealPlatform(db, 'platform', { PINKSEA_ADMIN_EMAIL: 'admin@example.com', PINKSEA_ADMIN_PASSWORD: 'correct horse battery' });
   const sockets: Socket[] = [];
+  afterAll(() => sockets.forEach((socket) => socket.close()));
 
-  beforeAll(async () => {
-    db.skipIfMissing();
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'pinksea-platform-'));
-    const config = loadConfig({
-      DATABASE_URL: db.url,
-      PINKSEA_DATA_DIR: dataDir,
-      PINKSEA_PORT: '0',
-      PINKSEA_ADMIN_EMAIL: 'admin@example.com',
-      PINKSEA_ADMIN_PASSWORD: 'correct horse battery',
-      PINKSEA_LOG_LEVEL: 'warn',
-      PINKSEA_NODE_ID: `platform-spec-${process.pid}`,
-    });
-    platform = await startPlatform(config);
-  }, 60_000);
-
-  afterAll(async () => {
-    for (const socket of sockets) socket.close();
-    await platform?.stop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  }, 30_000);
-
-  const api = <T>(method: string, route: string, options: Parameters<typeof request>[3] = {}) => request<T>(platform.url!, method, route, options);
+  const api = <T>(method: string, route: string, options: Parameters<typeof request>[3] = {}) => request<T>(real.platform.url!, method, route, options);
 
   async function register(email: string): Promise<Session> {
     const response = await api<Session>('POST', '/auth/register', { body: { email, password: 'a long enough password', displayName: email } });
@@ -56,7 +31,7 @@ describe('the platform, end to end', () => {
   }
 
   function listen(token: string, names: readonly string[]): Promise<{ socket: Socket; events: { name: string; payload: Record<string, unknown> }[] }> {
-    const socket = connect(new URL(platform.url!).origin, { path: '/api/v1/socket.io', auth: { token }, transports: ['websocket'], reconnection: false });
+    const socket = connect(new URL(real.platform.url!).origin, { path: '/api/v1/socket.io', auth: { token }, transports: ['websocket'], reconnection: false });
     sockets.push(socket);
     const events: { name: string; payload: Record<string, unknown> }[] = [];
     for (const name of names) socket.on(name, (payload) => events.push({ name, payload }));
@@ -67,14 +42,14 @@ describe('the platform, end to end', () => {
   }
 
   it('advertises the worker\'s pool, accelerator and execution providers to the cluster', () => {
-    const metadata = (platform.broker.getLocalNodeInfo() as unknown as { metadata: { role: string; worker: { pool: string; providers: string[]; provider: string } } }).metadata;
+    const metadata = (real.platform.broker.getLocalNodeInfo() as unknown as { metadata: { role: string; worker: { pool: string; providers: string[]; provider: string } } }).metadata;
     expect(metadata.role).toBe('all');
     expect(metadata.worker).toEqual(jasmine.objectContaining({ pool: 'basic', provider: 'cpu' }));
     expect(metadata.worker.providers).toContain('cpu');
   });
 
   it('created the configured admin on first start', async () => {
-    expect(platform.admin).toEqual({ created: true, email: 'admin@example.com' });
+    expect(real.platform.admin).toEqual({ created: true, email: 'admin@example.com' });
     const login = await api<Session>('POST', '/auth/login', { body: { email: 'admin@example.com', password: 'correct horse battery' } });
     expect(login.status).toBe(200);
   });
@@ -111,7 +86,7 @@ describe('the platform, end to end', () => {
     expect(results.map((image) => image.width).sort((a, b) => a - b)).toEqual([16, 48]);
     expect(results.every((image) => image.height === 20 && !image.intermediate)).toBeTrue();
 
-    const full = await fetch(`${platform.url}/images/${results[0]!.name}/full`, { headers: { authorization: `Bearer ${alice.accessToken}` } });
+    const full = await fetch(`${real.platform.url}/images/${results[0]!.name}/full`, { headers: { authorization: `Bearer ${alice.accessToken}` } });
     const pixels = await sharp(Buffer.from(await full.arrayBuffer())).metadata();
     expect([pixels.format, pixels.height]).toEqual(['png', 20]);
     const metadata = await api<{ graph: { nodes: { id: string }[] } | null }>('GET', `/images/${results[0]!.name}/metadata`, { token: alice.accessToken });

@@ -1,12 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Service } from 'moleculer';
-import { loadConfig } from '../../config/config';
 import { eventually } from '../../test/support/queue-kit';
 import { useTestDatabase } from '../../test/support/test-database';
+import { useRealPlatform } from '../../test/support/real-platform';
 import { request } from '../../test/support/test-platform';
-import { startPlatform, type Platform } from '../platform/platform';
 import { collectGatewayRoutes, type RegistryService } from './gateway-routes';
 import { buildOpenApiDocument, type OpenApiDocument, type OpenApiOperation } from './openapi';
 
@@ -115,34 +111,12 @@ describe('OpenAPI document from action definitions', () => {
 
 describe('GET /api/v1/openapi.json on the api role', () => {
   const db = useTestDatabase();
-  let platform: Platform;
-  let dataDir: string;
-
-  beforeAll(async () => {
-    db.skipIfMissing();
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'pinksea-openapi-'));
-    const config = loadConfig({
-      DATABASE_URL: db.url,
-      PINKSEA_ROLE: 'api',
-      PINKSEA_DATA_DIR: dataDir,
-      PINKSEA_PORT: '0',
-      PINKSEA_ADMIN_PASSWORD: 'correct horse battery',
-      PINKSEA_LOG_LEVEL: 'warn',
-      PINKSEA_NODE_ID: `openapi-spec-${process.pid}`,
-      PINKSEA_QUEUE_NAME: `openapi-spec-${process.pid}`,
-    });
-    platform = await startPlatform(config);
-  }, 60_000);
-
-  afterAll(async () => {
-    await platform?.stop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  }, 30_000);
+  const real = useRealPlatform(db, 'openapi', { PINKSEA_ROLE: 'api', PINKSEA_ADMIN_PASSWORD: 'correct horse battery' });
 
   beforeEach(() => db.skipIfMissing());
 
   const fetchDocument = async () => {
-    const response = await request<OpenApiDocument>(platform.url!, 'GET', '/openapi.json');
+    const response = await request<OpenApiDocument>(real.platform.url!, 'GET', '/openapi.json');
     expect(response.status).toBe(200);
     return response.body;
   };
@@ -184,21 +158,21 @@ describe('GET /api/v1/openapi.json on the api role', () => {
   it('documents exactly the routes the gateway serves, none of them its own', async () => {
     const document = await fetchDocument();
     const documented = operations(document).map(({ method, path }) => `${method.toUpperCase()} ${path.replace(/\{([^}]+)\}/g, ':$1')}`);
-    const aliases = await platform.broker.call<{ methods: string; fullPath: string; actionName: string }[], Record<string, never>>('api.listAliases', {}, { meta: { user: { id: 'spec', email: '', role: 'admin', scopes: 'all' } } });
+    const aliases = await real.platform.broker.call<{ methods: string; fullPath: string; actionName: string }[], Record<string, never>>('api.listAliases', {}, { meta: { user: { id: 'spec', email: '', role: 'admin', scopes: 'all' } } });
     expect(aliases.some((alias) => alias.actionName.startsWith('api.'))).toBeFalse();
     const served = aliases.map((alias) => `${alias.methods} ${alias.fullPath.replace(/\/{2,}/g, '/')}`);
     expect(documented.sort()).toEqual(served.sort());
-    expect((await request(platform.url!, 'GET', '/api/list-aliases')).status).toBe(404);
+    expect((await request(real.platform.url!, 'GET', '/api/list-aliases')).status).toBe(404);
   });
 
   it('follows services joining and leaving', async () => {
-    const late = platform.broker.createService({
+    const late = real.platform.broker.createService({
       name: 'late',
       settings: { rest: '/' },
       actions: { hello: { rest: 'GET /late/:who', auth: 'none', params: { who: 'string' }, handler: () => 'hi' } },
     }) as Service;
     await eventually(async () => (await fetchDocument()).paths['/api/v1/late/{who}'] !== undefined, 5_000, 'the new route in the document');
-    await platform.broker.destroyService(late);
+    await real.platform.broker.destroyService(late);
     await eventually(async () => (await fetchDocument()).paths['/api/v1/late/{who}'] === undefined, 5_000, 'the route to leave the document');
   });
 });

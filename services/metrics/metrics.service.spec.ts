@@ -1,10 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { loadConfig } from '../../config/config';
 import { useTestDatabase } from '../../test/support/test-database';
+import { useRealPlatform } from '../../test/support/real-platform';
 import { request } from '../../test/support/test-platform';
-import { startPlatform, type Platform } from '../platform/platform';
 
 const SCRAPE_TOKEN = 'a-long-random-scrape-token';
 const ADMIN = { email: 'admin@example.com', password: 'correct horse battery' };
@@ -24,12 +20,16 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 
 describe('GET /api/v1/metrics', () => {
   const db = useTestDatabase();
-  let platform: Platform;
-  let dataDir: string;
+  const real = useRealPlatform(db, 'metrics', {
+    PINKSEA_ROLE: 'api',
+    PINKSEA_ADMIN_EMAIL: ADMIN.email,
+    PINKSEA_ADMIN_PASSWORD: ADMIN.password,
+    PINKSEA_METRICS_TOKEN: SCRAPE_TOKEN,
+  });
   let adminToken: string;
   let userToken: string;
 
-  const api = <T>(method: string, route: string, options: Parameters<typeof request>[3] = {}) => request<T>(platform.url!, method, route, options);
+  const api = <T>(method: string, route: string, options: Parameters<typeof request>[3] = {}) => request<T>(real.platform.url!, method, route, options);
   const scrape = async (token = SCRAPE_TOKEN) => {
     const response = await api<string>('GET', '/metrics', { token });
     expect(response.status).withContext(String(response.body)).toBe(200);
@@ -38,29 +38,10 @@ describe('GET /api/v1/metrics', () => {
 
   beforeAll(async () => {
     db.skipIfMissing();
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'pinksea-metrics-'));
-    const config = loadConfig({
-      DATABASE_URL: db.url,
-      PINKSEA_ROLE: 'api',
-      PINKSEA_DATA_DIR: dataDir,
-      PINKSEA_PORT: '0',
-      PINKSEA_ADMIN_EMAIL: ADMIN.email,
-      PINKSEA_ADMIN_PASSWORD: ADMIN.password,
-      PINKSEA_METRICS_TOKEN: SCRAPE_TOKEN,
-      PINKSEA_LOG_LEVEL: 'warn',
-      PINKSEA_NODE_ID: `metrics-spec-${process.pid}`,
-      PINKSEA_QUEUE_NAME: `metrics-spec-${process.pid}`,
-    });
-    platform = await startPlatform(config);
     adminToken = (await api<{ accessToken: string }>('POST', '/auth/login', { body: ADMIN })).body.accessToken;
     const registered = await api<{ accessToken: string }>('POST', '/auth/register', { body: { email: 'user@example.com', password: 'a long enough password', displayName: 'U' } });
     userToken = registered.body.accessToken;
   }, 60_000);
-
-  afterAll(async () => {
-    await platform?.stop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  }, 30_000);
 
   beforeEach(() => db.skipIfMissing());
 

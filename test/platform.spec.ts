@@ -46,6 +46,7 @@ describe('the platform, end to end', () => {
     expect(metadata.role).toBe('all');
     expect(metadata.worker).toEqual(jasmine.objectContaining({ pool: 'basic', provider: 'cpu' }));
     expect(metadata.worker.providers).toContain('cpu');
+    expect((metadata.worker as unknown as { cacheFreeBytes: number }).cacheFreeBytes).toBeGreaterThan(0);
   });
 
   it('created the configured admin on first start', async () => {

@@ -29,6 +29,7 @@ import { createModelsService } from '../models/models.service';
 import { registerStarterModels } from '../models/starter-models';
 import { createWorkerModelLoader, disposeLoadedModel } from '../models/worker-model-loader';
 import { describeWorker } from '../workers/worker-capabilities';
+import { createWorkerStatusService } from '../workers/worker-status.service';
 import { QueueStatusRepository } from '../metrics/queue-status.repository';
 import { createNodesService } from '../nodes/nodes.service';
 import { InstalledPackHost, packsDirOf } from '../plugins/installed-pack-host';
@@ -128,7 +129,10 @@ export async function startPlatform(config: PinkseaConfig): Promise<Platform> {
           logger: broker.getLogger('node'),
         }),
     });
-    services.push(createRunnerService({ transport, runner, concurrency: config.workerConcurrency }));
+    services.push(
+      createRunnerService({ transport, runner, concurrency: config.workerConcurrency }),
+      createWorkerStatusService({ cache: modelCache, capabilities: capabilities! }),
+    );
   }
   for (const schema of services) broker.createService(schema);
   if (runs(config.role, 'api')) api = broker.createService(createApiService({ port: config.port, host: config.host }));

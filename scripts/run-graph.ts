@@ -13,10 +13,9 @@ import type { Graph } from '../engine/graph/graph';
 import { runGraph } from '../engine/execution/run-graph';
 import { NodeRegistry } from '../engine/registry/node-registry';
 import { MemoryContextHost } from '../nodes/sdk/testing';
+import { FIRST_PARTY_PACKS } from '../services/plugins/first-party-packs';
 import { loadPackFromFolder } from '../services/plugins/pack-loader';
 
-const ROOT = path.resolve(__dirname, '..');
-const FIRST_PARTY_PACKS = ['core', 'image', 'prompt', 'onnx', 'ocr'];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -25,7 +24,7 @@ async function main(): Promise<void> {
   const file = args.find((arg, index) => !arg.startsWith('--') && (outIndex < 0 || index !== outIndex + 1));
 
   const registry = new NodeRegistry();
-  for (const pack of FIRST_PARTY_PACKS) await loadPackFromFolder(path.join(ROOT, 'nodes', pack), registry);
+  for (const folder of FIRST_PARTY_PACKS) await loadPackFromFolder(folder, registry);
   const catalogue = buildCatalogue(registry);
   console.log(`Pinksea engine: ${catalogue.length} node types from ${FIRST_PARTY_PACKS.length} packs`);
 

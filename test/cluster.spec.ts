@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
 import { startPlatformProcess, type PlatformProcess } from './support/platform-process';
-import { eventually } from './support/queue-kit';
+import { eventually } from './support/eventually';
 import { missingService, serviceUrls } from './support/services-available';
 import { useTestDatabase } from './support/test-database';
 import { request } from './support/test-platform';

@@ -1,16 +1,19 @@
 /**
  * Plugin packs go live across a cluster without a restart: an api and a worker platform in one
- * test process, sharing the database, the data dir and a broker (Moleculer's in-process Fake
- * transporter). A pack installed on the api reaches the worker within seconds and its nodes run
- * there; after uninstall the catalogue drops them and enqueueing a graph that uses them is refused.
+ * test process, sharing the database, the data dir and the machine's NATS as transporter. A pack
+ * installed on the api reaches the worker through the `plugins.changed` broadcast (well before the
+ * agents' periodic re-read) and its nodes run there; after uninstall the catalogue drops them and
+ * enqueueing a graph that uses them is refused.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../config/config';
 import { startPlatform, type Platform } from '../services/platform/platform';
+import { RECONCILE_INTERVAL_MS } from '../services/plugins/plugin-agent.service';
 import type { PackListing } from '../services/plugins/plugins.service';
-import { eventually } from './support/queue-kit';
+import { missingService, serviceUrls } from './support/services-available';
+import { eventually } from './support/eventually';
 import { useTestDatabase } from './support/test-database';
 import { request } from './support/test-platform';
 
@@ -23,13 +26,17 @@ describe('live plugin packs on an api and a worker', () => {
   let apiUrl: string;
   let token: string;
 
+  let missing: string | undefined;
+
   beforeAll(async () => {
     db.skipIfMissing();
+    missing = await missingService('NATS', serviceUrls().nats);
+    if (missing) return;
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'pinksea-live-packs-'));
     const run = `livepacks${process.pid}x${Date.now()}`;
     const shared = {
       DATABASE_URL: db.url,
-      PINKSEA_TRANSPORTER: 'Fake',
+      PINKSEA_TRANSPORTER: serviceUrls().nats,
       PINKSEA_NAMESPACE: run,
       PINKSEA_QUEUE_NAME: run,
       PINKSEA_DATA_DIR: dataDir,
@@ -57,11 +64,14 @@ describe('live plugin packs on an api and a worker', () => {
   };
 
   it('loads an installed pack on the worker, runs its nodes there, and refuses them after uninstall', async () => {
+    if (missing) pending(missing);
     expect((await enqueue()).status).toBe(422);
 
     const installed = await request(apiUrl, 'POST', '/plugins/install', { token, body: { folder: GREETING } });
     expect(installed.status).withContext(JSON.stringify(installed.body)).toBe(201);
-    await eventually(async () => (await workerStatus()) === 'loaded', 10_000, 'the worker to load greeting-pack');
+    // Well inside the agents' periodic re-read: only the broadcast gets the pack there this fast.
+    expect(RECONCILE_INTERVAL_MS).toBeGreaterThan(10_000);
+    await eventually(async () => (await workerStatus()) === 'loaded', 5_000, 'the worker to load greeting-pack');
     expect((await request(apiUrl, 'GET', '/nodes/greeting.hello')).status).toBe(200);
 
     const enqueued = await enqueue();

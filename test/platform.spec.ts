@@ -5,7 +5,7 @@
  */
 import sharp from 'sharp';
 import { io as connect, type Socket } from 'socket.io-client';
-import { eventually } from './support/queue-kit';
+import { eventually } from './support/eventually';
 import { useRealPlatform } from './support/real-platform';
 import { useTestDatabase } from './support/test-database';
 import { solidPng } from './support/test-images';

@@ -7,13 +7,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { NodeRegistry } from '../engine/registry/node-registry';
-import { FIRST_PARTY_PACKS } from '../services/platform/platform';
+import { FIRST_PARTY_PACKS } from '../services/plugins/first-party-packs';
 import { loadPackFromFolder } from '../services/plugins/pack-loader';
 import { JobTransport } from '../services/queue/job-transport';
 import { QueueRepository } from '../services/queue/queue.repository';
 import { SessionQueue } from '../services/queue/session-queue';
 import { startPlatformProcess, type PlatformProcess } from './support/platform-process';
-import { eventually, OWNER_A } from './support/queue-kit';
+import { eventually } from './support/eventually';
+import { ALICE } from './support/test-tenants';
 import { useTestDatabase } from './support/test-database';
 
 const SLOW_PACK = path.resolve(__dirname, 'fixtures/slow-pack');
@@ -31,7 +32,7 @@ describe('a worker killed mid-item (kill -9)', () => {
   beforeAll(async () => {
     db.skipIfMissing();
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'pinksea-crash-'));
-    await db.dataSource.query(`INSERT INTO users (id, email, password_hash) VALUES ($1, 'a@example.com', 'x')`, [OWNER_A]);
+    await db.dataSource.query(`INSERT INTO users (id, email, password_hash) VALUES ($1, 'a@example.com', 'x')`, [ALICE.id]);
   });
 
   beforeEach(async () => {
@@ -82,8 +83,8 @@ describe('a worker killed mid-item (kill -9)', () => {
   }
 
   it('hands the item to another worker, which finishes it', async () => {
-    const { batchId } = await queue.enqueueBatch(OWNER_A, 'default', { batch: { graph: sleepGraph(3000) } });
-    const [item] = (await store.listItems(OWNER_A, 'default', { batchId }, 1, 0)).items;
+    const { batchId } = await queue.enqueueBatch(ALICE.id, 'default', { batch: { graph: sleepGraph(3000) } });
+    const [item] = (await store.listItems(ALICE.id, 'default', { batchId }, 1, 0)).items;
     const first = worker('worker-a');
     await first.waitFor(/Pinksea \(worker\) is running/);
     await eventually(async () => (await itemState(item!.id)).worker === 'worker-a', 30_000, 'worker-a to take the item');
@@ -98,8 +99,8 @@ describe('a worker killed mid-item (kill -9)', () => {
   }, 120_000);
 
   it('fails the item with the reason once it was interrupted more often than allowed', async () => {
-    const { batchId } = await queue.enqueueBatch(OWNER_A, 'default', { batch: { graph: sleepGraph(3000) } });
-    const [item] = (await store.listItems(OWNER_A, 'default', { batchId }, 1, 0)).items;
+    const { batchId } = await queue.enqueueBatch(ALICE.id, 'default', { batch: { graph: sleepGraph(3000) } });
+    const [item] = (await store.listItems(ALICE.id, 'default', { batchId }, 1, 0)).items;
     const first = worker('worker-c', { PINKSEA_MAX_ITEM_ATTEMPTS: '1' });
     await eventually(async () => (await itemState(item!.id)).worker === 'worker-c', 40_000, 'worker-c to take the item');
     await first.kill('SIGKILL');

@@ -8,7 +8,8 @@
  */
 import path from 'node:path';
 import sharp from 'sharp';
-import type { Graph, GraphEdge, GraphNode } from '../../engine/graph/graph';
+import type { Graph, GraphNode } from '../../engine/graph/graph';
+import { fanOutGraph, link, medians } from '../bench-kit';
 import type { AnyNodeDefinition } from '../../engine/node-definition';
 import type { NodeContext } from '../../engine/node-context';
 import { LruInvocationCache } from '../../engine/execution/invocation-cache';
@@ -48,26 +49,18 @@ async function main(): Promise<void> {
     let value = 0;
     for (let index = 0; index < chainNodes; index++) value = ((await add.invoke({ a: value, b: 1 }, ctx)) as { value: number }).value;
   };
-  const [chainEngine, chainCached, chainBase] = await medians([engine(chain), engine(chain, { cached: true }), chainDirect]);
+  const [chainEngine, chainCached, chainBase] = await medians([engine(chain), engine(chain, { cached: true }), chainDirect], REPEATS, 2);
 
   // 2. 10,000-item iterate/collect
   const items = 10_000;
-  const fan: Graph = {
-    nodes: [
-      { id: 'range', type: 'core.range', inputs: { start: 0, stop: items, step: 1 } },
-      { id: 'each', type: 'core.iterate' },
-      { id: 'add', type: 'core.add', inputs: { b: 1 } },
-      { id: 'all', type: 'core.collect' },
-    ],
-    edges: [link('range', 'collection', 'each', 'collection'), link('each', 'item', 'add', 'a'), link('add', 'value', 'all', 'item')],
-  };
+  const fan = fanOutGraph(items);
   const range = definition('core.range');
   const fanDirect = async () => {
     const { collection } = (await range.invoke({ start: 0, stop: items, step: 1 }, ctx)) as { collection: number[] };
     const gathered: number[] = [];
     for (const item of collection) gathered.push(((await add.invoke({ a: item, b: 1 }, ctx)) as { value: number }).value);
   };
-  const [fanEngine, fanBase] = await medians([engine(fan), fanDirect]);
+  const [fanEngine, fanBase] = await medians([engine(fan), fanDirect], REPEATS, 2);
 
   // 3. 100-node chain of small sharp operations
   const seed = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 200, g: 80, b: 40 } } }).png().toBuffer();
@@ -95,7 +88,7 @@ async function main(): Promise<void> {
       image = ((await node.invoke({ ...defaults(node), ...inputs, image }, ctx as NodeContext)) as { image: unknown }).image;
     }
   };
-  const [imageEngine, imageBase] = await medians([engine(imageChain, { cached: true }), imageDirect]);
+  const [imageEngine, imageBase] = await medians([engine(imageChain, { cached: true }), imageDirect], REPEATS, 2);
 
   const perNode = (engineMs: number, baseMs: number, count: number) => (((engineMs - baseMs) * 1000) / count).toFixed(2);
   const ratio = imageEngine / imageBase;
@@ -115,28 +108,8 @@ function chainGraph(count: number, make: (index: number) => GraphNode, from: str
   return { nodes, edges };
 }
 
-function link(source: string, sourceField: string, target: string, targetField: string): GraphEdge {
-  return { source: { nodeId: source, field: sourceField }, destination: { nodeId: target, field: targetField } };
-}
-
 function defaults(definition: AnyNodeDefinition): Record<string, unknown> {
   return Object.fromEntries(Object.entries(definition.inputs).flatMap(([name, spec]) => (spec.default === undefined ? [] : [[name, spec.default]])));
-}
-
-/**
- * Median wall time of each task over REPEATS rounds, in milliseconds, after two warm-up rounds.
- * The tasks take turns within a round, so drift in the machine's load hits them alike.
- */
-async function medians(tasks: readonly (() => Promise<void>)[]): Promise<number[]> {
-  const times = tasks.map((): number[] => []);
-  for (let round = -2; round < REPEATS; round++) {
-    for (const [index, task] of tasks.entries()) {
-      const started = performance.now();
-      await task();
-      if (round >= 0) times[index]!.push(performance.now() - started);
-    }
-  }
-  return times.map((list) => list.sort((a, b) => a - b)[Math.floor(list.length / 2)]!);
 }
 
 const fixed = (ms: number) => ms.toFixed(2);

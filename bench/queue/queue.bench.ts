@@ -26,6 +26,7 @@ import { sleep, type BenchApi } from './bench-api-client';
 import { adminQuery, emptyRedisDatabase, freshDatabase, PLATFORM_QUEUE_NAME, redisProblem, startBenchPlatform, Teardown } from './bench-environment';
 import { probeLatency, type ProbeResult } from './latency-probe';
 import { RawBullmqBaseline } from './raw-bullmq-baseline';
+import { fanOutGraph, medians } from '../bench-kit';
 
 const ROOT = path.resolve(__dirname, '../..');
 const ROUNDS = Number(process.argv[2] ?? 3);
@@ -45,15 +46,7 @@ const POLL_MS = 50;
 const PROBE = { count: 60, intervalMs: 100, maxMs: 6000 };
 
 const ADD_GRAPH: Graph = { nodes: [{ id: 'add', type: 'core.add', inputs: { a: 0, b: 1 } }], edges: [] };
-const HEAVY_GRAPH: Graph = {
-  nodes: [
-    { id: 'range', type: 'core.range', inputs: { start: 0, stop: HEAVY_RANGE, step: 1 } },
-    { id: 'each', type: 'core.iterate' },
-    { id: 'add', type: 'core.add', inputs: { b: 1 } },
-    { id: 'all', type: 'core.collect' },
-  ],
-  edges: [link('range', 'collection', 'each', 'collection'), link('each', 'item', 'add', 'a'), link('add', 'value', 'all', 'item')],
-};
+const HEAVY_GRAPH = fanOutGraph(HEAVY_RANGE);
 
 interface Backend {
   readonly label: 'PostgreSQL' | 'Redis';
@@ -156,7 +149,7 @@ async function benchEnqueue(services: ReturnType<typeof testServiceUrls>, backen
         await api.prune('enqueue');
         return elapsed;
       },
-    ]);
+    ], ROUNDS, 1);
     return ms!;
   } finally {
     await teardown.run();
@@ -210,7 +203,7 @@ async function benchThroughput(
         return elapsed;
       },
       () => raw.run(ITEMS),
-    ]);
+    ], ROUNDS, 1);
     const row = { backend: backend.label, platformMs: platformMs!, rawMs: rawMs! };
     return withLatency ? { row, latency: await benchLatency(api) } : { row };
   } finally {
@@ -250,25 +243,6 @@ async function benchLatency(api: BenchApi): Promise<{ rows: LatencyRow[]; busy: 
     rows: routes.map((route, index) => ({ route: route.route, idle: idle[index]!, busy: busy[index]! })),
     busy: { completed: counts.completed, windowMs, loopDelayP99: loop.percentile(99) / 1e6, loopDelayMax: loop.max / 1e6 },
   };
-}
-
-/**
- * Median of each task's own measurement (ms) over ROUNDS rounds, after one warm-up round. The
- * tasks take turns within a round, so drift in the machine's load hits them alike.
- */
-async function medians(tasks: readonly (() => Promise<number>)[]): Promise<number[]> {
-  const times = tasks.map((): number[] => []);
-  for (let round = -1; round < ROUNDS; round++) {
-    for (const [index, task] of tasks.entries()) {
-      const ms = await task();
-      if (round >= 0) times[index]!.push(ms);
-    }
-  }
-  return times.map((list) => list.sort((a, b) => a - b)[Math.floor(list.length / 2)]!);
-}
-
-function link(source: string, sourceField: string, target: string, targetField: string) {
-  return { source: { nodeId: source, field: sourceField }, destination: { nodeId: target, field: targetField } };
 }
 
 const fixed = (ms: number) => ms.toFixed(1);

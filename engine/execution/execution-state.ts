@@ -5,7 +5,7 @@
  * It performs no work itself: a driver takes ready runs with `next()`, invokes them wherever it
  * likes (here, or on a worker), and reports back with `complete()` or `fail()`.
  */
-import { NodeError, type ErrorInfo } from '../errors';
+import { NodeError, toErrorInfo, type ErrorInfo } from '../errors';
 import type { PreparedEdge, PreparedGraph, PreparedNode } from '../graph/prepared-graph';
 import { applyCasts } from '../fields/type-compat';
 import { checkValue } from '../fields/value-check';
@@ -234,7 +234,7 @@ export class ExecutionState {
       for (const edge of node.inEdges) if (!edge.lazy) eager[edge.targetField] = this.edgeValue(edge, run.assignment);
       run.selected = new Set(node.definition.selectLazyInputs!(eager));
     } catch (error) {
-      this.fail(run, error instanceof NodeError ? error.toInfo() : { code: 'internal_error', kind: 'internal', message: String(error), nodeId: node.id });
+      this.fail(run, { ...toErrorInfo(error), nodeId: node.id });
       return false;
     }
     for (const edge of node.inEdges) {

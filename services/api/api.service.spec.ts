@@ -1,32 +1,18 @@
 import path from 'node:path';
-import type { ServiceSchema } from 'moleculer';
 import { NodeRegistry } from '../../engine/registry/node-registry';
+import { ALICE, testAccounts } from '../../test/support/test-tenants';
 import { request, startTestPlatform, type TestPlatform } from '../../test/support/test-platform';
 import { createNodesService } from '../nodes/nodes.service';
 import { createDocsService } from './docs.service';
 import type { OpenApiDocument } from './openapi';
 import { loadPackFromFolder } from '../plugins/pack-loader';
 
-/** A stand-in accounts service that knows one token, so the gateway's auth path runs for real. */
-const accounts: ServiceSchema = {
-  name: 'accounts',
-  actions: {
-    authenticate: {
-      auth: 'none',
-      handler(ctx) {
-        if ((ctx.params as { token: string }).token !== 'good-token') throw Object.assign(new Error('bad token'), { code: 401, type: 'unauthorized' });
-        return { id: 'u1', email: 'a@example.com', role: 'user', scopes: 'all' };
-      },
-    },
-  },
-};
-
 describe('API gateway', () => {
   let platform: TestPlatform;
   beforeAll(async () => {
     const registry = new NodeRegistry();
     await loadPackFromFolder(path.resolve(__dirname, '../../nodes/core'), registry);
-    platform = await startTestPlatform([createNodesService(registry), accounts, createDocsService()]);
+    platform = await startTestPlatform([createNodesService(registry), testAccounts, createDocsService()]);
   });
   afterAll(() => platform.stop());
 
@@ -49,17 +35,17 @@ describe('API gateway', () => {
     const graph = { nodes: [{ id: 'a', type: 'core.add', inputs: { a: 'x' } }], edges: [] };
     const anonymous = await request(platform.url, 'POST', '/graphs/validate', { body: { graph } });
     expect(anonymous.status).toBe(401);
-    const signedIn = await request<{ valid: boolean; issues: { field: string }[] }>(platform.url, 'POST', '/graphs/validate', { body: { graph }, token: 'good-token' });
+    const signedIn = await request<{ valid: boolean; issues: { field: string }[] }>(platform.url, 'POST', '/graphs/validate', { body: { graph }, token: ALICE.token });
     expect(signedIn.status).toBe(200);
     expect(signedIn.body.valid).toBeFalse();
     expect(signedIn.body.issues[0]!.field).toBe('a');
   });
 
   it('turns malformed JSON, wrong parameter types and a bad auth header into 4xx with a reason', async () => {
-    const malformed = await request(platform.url, 'POST', '/graphs/validate', { rawBody: '{"graph": ', headers: { 'content-type': 'application/json' }, token: 'good-token' });
+    const malformed = await request(platform.url, 'POST', '/graphs/validate', { rawBody: '{"graph": ', headers: { 'content-type': 'application/json' }, token: ALICE.token });
     expect(malformed.status).toBe(400);
     expect(malformed.body).toEqual({ error: { code: 'malformed_json', message: 'The request body is not valid JSON' } });
-    const wrongType = await request<{ error: { code: string; issues: { field: string }[] } }>(platform.url, 'POST', '/graphs/validate', { body: { graph: 3 }, token: 'good-token' });
+    const wrongType = await request<{ error: { code: string; issues: { field: string }[] } }>(platform.url, 'POST', '/graphs/validate', { body: { graph: 3 }, token: ALICE.token });
     expect(wrongType.status).toBe(422);
     expect(wrongType.body.error.code).toBe('invalid_input');
     expect(wrongType.body.error.issues[0]!.field).toBe('graph');
@@ -72,7 +58,7 @@ describe('API gateway', () => {
   });
 
   it("routes none of the gateway's own actions", async () => {
-    expect((await request(platform.url, 'GET', '/api/list-aliases', { token: 'good-token' })).status).toBe(404);
+    expect((await request(platform.url, 'GET', '/api/list-aliases', { token: ALICE.token })).status).toBe(404);
     expect((await request(platform.url, 'GET', '/api/list-aliases')).status).toBe(404);
   });
 

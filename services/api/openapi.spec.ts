@@ -1,5 +1,5 @@
 import type { Service } from 'moleculer';
-import { eventually } from '../../test/support/queue-kit';
+import { eventually } from '../../test/support/eventually';
 import { useTestDatabase } from '../../test/support/test-database';
 import { useRealPlatform } from '../../test/support/real-platform';
 import { request } from '../../test/support/test-platform';

@@ -1,5 +1,5 @@
 import { io as connect, type Socket } from 'socket.io-client';
-import { OWNER_A, OWNER_B, TWO_USERS } from '../../test/support/queue-kit';
+import { testAccounts, ALICE, BOB } from '../../test/support/test-tenants';
 import { startTestPlatform, type TestPlatform } from '../../test/support/test-platform';
 import { SESSION_EVENT } from '../queue/queue-events';
 import { createEventsService } from './events.service';
@@ -9,7 +9,7 @@ describe('socket events', () => {
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    platform = await startTestPlatform([TWO_USERS, createEventsService()]);
+    platform = await startTestPlatform([testAccounts, createEventsService()]);
   });
   afterAll(async () => {
     for (const socket of sockets) socket.close();
@@ -27,14 +27,14 @@ describe('socket events', () => {
   }
 
   it('sends each user the events of their own items only', async () => {
-    const [a, b] = await Promise.all([open('token-a'), open('token-b')]);
+    const [a, b] = await Promise.all([open(ALICE.token), open(BOB.token)]);
     const receivedA: unknown[] = [];
     const receivedB: unknown[] = [];
     a.on('queue_item_status_changed', (payload) => receivedA.push(payload));
     b.on('queue_item_status_changed', (payload) => receivedB.push(payload));
     const payload = { queueId: 'default', itemId: '1', batchId: 'b', status: 'completed' };
-    await platform.broker.broadcast(SESSION_EVENT, { ownerId: OWNER_A, name: 'queue_item_status_changed', payload });
-    await platform.broker.broadcast(SESSION_EVENT, { ownerId: OWNER_B, name: 'queue_item_status_changed', payload: { ...payload, itemId: '2' } });
+    await platform.broker.broadcast(SESSION_EVENT, { ownerId: ALICE.id, name: 'queue_item_status_changed', payload });
+    await platform.broker.broadcast(SESSION_EVENT, { ownerId: BOB.id, name: 'queue_item_status_changed', payload: { ...payload, itemId: '2' } });
     const deadline = Date.now() + 3000;
     while ((receivedA.length < 1 || receivedB.length < 1) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(receivedA).toEqual([payload]);

@@ -4,7 +4,6 @@
  * default); a cluster runs `api`, `worker` and `scheduler` processes that share the database, the
  * job queue and a broker transporter.
  */
-import path from 'node:path';
 import { ServiceBroker, type ServiceSchema } from 'moleculer';
 import type { PinkseaConfig, Role } from '../../config/config';
 import { NodeRegistry } from '../../engine/registry/node-registry';
@@ -35,6 +34,7 @@ import { createNodesService } from '../nodes/nodes.service';
 import { InstalledPackHost, packsDirOf } from '../plugins/installed-pack-host';
 import { InstalledPackRepository } from '../plugins/installed-pack.repository';
 import { PackInstaller } from '../plugins/pack-installer';
+import { FIRST_PARTY_PACKS } from '../plugins/first-party-packs';
 import { loadPackFromFolder } from '../plugins/pack-loader';
 import { createPluginAgentService } from '../plugins/plugin-agent.service';
 import { createPluginsService } from '../plugins/plugins.service';
@@ -48,8 +48,6 @@ import { SessionRunner } from '../queue/session-runner';
 import { createWorkflowsService } from '../workflows/workflows.service';
 import { PLATFORM_ENTITIES } from './platform-entities';
 
-const ROOT = path.resolve(__dirname, '../..');
-export const FIRST_PARTY_PACKS = ['core', 'image', 'prompt', 'onnx', 'ocr'].map((pack) => path.join(ROOT, 'nodes', pack));
 
 export interface Platform {
   readonly broker: ServiceBroker;

@@ -8,8 +8,11 @@ import type { InstalledPackHost, PackLoadState } from './installed-pack-host';
 
 export const PLUGINS_CHANGED = 'plugins.changed';
 export const PLUGIN_AGENT = 'plugins.agent';
-/** Also re-read the table this often, so a node that missed a broadcast (or joined mid-change) catches up. */
-export const RECONCILE_INTERVAL_MS = 3_000;
+/**
+ * Also re-read the table this often: a safety net for a node that missed a broadcast (a network
+ * blip); changes normally arrive with the broadcast within milliseconds.
+ */
+export const RECONCILE_INTERVAL_MS = 30_000;
 
 export interface PluginsChanged {
   readonly name: string;

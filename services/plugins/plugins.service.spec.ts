@@ -7,7 +7,7 @@ import { useTestDatabase } from '../../test/support/test-database';
 import { request, startTestPlatform, type TestPlatform } from '../../test/support/test-platform';
 import { ADMIN, ALICE, databaseOpen, insertTestUsers, testAccounts } from '../../test/support/test-tenants';
 import { createNodesService } from '../nodes/nodes.service';
-import { FIRST_PARTY_PACKS } from '../platform/platform';
+import { FIRST_PARTY_PACKS } from './first-party-packs';
 import { InstalledPackHost, packsDirOf } from './installed-pack-host';
 import { InstalledPackEntity } from './installed-pack.entity';
 import { InstalledPackRepository } from './installed-pack.repository';

@@ -6,6 +6,9 @@ import type { ErrorInfo } from '../../engine/errors';
 import type { FieldValue } from '../../engine/batch/expand-batch';
 import type { Graph } from '../../engine/graph/graph';
 
+/** Item ids are bigserial numbers; anything else names no item (and must not reach the SQL cast). */
+export const ITEM_ID_PATTERN = /^\d{1,18}$/;
+
 export const ITEM_STATUSES = ['pending', 'in_progress', 'completed', 'failed', 'canceled'] as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
 

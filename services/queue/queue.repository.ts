@@ -7,6 +7,7 @@ import type { ErrorInfo } from '../../engine/errors';
 import type { FieldValue } from '../../engine/batch/expand-batch';
 import type { Graph } from '../../engine/graph/graph';
 import {
+  ITEM_ID_PATTERN,
   ITEM_STATUSES,
   type ItemFilter,
   type ItemSelection,
@@ -70,7 +71,7 @@ export class QueueRepository implements QueueStore {
   }
 
   async getItem(ownerId: string, itemId: string): Promise<QueueItem | undefined> {
-    if (!/^\d{1,18}$/.test(itemId)) return undefined;
+    if (!ITEM_ID_PATTERN.test(itemId)) return undefined;
     const rows = (await this.dataSource.query(`SELECT ${ITEM_COLUMNS} FROM queue_items i WHERE i.id = $1 AND i.owner_id = $2`, [itemId, ownerId])) as ItemRow[];
     return rows[0] && toItem(rows[0]);
   }
@@ -158,7 +159,7 @@ export class QueueRepository implements QueueStore {
   }
 
   async retry(ownerId: string, queueId: string, itemIds: readonly string[]): Promise<QueueItem[]> {
-    const ids = itemIds.filter((id) => /^\d{1,18}$/.test(id));
+    const ids = itemIds.filter((id) => ITEM_ID_PATTERN.test(id));
     if (ids.length === 0) return [];
     const rows = normalizeUpdate(
       await this.dataSource.query(
@@ -197,7 +198,7 @@ export class QueueRepository implements QueueStore {
 }
 
 function selectionSql(selection: ItemSelection, params: unknown[]): string {
-  if (selection.kind === 'item') return /^\d{1,18}$/.test(selection.itemId) ? ` AND id = $${params.push(selection.itemId)}` : ' AND false';
+  if (selection.kind === 'item') return ITEM_ID_PATTERN.test(selection.itemId) ? ` AND id = $${params.push(selection.itemId)}` : ' AND false';
   if (selection.kind === 'batch') return ` AND batch_id::text = $${params.push(selection.batchId)}`;
   return '';
 }

@@ -5,12 +5,12 @@
 import type { Context, ServiceSchema } from 'moleculer';
 import { callerOf, type RequestMeta } from '../platform/auth-middleware';
 import { MAX_BATCH_PRIORITY } from './job-transport';
-import { ITEM_STATUSES, type ItemStatus } from './queue-store';
+import { ITEM_ID_PATTERN, ITEM_STATUSES, type ItemStatus } from './queue-store';
 import type { EnqueueInput, SessionQueue } from './session-queue';
 import { waitingReason, type ClusterNode } from './waiting-reason';
 
 const QUEUE_ID = { type: 'string', pattern: /^[a-z0-9_-]{1,64}$/, messages: { stringPattern: 'queueId must be 1-64 lower-case letters, digits, - or _' } } as const;
-const ITEM_ID = { type: 'string', pattern: /^\d{1,18}$/, messages: { stringPattern: 'itemId must be a queue item number' } } as const;
+const ITEM_ID = { type: 'string', pattern: ITEM_ID_PATTERN, messages: { stringPattern: 'itemId must be a queue item number' } } as const;
 const BATCH_ID = { type: 'uuid' } as const;
 
 type Ctx<P> = Context<P, RequestMeta>;

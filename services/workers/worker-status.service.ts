@@ -50,10 +50,14 @@ export function createWorkerStatusService(options: { cache: ModelCache<unknown>;
     created() {
       for (const name of Object.values(CACHE_GAUGES)) this.broker.metrics.register({ name, type: 'gauge', description: `Model cache: ${name.split('.').pop()}` });
     },
-    started() {
-      publish(this.broker);
-      timer = setInterval(() => publish(this.broker), options.intervalMs ?? 5000);
-      timer.unref();
+    events: {
+      // Not in started(): republishing node info while the broker is still starting sends an INFO
+      // without the node's services, and the other nodes then miss them (seen over NATS).
+      '$broker.started'() {
+        publish(this.broker);
+        timer = setInterval(() => publish(this.broker), options.intervalMs ?? 5000);
+        timer.unref();
+      },
     },
     stopped() {
       clearInterval(timer);

@@ -4,7 +4,6 @@
  * recorded. Not used by the platform.
  */
 import path from 'node:path';
-import type { ServiceSchema } from 'moleculer';
 import type { DataSource } from 'typeorm';
 import { NodeRegistry } from '../../engine/registry/node-registry';
 import { createTestPack, MemoryContextHost, TEST_PACK_MANIFEST } from '../../nodes/sdk/testing';
@@ -14,9 +13,7 @@ import type { QueueEventMap, QueueEventName, QueueEventSink } from '../../servic
 import { QueueRepository } from '../../services/queue/queue.repository';
 import { SessionQueue } from '../../services/queue/session-queue';
 import { SessionRunner } from '../../services/queue/session-runner';
-
-export const OWNER_A = '00000000-0000-4000-8000-00000000000a';
-export const OWNER_B = '00000000-0000-4000-8000-00000000000b';
+import { insertTestUsers } from './test-tenants';
 
 export interface RecordedEvent {
   readonly ownerId: string;
@@ -25,7 +22,7 @@ export interface RecordedEvent {
 }
 
 export async function createQueueKit(dataSource: DataSource, databaseUrl: string, options: { redisUrl?: string; queueName: string }) {
-  await dataSource.query(`INSERT INTO users (id, email, password_hash) VALUES ($1, 'a@example.com', 'x'), ($2, 'b@example.com', 'x') ON CONFLICT DO NOTHING`, [OWNER_A, OWNER_B]);
+  await insertTestUsers(dataSource);
   const registry = new NodeRegistry();
   await loadPackFromFolder(path.resolve(__dirname, '../../nodes/core'), registry);
   registry.loadPack(TEST_PACK_MANIFEST, Object.entries(createTestPack().nodes).map(([name, definition]) => ({ source: name, definition })));
@@ -36,28 +33,4 @@ export async function createQueueKit(dataSource: DataSource, databaseUrl: string
   const runner = new SessionRunner({ store, registry, events: sink, hostFor: () => new MemoryContextHost(), workerName: 'spec-worker' });
   const queue = new SessionQueue({ store, transport, registry, events: sink, maxBatchItems: 1000, interrupt: (ids) => ids.forEach((id) => runner.interrupt(id)) });
   return { registry, events, store, transport, runner, queue };
-}
-
-/** A stand-in for `accounts`: two fixed tokens for two users, so the gateway's auth runs for real. */
-export const TWO_USERS: ServiceSchema = {
-  name: 'accounts',
-  actions: {
-    authenticate: {
-      handler(ctx) {
-        const token = (ctx.params as { token: string }).token;
-        if (token === 'token-a') return { id: OWNER_A, email: 'a@example.com', role: 'user', scopes: 'all' };
-        if (token === 'token-b') return { id: OWNER_B, email: 'b@example.com', role: 'user', scopes: 'all' };
-        throw Object.assign(new Error('unknown token'), { code: 401, type: 'unauthorized' });
-      },
-    },
-  },
-};
-
-/** Polls until `check` holds, failing after `timeoutMs`. */
-export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 15_000, what = 'the condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }

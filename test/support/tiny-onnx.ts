@@ -7,13 +7,13 @@
  *                                    outputs: [{ name: 'y', type: 'float32', shape: [1, 3, 'h', 'w'] }] }));
  */
 
+import type { OnnxTensorInfo } from '../../services/models/onnx-probe';
+
 export type TinyElementType = 'float32' | 'float16' | 'int32' | 'int64';
 
-export interface TinyTensor {
-  readonly name: string;
+/** As the probe reports a tensor, limited to the element types this encoder writes. */
+export interface TinyTensor extends OnnxTensorInfo {
   readonly type: TinyElementType;
-  /** Numbers are fixed sizes, strings named dynamic dimensions. */
-  readonly shape: readonly (number | string)[];
 }
 
 export interface TinyModel {

@@ -33,6 +33,7 @@ export const SETTINGS = {
   maxItemAttempts: setting<number>({ env: 'PINKSEA_MAX_ITEM_ATTEMPTS', type: 'integer', min: 1, max: 20, default: 3, doc: 'Times an item is started before a worker crash fails it.' }),
   workerPool: setting<string>({ env: 'PINKSEA_WORKER_POOL', type: 'enum', options: ['basic', 'performance', 'dedicated'], default: 'basic', doc: 'The pool a worker belongs to (plans map to pools).' }),
   executionProvider: setting<string>({ env: 'PINKSEA_EXECUTION_PROVIDER', type: 'enum', options: ['auto', 'cpu', 'cuda', 'tensorrt'], default: 'auto', doc: 'ONNX Runtime provider for models: auto picks CUDA when a GPU and its libraries are there, else CPU.' }),
+  cacheAwareRouting: setting<boolean>({ env: 'PINKSEA_CACHE_AWARE_ROUTING', type: 'boolean', default: true, doc: 'Send an item to the worker of its pool whose model cache already holds its models (when that worker has room), rather than to whichever worker is free first.' }),
   workerConcurrency: setting<number>({ env: 'PINKSEA_WORKER_CONCURRENCY', type: 'integer', min: 1, max: 64, default: 1, doc: 'Queue items a worker runs at once.' }),
   maxUploadBytes: setting<number>({ env: 'PINKSEA_MAX_UPLOAD_BYTES', type: 'integer', min: 1024, default: 32 * 1024 * 1024, doc: 'Largest image upload, in bytes.' }),
   metricsToken: setting<string>({ env: 'PINKSEA_METRICS_TOKEN', type: 'string', default: '', secret: true, doc: 'Bearer token a Prometheus scraper may read GET /api/v1/metrics with; when empty, only admins may.' }),

@@ -7,10 +7,12 @@ import { InitialSchema1764201600000 } from './1764201600000-InitialSchema';
 import { ModelRecords1764201600300 } from './1764201600300-ModelRecords';
 import { QueueItemAcceleratorSeconds1764201600500 } from './1764201600500-QueueItemAcceleratorSeconds';
 import { InstalledPacks1764201600400 } from './1764201600400-InstalledPacks';
+import { PlansAndPools1764201600600 } from './1764201600600-PlansAndPools';
 
 export const MIGRATIONS: readonly (new () => MigrationInterface)[] = [
   InitialSchema1764201600000,
   ModelRecords1764201600300,
   QueueItemAcceleratorSeconds1764201600500,
   InstalledPacks1764201600400,
+  PlansAndPools1764201600600,
 ];

@@ -1,7 +1,8 @@
 /**
  * The cluster: one `api` and two `worker` processes on the machine's PostgreSQL, Redis (the job
  * queue) and NATS (the broker transporter). A batch enqueued through the API is shared by both
- * workers, and their events reach the user's socket on the api process.
+ * workers, and their events reach the user's socket on the api process. Items that use a model go
+ * to the worker whose cache already holds it.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -81,5 +82,36 @@ describe('a cluster of one api and two worker processes (PostgreSQL, Redis, NATS
 
     await eventually(() => completed.length === 8, 10_000, 'eight invocation_complete events on the socket');
     expect(completed.every((event) => event.nodeId === 'nap')).toBeTrue();
+  }, 120_000);
+
+  it('sends items to the worker whose model cache holds their model', async () => {
+    if (missing) pending(missing);
+    const session = await request<{ accessToken: string }>(apiUrl, 'POST', '/auth/register', { body: { email: 'erin@example.com', password: 'a long enough password', displayName: 'Erin' } });
+    const token = session.body.accessToken;
+    const models = await request<{ items: { key: string; type: string }[] }>(apiUrl, 'GET', '/models?limit=50', { token });
+    const detection = models.body.items.find((model) => model.type === 'ocr_detection')!.key;
+    const graph = {
+      nodes: [
+        { id: 'sign', type: 'image.render_text', inputs: { text: 'ROUTE', fontSize: 48, width: 320, height: 96 } },
+        { id: 'find', type: 'ocr.detect_text', inputs: { detectionModel: { key: detection } } },
+      ],
+      edges: [{ source: { nodeId: 'sign', field: 'image' }, destination: { nodeId: 'find', field: 'image' } }],
+    };
+    const runOne = async (): Promise<string> => {
+      const enqueued = await request<{ batchId: string }>(apiUrl, 'POST', '/queue/default/enqueue_batch', { body: { batch: { graph } }, token });
+      expect(enqueued.status).withContext(JSON.stringify(enqueued.body)).toBe(200);
+      const list = () => request<{ items: { status: string; worker: string; error: unknown }[] }>(apiUrl, 'GET', `/queue/default/list?batchId=${enqueued.body.batchId}`, { token });
+      await eventually(async () => ['completed', 'failed'].includes((await list()).body.items[0]?.status ?? ''), 60_000, 'the detection item to finish');
+      const [item] = (await list()).body.items;
+      expect(item!.error).toBeNull();
+      return item!.worker;
+    };
+    // The first item goes to whichever worker is free first, which then holds the model.
+    const holder = await runOne();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Free-for-all, the next four would all land there one time in sixteen.
+    const next: string[] = [];
+    for (let index = 0; index < 4; index += 1) next.push(await runOne());
+    expect(next).toEqual([holder, holder, holder, holder]);
   }, 120_000);
 });

@@ -3,7 +3,8 @@
  * test process, sharing the database, the data dir and the machine's NATS as transporter. A pack
  * installed on the api reaches the worker through the `plugins.changed` broadcast (well before the
  * agents' periodic re-read) and its nodes run there; after uninstall the catalogue drops them and
- * enqueueing a graph that uses them is refused.
+ * enqueueing a graph that uses them is refused. A user whose plan runs on the performance pool
+ * waits, told why, until a worker of that pool joins; it loads the installed pack and runs the item.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -22,6 +23,8 @@ const GREETING = path.resolve(__dirname, 'fixtures/greeting-pack');
 describe('live plugin packs on an api and a worker', () => {
   const db = useTestDatabase();
   const platforms: Platform[] = [];
+  let shared: Record<string, string>;
+  let run: string;
   let dataDir: string;
   let apiUrl: string;
   let token: string;
@@ -33,8 +36,8 @@ describe('live plugin packs on an api and a worker', () => {
     missing = await missingService('NATS', serviceUrls().nats);
     if (missing) return;
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'pinksea-live-packs-'));
-    const run = `livepacks${process.pid}x${Date.now()}`;
-    const shared = {
+    run = `livepacks${process.pid}x${Date.now()}`;
+    shared = {
       DATABASE_URL: db.url,
       PINKSEA_TRANSPORTER: serviceUrls().nats,
       PINKSEA_NAMESPACE: run,
@@ -57,7 +60,8 @@ describe('live plugin packs on an api and a worker', () => {
   }, 30_000);
 
   const graph = { nodes: [{ id: 'hi', type: 'greeting.hello', inputs: { name: 'sea' } }], edges: [] };
-  const enqueue = () => request<{ enqueued: number; error?: { code: string; message: string } }>(apiUrl, 'POST', '/queue/default/enqueue_batch', { token, body: { batch: { graph } } });
+  const enqueue = (as = token) =>
+    request<{ enqueued: number; batchId: string; error?: { code: string; message: string } }>(apiUrl, 'POST', '/queue/default/enqueue_batch', { token: as, body: { batch: { graph } } });
   const workerStatus = async () => {
     const listed = await request<PackListing[]>(apiUrl, 'GET', '/plugins', { token });
     return listed.body.find((pack) => pack.name === 'greeting-pack')?.nodes.find((node) => node.nodeId.endsWith('-worker'))?.status;
@@ -80,6 +84,28 @@ describe('live plugin packs on an api and a worker', () => {
     const [row] = (await db.dataSource.query(`SELECT worker FROM queue_items`)) as { worker: string }[];
     expect(row!.worker).toMatch(/-worker$/);
 
+    // A pro user's items run on the performance pool, which has no worker yet.
+    const pro = await request<{ accessToken: string; user: { id: string } }>(apiUrl, 'POST', '/auth/register', { body: { email: 'pro@example.com', password: 'a long enough password', displayName: 'Pro' } });
+    expect((await request(apiUrl, 'PATCH', `/admin/users/${pro.body.user.id}`, { token, body: { plan: 'pro' } })).status).toBe(200);
+    const waiting = await enqueue(pro.body.accessToken);
+    expect(waiting.status).withContext(JSON.stringify(waiting.body)).toBe(200);
+    const listed = await request<{ items: { id: string; status: string; pool: string; waitingReason?: string }[] }>(apiUrl, 'GET', '/queue/default/list', { token: pro.body.accessToken });
+    const [proItem] = listed.body.items;
+    expect(proItem).toEqual(jasmine.objectContaining({ status: 'pending', pool: 'performance', waitingReason: 'No worker of the "performance" pool is running; the item starts when one joins' }));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect((await request<{ status: string }>(apiUrl, 'GET', `/queue/default/i/${proItem!.id}`, { token: pro.body.accessToken })).body.status).toBe('pending');
+
+    // A performance worker joins after the pack was installed: it loads the pack and runs the item.
+    platforms.push(await startPlatform(loadConfig({ ...shared, PINKSEA_ROLE: 'worker', PINKSEA_NODE_ID: `${run}-fast`, PINKSEA_WORKER_POOL: 'performance' })));
+    await eventually(
+      async () => (await request<{ status: string }>(apiUrl, 'GET', `/queue/default/i/${proItem!.id}`, { token: pro.body.accessToken })).body.status === 'completed',
+      30_000,
+      'the pro item to complete on the performance worker',
+    );
+    const done = await request<{ worker: string; results: unknown }>(apiUrl, 'GET', `/queue/default/i/${proItem!.id}`, { token: pro.body.accessToken });
+    expect(done.body.worker).toBe(`${run}-fast`);
+    expect(JSON.stringify(done.body.results)).toContain('sea');
+
     const removed = await request(apiUrl, 'DELETE', '/plugins/greeting-pack', { token });
     expect(removed.status).toBe(200);
     expect((await request(apiUrl, 'GET', '/nodes/greeting.hello')).status).toBe(404);
@@ -87,5 +113,5 @@ describe('live plugin packs on an api and a worker', () => {
     expect(refused.status).toBe(422);
     expect(refused.body.error?.message).toContain('greeting.hello');
     expect((await request(apiUrl, 'GET', '/nodes/core.add')).status).toBe(200);
-  }, 60_000);
+  }, 90_000);
 });

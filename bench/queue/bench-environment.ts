@@ -14,7 +14,7 @@ import { loadConfig, type PinkseaConfig, type Role } from '../../config/config';
 import { startPlatform, type Platform } from '../../services/platform/platform';
 import { BenchApi } from './bench-api-client';
 
-/** The queue name platform.ts gives its job transport. */
+/** The queue name platform.ts gives its job transport; its pools' and workers' queues start with it. */
 export const PLATFORM_QUEUE_NAME = 'sessions';
 const ADMIN_EMAIL = 'bench@example.com';
 
@@ -121,7 +121,7 @@ async function deleteQueueKeys(url: string, queueNames: readonly string[]): Prom
     for (const name of queueNames) {
       let cursor = '0';
       do {
-        const [next, keys] = await client.scan(cursor, 'MATCH', `bull:${name}:*`, 'COUNT', 1000);
+        const [next, keys] = await client.scan(cursor, 'MATCH', `bull:${name}*`, 'COUNT', 1000);
         if (keys.length > 0) await client.del(...keys);
         cursor = next;
       } while (cursor !== '0');

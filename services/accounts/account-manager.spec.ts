@@ -58,6 +58,18 @@ describe('accounts REST: admin routes', () => {
     expect((await api.call('GET', '/admin/users', { token: session.accessToken })).status).toBe(403);
   });
 
+  it('starts accounts on the free trial and moves them to another plan (which picks their worker pool)', async () => {
+    const { session } = await api.signUp('planned');
+    expect(session.user.plan).toBe('trial');
+    const moved = await api.call<PublicUser>('PATCH', `/admin/users/${session.user.id}`, { token: admin.accessToken, body: { plan: 'pro' } });
+    expect([moved.status, moved.body.plan, moved.body.role]).toEqual([200, 'pro', 'user']);
+    expect((await api.call<PublicUser>('GET', '/auth/me', { token: session.accessToken })).body.plan).toBe('pro');
+    const bad = await api.call<ErrorBody>('PATCH', `/admin/users/${session.user.id}`, { token: admin.accessToken, body: { plan: 'platinum' } });
+    expect(bad.status).toBe(422);
+    expect(JSON.stringify(bad.body)).toContain('plan');
+    expect((await api.call<PublicUser>('GET', '/auth/me', { token: session.accessToken })).body.plan).toBe('pro');
+  });
+
   it('disables an account: its tokens, refresh tokens, API keys and password stop working until enabled again', async () => {
     const { session, email, password } = await api.signUp('disabled');
     const key = await api.call<{ key: string }>('POST', '/auth/api-keys', { token: session.accessToken, body: { name: 'k', scopes: ['images:read'] } });

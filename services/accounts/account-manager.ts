@@ -2,7 +2,7 @@
  * Accounts: sign-up, the caller's own profile, and the admin's view of every account (list,
  * change role, enable or disable). Disabling an account also signs out all its sessions.
  */
-import type { AuthUser, Role } from '../platform/auth-middleware';
+import type { AuthUser } from '../platform/auth-middleware';
 import { ConflictError, InvalidInputError, NotFoundError, UnauthorizedError } from '../platform/service-errors';
 import { toPublicUser, type PublicUser, type Session } from './account-views';
 import { systemClock, type Clock } from './clock';
@@ -10,7 +10,7 @@ import { EMAIL_HINT, isEmailAddress, normalizeEmail } from './email-address';
 import { hashPassword, passwordProblem } from './password-hasher';
 import type { RefreshTokenStore } from './refresh-token-store';
 import type { SessionManager } from './session-manager';
-import type { UserStore } from './user-store';
+import type { AccessChange, UserStore } from './user-store';
 
 export interface Registration {
   readonly email: string;
@@ -66,9 +66,9 @@ export class AccountManager {
     return { items: items.map(toPublicUser), total, limit: page.limit, offset: page.offset };
   }
 
-  async changeAccess(id: string, change: { role?: Role; disabled?: boolean }): Promise<PublicUser> {
-    if (change.role === undefined && change.disabled === undefined) {
-      throw new InvalidInputError([{ code: 'required', message: 'Send at least one of "role" and "disabled"' }]);
+  async changeAccess(id: string, change: AccessChange): Promise<PublicUser> {
+    if (change.role === undefined && change.disabled === undefined && change.plan === undefined) {
+      throw new InvalidInputError([{ code: 'required', message: 'Send at least one of "role", "plan" and "disabled"' }]);
     }
     const now = new Date(this.clock());
     const result = await this.deps.users.changeAccess(id, change, now);

@@ -1,5 +1,6 @@
 /** What the API shows of accounts and keys: never a hash, never another user's secret. */
 import type { Role } from '../platform/auth-middleware';
+import type { Plan } from './plans';
 import type { ApiKeyRecord } from './api-key-store';
 import type { UserRecord } from './user-store';
 
@@ -8,6 +9,8 @@ export interface PublicUser {
   readonly email: string;
   readonly displayName: string;
   readonly role: Role;
+  /** Decides the worker pool that runs the user's items. */
+  readonly plan: Plan;
   readonly disabled: boolean;
   readonly createdAt: string;
 }
@@ -39,6 +42,7 @@ export function toPublicUser(user: UserRecord): PublicUser {
     email: user.email,
     displayName: user.displayName,
     role: user.role,
+    plan: user.plan,
     disabled: user.disabled,
     createdAt: user.createdAt.toISOString(),
   };

@@ -18,6 +18,7 @@ import { systemClock, type Clock } from './clock';
 import { normalizeEmail } from './email-address';
 import { resolveJwtSecret } from './jwt-secret';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-hasher';
+import { PLANS, type Plan } from './plans';
 import { SessionManager } from './session-manager';
 import { TokenIssuer } from './token-issuer';
 
@@ -158,10 +159,11 @@ export function createAccountsService(options: AccountsServiceOptions): ServiceS
         params: {
           id: { type: 'uuid' },
           role: { type: 'enum', values: ['admin', 'user'], optional: true },
+          plan: { type: 'enum', values: [...PLANS], optional: true },
           disabled: { type: 'boolean', optional: true },
         },
-        handler: (ctx: Ctx<{ id: string; role?: Role; disabled?: boolean }>) =>
-          use().accounts.changeAccess(ctx.params.id, { role: ctx.params.role, disabled: ctx.params.disabled }),
+        handler: (ctx: Ctx<{ id: string; role?: Role; plan?: Plan; disabled?: boolean }>) =>
+          use().accounts.changeAccess(ctx.params.id, { role: ctx.params.role, plan: ctx.params.plan, disabled: ctx.params.disabled }),
       },
     },
   };

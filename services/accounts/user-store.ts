@@ -1,5 +1,6 @@
 /** Storage of user accounts, by the use cases of the accounts area (no ORM types). */
 import type { Role } from '../platform/auth-middleware';
+import type { Plan } from './plans';
 
 export interface UserRecord {
   readonly id: string;
@@ -8,6 +9,7 @@ export interface UserRecord {
   readonly displayName: string;
   readonly passwordHash: string;
   readonly role: Role;
+  readonly plan: Plan;
   readonly disabled: boolean;
   readonly createdAt: Date;
   readonly updatedAt: Date;
@@ -18,11 +20,14 @@ export interface NewUser {
   readonly displayName: string;
   readonly passwordHash: string;
   readonly role: Role;
+  /** The free trial when not given. */
+  readonly plan?: Plan;
 }
 
 export interface AccessChange {
   readonly role?: Role;
   readonly disabled?: boolean;
+  readonly plan?: Plan;
 }
 
 export type AccessChangeResult =
@@ -38,7 +43,7 @@ export interface UserStore {
   /** Throws ConflictError (field `email`) when the email is taken, in any case. */
   create(user: NewUser): Promise<UserRecord>;
   setPasswordHash(id: string, passwordHash: string, now: Date): Promise<void>;
-  /** Changes role or disabled, atomically refusing a change that leaves no enabled admin. */
+  /** Changes role, plan or disabled, atomically refusing a change that leaves no enabled admin. */
   changeAccess(id: string, change: AccessChange, now: Date): Promise<AccessChangeResult>;
   list(page: { limit: number; offset: number }): Promise<{ items: UserRecord[]; total: number }>;
   anyAdmin(): Promise<boolean>;

@@ -11,6 +11,7 @@ export const UserEntity = new EntitySchema<UserRecord>({
     displayName: { type: 'text', name: 'display_name' },
     passwordHash: { type: 'text', name: 'password_hash' },
     role: { type: 'text' },
+    plan: { type: 'text' },
     disabled: { type: 'boolean' },
     createdAt: { type: 'timestamptz', name: 'created_at' },
     updatedAt: { type: 'timestamptz', name: 'updated_at' },

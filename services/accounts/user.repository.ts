@@ -5,6 +5,7 @@ import { isUuid } from '../platform/request-params';
 import { ConflictError } from '../platform/service-errors';
 import { UserEntity } from './user.entity';
 import type { AccessChange, AccessChangeResult, NewUser, UserRecord, UserStore } from './user-store';
+import { DEFAULT_PLAN } from './plans';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -28,7 +29,7 @@ export class UserRepository implements UserStore {
 
   async create(user: NewUser): Promise<UserRecord> {
     const now = new Date();
-    const record: UserRecord = { id: randomUUID(), ...user, disabled: false, createdAt: now, updatedAt: now };
+    const record: UserRecord = { id: randomUUID(), plan: DEFAULT_PLAN, ...user, disabled: false, createdAt: now, updatedAt: now };
     try {
       await this.users.insert(record);
     } catch (error) {
@@ -53,7 +54,7 @@ export class UserRepository implements UserStore {
       const users = manager.getRepository(UserEntity);
       const user = await users.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!user) return { outcome: 'not_found' };
-      const next = { role: change.role ?? user.role, disabled: change.disabled ?? user.disabled };
+      const next = { role: change.role ?? user.role, disabled: change.disabled ?? user.disabled, plan: change.plan ?? user.plan };
       const wasEnabledAdmin = user.role === 'admin' && !user.disabled;
       const staysEnabledAdmin = next.role === 'admin' && !next.disabled;
       if (wasEnabledAdmin && !staysEnabledAdmin && admins.length <= 1) return { outcome: 'last_admin' };

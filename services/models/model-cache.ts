@@ -69,6 +69,7 @@ export class ModelCache<T> {
   private readonly entries = new Map<string, Entry<T>>();
   private counters = { hits: 0, misses: 0, loads: 0, failedLoads: 0, evictions: 0 };
   private bytes = 0;
+  private readonly listeners = new Set<(event: ModelCacheEvent) => void>();
 
   constructor(private readonly options: ModelCacheOptions<T>) {}
 
@@ -79,6 +80,11 @@ export class ModelCache<T> {
   /** Bytes the cache could still take without evicting anything. */
   get freeBytes(): number {
     return Math.max(0, this.options.maxBytes - this.bytes);
+  }
+
+  /** Keys of the models held (loaded), most recently used last. */
+  keys(): string[] {
+    return [...this.entries.values()].filter((entry) => entry.model !== undefined).map((entry) => entry.key);
   }
 
   has(key: string): boolean {
@@ -187,8 +193,15 @@ export class ModelCache<T> {
     this.entries.set(entry.key, entry);
   }
 
+  /** Calls `listener` with every event from now on; returns the unsubscribe. */
+  subscribe(listener: (event: ModelCacheEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   private emit(event: ModelCacheEvent): void {
     this.options.onEvent?.(event);
+    for (const listener of this.listeners) listener(event);
   }
 }
 

@@ -39,7 +39,9 @@ import { loadPackFromFolder } from '../plugins/pack-loader';
 import { createPluginAgentService } from '../plugins/plugin-agent.service';
 import { createPluginsService } from '../plugins/plugins.service';
 import { JobTransport } from '../queue/job-transport';
-import { createQueueService } from '../queue/queue.service';
+import { createQueueService, liveWorkers } from '../queue/queue.service';
+import { DEFAULT_PLAN, poolOfPlan } from '../accounts/plans';
+import { UserRepository } from '../accounts/user.repository';
 import { QueueRepository } from '../queue/queue.repository';
 import { brokerEventSink, brokerInterrupt, createRunnerService } from '../queue/runner.service';
 import { SessionContextHost } from '../queue/session-context-host';
@@ -83,7 +85,17 @@ export async function startPlatform(config: PinkseaConfig): Promise<Platform> {
   const store = new QueueRepository(dataSource);
   const events = brokerEventSink(broker);
   const files = new LocalImageFileStore(config.dataDir);
-  const queue = new SessionQueue({ store, transport, registry, events, maxBatchItems: config.maxBatchItems, interrupt: brokerInterrupt(broker) });
+  const users = new UserRepository(dataSource);
+  const queue = new SessionQueue({
+    store,
+    transport,
+    registry,
+    events,
+    maxBatchItems: config.maxBatchItems,
+    interrupt: brokerInterrupt(broker),
+    poolOf: async (ownerId) => poolOfPlan((await users.findById(ownerId))?.plan ?? DEFAULT_PLAN),
+    ...(config.cacheAwareRouting ? { workers: () => liveWorkers(broker) } : {}),
+  });
 
   const services: ServiceSchema[] = [createPluginAgentService(packHost)];
   let api: unknown;
@@ -119,6 +131,7 @@ export async function startPlatform(config: PinkseaConfig): Promise<Platform> {
       events,
       workerName: broker.nodeID,
       maxAttempts: config.maxItemAttempts,
+      liveWorkers: () => liveWorkers(broker).map((worker) => worker.nodeId),
       hostFor: (item) =>
         new SessionContextHost({
           images: createOwnerImageStore({ ownerId: item.ownerId, files, records, saver, sessionId: item.id, graph: item.graph }),
@@ -128,8 +141,8 @@ export async function startPlatform(config: PinkseaConfig): Promise<Platform> {
         }),
     });
     services.push(
-      createRunnerService({ transport, runner, concurrency: config.workerConcurrency }),
-      createWorkerStatusService({ cache: modelCache, capabilities: capabilities! }),
+      createRunnerService({ transport, runner, concurrency: config.workerConcurrency, pool: config.workerPool }),
+      createWorkerStatusService({ cache: modelCache, capabilities: capabilities!, concurrency: config.workerConcurrency }),
     );
   }
   for (const schema of services) broker.createService(schema);

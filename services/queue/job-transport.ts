@@ -3,6 +3,10 @@
  * default. Jobs hold only the item id; PostgreSQL holds the item. A worker killed mid-item loses
  * its lock, BullMQ's stalled-job check hands the job to another worker, and the item runs again
  * (bounded by the runner's attempt limit).
+ *
+ * Each pool has a queue that all its workers take from, and each worker has its own queue for the
+ * items routed to it because its model cache holds their models. A worker takes from both within
+ * one concurrency limit; when it leaves, its own queue's jobs move back to the pool's queue.
  */
 import { createPostgresBackend, Queue, Worker, type Job } from 'bullmq';
 
@@ -21,6 +25,8 @@ export interface ItemJob {
   readonly itemId: string;
   /** BullMQ priority: 1 runs first. */
   readonly priority: number;
+  /** The queue it goes on (a pool's or a worker's); the basic pool's when not given. */
+  readonly queue?: string;
 }
 
 export interface JobWorker {
@@ -41,18 +47,39 @@ export function jobPriority(batchPriority: number, rank: number): number {
   return band * RANK_SPAN + Math.min(Math.max(rank, 0), RANK_SPAN - 1) + 1;
 }
 
+const DEFAULT_POOL = 'basic';
+
 export class JobTransport {
-  private readonly queue: Queue;
+  private readonly queues = new Map<string, Queue>();
   private readonly workers = new Set<Worker>();
 
-  constructor(private readonly options: JobTransportOptions) {
-    this.queue = new Queue(options.queueName, this.queueOptions() as never, this.backend() as never);
+  constructor(private readonly options: JobTransportOptions) {}
+
+  /** The queue every worker of a pool takes from. */
+  poolQueue(pool: string): string {
+    return `${this.options.queueName}-${pool}`;
+  }
+
+  /** A worker's own queue: items routed to it for the models it holds. */
+  workerQueue(nodeId: string): string {
+    return `${this.options.queueName}-worker-${nodeId.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
   }
 
   async add(jobs: readonly ItemJob[]): Promise<void> {
+    const byQueue = new Map<string, ItemJob[]>();
+    for (const job of jobs) {
+      const name = job.queue ?? this.poolQueue(DEFAULT_POOL);
+      const list = byQueue.get(name);
+      if (list) list.push(job);
+      else byQueue.set(name, [job]);
+    }
+    for (const [name, list] of byQueue) await this.addTo(this.queue(name), list);
+  }
+
+  private async addTo(queue: Queue, jobs: readonly ItemJob[]): Promise<void> {
     const chunk = 1000;
     for (let start = 0; start < jobs.length; start += chunk) {
-      await this.queue.addBulk(
+      await queue.addBulk(
         jobs.slice(start, start + chunk).map((job) => ({
           name: 'run',
           data: { itemId: job.itemId },
@@ -72,39 +99,92 @@ export class JobTransport {
     }
   }
 
-  startWorker(process: (itemId: string) => Promise<void>, concurrency: number): JobWorker {
-    const worker = new Worker(
-      this.options.queueName,
-      async (job: Job<{ itemId: string }>) => process(job.data.itemId),
-      {
-        ...this.queueOptions(),
-        concurrency,
-        lockDuration: this.options.lockDurationMs ?? 30_000,
-        stalledInterval: this.options.stalledIntervalMs ?? 30_000,
-        // The runner bounds attempts itself and ends the item with the reason; let BullMQ hand it back.
-        maxStalledCount: 100,
-      } as never,
-      this.backend() as never,
-    );
-    worker.on('error', () => undefined);
-    this.workers.add(worker);
+  /**
+   * Runs `process` for the jobs of `queues` (the basic pool's by default), at most `concurrency`
+   * at once across all of them. While every slot is busy, the queues after the first stop taking
+   * jobs, so a busy worker does not hold pool jobs that an idle one could run.
+   */
+  startWorker(process: (itemId: string) => Promise<void>, concurrency: number, queues: readonly string[] = [this.poolQueue(DEFAULT_POOL)]): JobWorker {
+    let closing = false;
+    const slots = new Slots(concurrency, (full) => {
+      if (closing) return;
+      for (const worker of started.slice(1)) {
+        if (full && !worker.isPaused()) void worker.pause(true);
+        else if (!full && worker.isPaused()) worker.resume();
+      }
+    });
+    const started = queues.map((name) => {
+      const worker = new Worker(
+        name,
+        async (job: Job<{ itemId: string }>) => {
+          await slots.acquire();
+          try {
+            await process(job.data.itemId);
+          } finally {
+            slots.release();
+          }
+        },
+        {
+          ...this.queueOptions(),
+          concurrency,
+          lockDuration: this.options.lockDurationMs ?? 30_000,
+          stalledInterval: this.options.stalledIntervalMs ?? 30_000,
+          // The runner bounds attempts itself and ends the item with the reason; let BullMQ hand it back.
+          maxStalledCount: 100,
+        } as never,
+        this.backend() as never,
+      );
+      worker.on('error', () => undefined);
+      this.workers.add(worker);
+      return worker;
+    });
     return {
       close: async () => {
-        this.workers.delete(worker);
-        await worker.close();
+        for (const worker of started) this.workers.delete(worker);
+        closing = true;
+        await Promise.all(started.map((worker) => worker.close()));
       },
     };
   }
 
-  /** Jobs waiting or running, for tests and metrics. */
-  async counts(): Promise<{ waiting: number; active: number }> {
-    const counts = await this.queue.getJobCounts('waiting', 'prioritized', 'active');
+  /**
+   * Moves every job of one queue (waiting, delayed or held by a worker that is gone) to another,
+   * keeping priorities, and empties the first. For a worker that left: its items go back to the pool.
+   */
+  async moveJobs(from: string, to: string): Promise<number> {
+    const source = this.queue(from);
+    const jobs = (await source.getJobs(['waiting', 'prioritized', 'delayed', 'active'], 0, -1)) as Job<{ itemId: string }>[];
+    const items = jobs.filter((job) => job?.data?.itemId);
+    await this.add(items.map((job) => ({ itemId: job.data.itemId, priority: job.opts.priority ?? 1, queue: to })));
+    await source.obliterate({ force: true });
+    return items.length;
+  }
+
+  /** Jobs waiting on one queue. */
+  async waiting(queue: string): Promise<number> {
+    const counts = await this.queue(queue).getJobCounts('waiting', 'prioritized');
+    return (counts['waiting'] ?? 0) + (counts['prioritized'] ?? 0);
+  }
+
+  /** Jobs waiting or running on a queue (the basic pool's by default), for tests and metrics. */
+  async counts(queue = this.poolQueue(DEFAULT_POOL)): Promise<{ waiting: number; active: number }> {
+    const counts = await this.queue(queue).getJobCounts('waiting', 'prioritized', 'active');
     return { waiting: (counts['waiting'] ?? 0) + (counts['prioritized'] ?? 0), active: counts['active'] ?? 0 };
   }
 
   async close(): Promise<void> {
     await Promise.all([...this.workers].map((worker) => worker.close()));
-    await this.queue.close();
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+    this.queues.clear();
+  }
+
+  private queue(name: string): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, this.queueOptions() as never, this.backend() as never);
+      this.queues.set(name, queue);
+    }
+    return queue;
   }
 
   private queueOptions() {
@@ -117,5 +197,31 @@ export class JobTransport {
 
   private backend() {
     return this.options.redisUrl ? undefined : createPostgresBackend;
+  }
+}
+
+/** A counting semaphore that says when it fills up and when it has room again. */
+class Slots {
+  private readonly waiters: (() => void)[] = [];
+
+  constructor(
+    private free: number,
+    private readonly onChange: (full: boolean) => void,
+  ) {}
+
+  async acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free -= 1;
+      if (this.free === 0) this.onChange(true);
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiters.shift();
+    if (next) return next();
+    this.free += 1;
+    if (this.free === 1) this.onChange(false);
   }
 }

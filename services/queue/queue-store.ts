@@ -21,6 +21,8 @@ export interface NewBatch {
   readonly priority: number;
   readonly origin: string | null;
   readonly destination: string | null;
+  /** The worker pool its owner's plan runs on. */
+  readonly pool: string;
 }
 
 export interface QueueItem {
@@ -35,6 +37,8 @@ export interface QueueItem {
   readonly error: ErrorInfo | null;
   readonly attempts: number;
   readonly worker: string | null;
+  /** The worker pool that runs it. */
+  readonly pool: string;
   /** Seconds the item's GPU-needing steps ran (its last attempt), for billing. */
   readonly acceleratorSeconds: number;
   readonly createdAt: string;
@@ -71,6 +75,15 @@ export type ItemSelection =
   | { readonly kind: 'batch'; readonly batchId: string }
   | { readonly kind: 'all' };
 
+/** What the job transport needs to hand an item to a worker again. */
+export interface UnfinishedItem {
+  readonly id: string;
+  readonly ownerId: string;
+  readonly queueId: string;
+  readonly priority: number;
+  readonly pool: string;
+}
+
 export type StatusCounts = Readonly<Record<ItemStatus, number>> & { readonly total: number };
 
 export interface QueueStore {
@@ -83,9 +96,12 @@ export interface QueueStore {
   statusCounts(ownerId: string, queueId: string, batchId?: string): Promise<StatusCounts>;
   /**
    * Takes an item for a worker: pending (or in progress on a worker that died) becomes
-   * in_progress with one more attempt. Undefined when it is not runnable any more (canceled, done).
+   * in_progress with one more attempt. Undefined when it is not runnable any more (canceled, done)
+   * or runs on one of `liveWorkers` (another job for it reached this worker).
    */
-  claim(itemId: string, worker: string): Promise<ClaimedItem | undefined>;
+  claim(itemId: string, worker: string, liveWorkers?: readonly string[]): Promise<ClaimedItem | undefined>;
+  /** Status and worker of an item, whoever owns it (for workers). */
+  itemState(itemId: string): Promise<{ status: ItemStatus; worker: string | null } | undefined>;
   /** The graph of a batch (the same for all its items, so workers may keep it). */
   batchGraph(batchId: string): Promise<Graph | undefined>;
   /** Ends an in-progress item; false when it was no longer in progress (e.g. canceled meanwhile). */
@@ -101,7 +117,9 @@ export interface QueueStore {
   /** Puts failed or canceled items back to pending; returns them. */
   retry(ownerId: string, queueId: string, itemIds: readonly string[]): Promise<QueueItem[]>;
   /** Every pending item, oldest first, to hand to the job transport again after a restart. */
-  pendingItems(queueId?: string): Promise<{ id: string; ownerId: string; queueId: string; priority: number }[]>;
+  pendingItems(queueId?: string): Promise<UnfinishedItem[]>;
+  /** Items in progress on none of `liveWorkers` for at least `idleMs`: their worker is gone. */
+  orphanedItems(liveWorkers: readonly string[], idleMs: number): Promise<UnfinishedItem[]>;
   /** Deletes the owner's finished items (completed, failed, canceled); returns how many. */
   prune(ownerId: string, queueId: string): Promise<number>;
 }

@@ -17,10 +17,11 @@ import {
   type QueueStore,
   type ClaimedItem,
   type StatusCounts,
+  type UnfinishedItem,
 } from './queue-store';
 
 const ITEM_COLUMNS = `i.id, i.batch_id, i.owner_id, i.queue_id, i.status, i.priority, i.field_values, i.results, i.error,
-  i.attempts, i.worker, i.accelerator_seconds, i.created_at, i.started_at, i.completed_at`;
+  i.attempts, i.worker, i.pool, i.accelerator_seconds, i.created_at, i.started_at, i.completed_at`;
 
 interface ItemRow {
   id: string;
@@ -34,6 +35,7 @@ interface ItemRow {
   error: ErrorInfo | null;
   attempts: number;
   worker: string | null;
+  pool: string;
   accelerator_seconds: number;
   created_at: Date;
   started_at: Date | null;
@@ -53,10 +55,10 @@ export class QueueRepository implements QueueStore {
         [batch.ownerId, batch.queueId, JSON.stringify(batch.graph), JSON.stringify(batch.data ?? null), batch.runs, batch.priority, batch.origin, batch.destination, sessions.length],
       )) as { id: string }[];
       const rows = (await manager.query(
-        `INSERT INTO queue_items (batch_id, owner_id, queue_id, priority, field_values)
-         SELECT $1, $2, $3, $4, values FROM unnest($5::jsonb[]) WITH ORDINALITY AS t(values, n) ORDER BY n
+        `INSERT INTO queue_items (batch_id, owner_id, queue_id, priority, pool, field_values)
+         SELECT $1, $2, $3, $4, $5, values FROM unnest($6::jsonb[]) WITH ORDINALITY AS t(values, n) ORDER BY n
          RETURNING id`,
-        [created!.id, batch.ownerId, batch.queueId, batch.priority, sessions.map((values) => JSON.stringify(values))],
+        [created!.id, batch.ownerId, batch.queueId, batch.priority, batch.pool, sessions.map((values) => JSON.stringify(values))],
       )) as { id: string }[];
       return { batchId: created!.id, itemIds: rows.map((row) => row.id).sort((a, b) => Number(a) - Number(b)) };
     });
@@ -102,16 +104,23 @@ export class QueueRepository implements QueueStore {
     return { ...counts, total: rows.reduce((sum, row) => sum + row.count, 0) };
   }
 
-  async claim(itemId: string, worker: string): Promise<ClaimedItem | undefined> {
+  async claim(itemId: string, worker: string, liveWorkers: readonly string[] = []): Promise<ClaimedItem | undefined> {
     const rows = (await this.dataSource.query(
       `UPDATE queue_items i SET status = 'in_progress', attempts = i.attempts + 1, worker = $2, started_at = now(), updated_at = now()
        FROM queue_batches b
-       WHERE i.id = $1 AND b.id = i.batch_id AND i.status IN ('pending', 'in_progress')
+       WHERE i.id = $1 AND b.id = i.batch_id
+         AND (i.status = 'pending' OR (i.status = 'in_progress' AND NOT (coalesce(i.worker, '') = ANY($3::text[]))))
        RETURNING ${ITEM_COLUMNS}, b.origin, b.destination`,
-      [itemId, worker],
+      [itemId, worker, liveWorkers],
     )) as [ItemRow[], number] | ItemRow[];
     const updated = normalizeUpdate(rows);
     return updated[0] && { ...toItem(updated[0]), origin: updated[0].origin ?? null, destination: updated[0].destination ?? null };
+  }
+
+  async itemState(itemId: string): Promise<{ status: QueueItem['status']; worker: string | null } | undefined> {
+    if (!ITEM_ID_PATTERN.test(itemId)) return undefined;
+    const rows = (await this.dataSource.query(`SELECT status, worker FROM queue_items WHERE id = $1`, [itemId])) as { status: QueueItem['status']; worker: string | null }[];
+    return rows[0];
   }
 
   async batchGraph(batchId: string): Promise<Graph | undefined> {
@@ -173,12 +182,22 @@ export class QueueRepository implements QueueStore {
     return rows.map(toItem).sort((a, b) => Number(a.id) - Number(b.id));
   }
 
-  async pendingItems(queueId?: string): Promise<{ id: string; ownerId: string; queueId: string; priority: number }[]> {
+  async pendingItems(queueId?: string): Promise<UnfinishedItem[]> {
     const rows = (await this.dataSource.query(
-      `SELECT id, owner_id, queue_id, priority FROM queue_items WHERE status = 'pending'${queueId ? ' AND queue_id = $1' : ''} ORDER BY id`,
+      `SELECT id, owner_id, queue_id, priority, pool FROM queue_items WHERE status = 'pending'${queueId ? ' AND queue_id = $1' : ''} ORDER BY id`,
       queueId ? [queueId] : [],
-    )) as { id: string; owner_id: string; queue_id: string; priority: number }[];
-    return rows.map((row) => ({ id: String(row.id), ownerId: row.owner_id, queueId: row.queue_id, priority: row.priority }));
+    )) as UnfinishedRow[];
+    return rows.map(toUnfinished);
+  }
+
+  async orphanedItems(liveWorkers: readonly string[], idleMs: number): Promise<UnfinishedItem[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT id, owner_id, queue_id, priority, pool FROM queue_items
+       WHERE status = 'in_progress' AND NOT (coalesce(worker, '') = ANY($1::text[])) AND updated_at < now() - make_interval(secs => $2)
+       ORDER BY id`,
+      [liveWorkers, idleMs / 1000],
+    )) as UnfinishedRow[];
+    return rows.map(toUnfinished);
   }
 
   async prune(ownerId: string, queueId: string): Promise<number> {
@@ -209,6 +228,18 @@ function normalizeUpdate(result: unknown): ItemRow[] {
   return result as ItemRow[];
 }
 
+interface UnfinishedRow {
+  id: string;
+  owner_id: string;
+  queue_id: string;
+  priority: number;
+  pool: string;
+}
+
+function toUnfinished(row: UnfinishedRow): UnfinishedItem {
+  return { id: String(row.id), ownerId: row.owner_id, queueId: row.queue_id, priority: row.priority, pool: row.pool };
+}
+
 function toItem(row: ItemRow): QueueItem {
   return {
     id: String(row.id),
@@ -222,6 +253,7 @@ function toItem(row: ItemRow): QueueItem {
     error: row.error,
     attempts: row.attempts,
     worker: row.worker,
+    pool: row.pool,
     acceleratorSeconds: Number(row.accelerator_seconds ?? 0),
     createdAt: row.created_at.toISOString(),
     startedAt: row.started_at?.toISOString() ?? null,

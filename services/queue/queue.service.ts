@@ -1,13 +1,16 @@
 /**
  * The session queue's REST routes (role `api`), shaped after InvokeAI's queue API. Thin: each
- * action validates its params and calls the SessionQueue for the caller's own items.
+ * action validates its params and calls the SessionQueue for the caller's own items. It also
+ * looks after workers that leave: their own queues go back to their pools, and items still marked
+ * as running on a worker that is gone are handed out again.
  */
-import type { Context, ServiceSchema } from 'moleculer';
+import type { Context, ServiceBroker, ServiceSchema } from 'moleculer';
 import { callerOf, type RequestMeta } from '../platform/auth-middleware';
 import { MAX_BATCH_PRIORITY } from './job-transport';
 import { ITEM_ID_PATTERN, ITEM_STATUSES, type ItemStatus } from './queue-store';
 import type { EnqueueInput, SessionQueue } from './session-queue';
 import { waitingReason, type ClusterNode } from './waiting-reason';
+import { workerViews, type WorkerView } from './item-router';
 
 const QUEUE_ID = { type: 'string', pattern: /^[a-z0-9_-]{1,64}$/, messages: { stringPattern: 'queueId must be 1-64 lower-case letters, digits, - or _' } } as const;
 const ITEM_ID = { type: 'string', pattern: ITEM_ID_PATTERN, messages: { stringPattern: 'itemId must be a queue item number' } } as const;
@@ -15,17 +18,62 @@ const BATCH_ID = { type: 'uuid' } as const;
 
 type Ctx<P> = Context<P, RequestMeta>;
 
-/** Pending items say why they wait when no worker could take them. */
-function explain<T extends { status: string }>(ctx: Context, item: T): T & { waitingReason?: string } {
+/** Pending items say why they wait when no worker of their pool could take them. */
+function explain<T extends { status: string; pool?: string }>(ctx: Context, item: T): T & { waitingReason?: string } {
   if (item.status !== 'pending') return item;
-  const reason = waitingReason(ctx.broker.registry.getNodeList({ onlyAvailable: true, withServices: false }) as ClusterNode[]);
+  const reason = waitingReason(clusterNodes(ctx.broker), item.pool);
   return reason ? { ...item, waitingReason: reason } : item;
 }
 
-export function createQueueService(queue: SessionQueue): ServiceSchema {
+function clusterNodes(broker: ServiceBroker): ClusterNode[] {
+  return broker.registry.getNodeList({ onlyAvailable: true, withServices: false }) as ClusterNode[];
+}
+
+/** The workers up now, as routing sees them. */
+export function liveWorkers(broker: ServiceBroker): WorkerView[] {
+  return workerViews(clusterNodes(broker));
+}
+
+/** How long an item may stay in progress on a worker that is gone before it is handed out again. */
+export const ORPHAN_AFTER_MS = 60_000;
+/** A second look at a departed worker's queue, for items routed to it while the news spread. */
+const SECOND_RELEASE_MS = 10_000;
+
+export function createQueueService(queue: SessionQueue, options: { orphanCheckMs?: number } = {}): ServiceSchema {
+  let sweep: NodeJS.Timeout | undefined;
+  const timers = new Set<NodeJS.Timeout>();
   return {
     name: 'queue',
     settings: { rest: '/' },
+    events: {
+      '$node.disconnected'(ctx: Context<{ node: { id: string; metadata?: { worker?: { pool?: string } } } }>) {
+        const { node } = ctx.params;
+        const pool = node.metadata?.worker?.pool;
+        if (!pool) return;
+        const release = () =>
+          queue.releaseWorkerQueue(node.id, pool).then(
+            (moved) => moved > 0 && this.logger.info(`Worker ${node.id} left; ${moved} of its items went back to the ${pool} pool`),
+            (error: unknown) => this.logger.warn(`Could not release the queue of worker ${node.id}`, error),
+          );
+        void release();
+        const again = setTimeout(() => {
+          timers.delete(again);
+          void release();
+        }, SECOND_RELEASE_MS);
+        timers.add(again);
+      },
+    },
+    started() {
+      sweep = setInterval(() => {
+        const live = liveWorkers(this.broker).map((worker) => worker.nodeId);
+        queue.requeueOrphans(live, ORPHAN_AFTER_MS).catch((error: unknown) => this.logger.warn('Could not look for orphaned queue items', error));
+      }, options.orphanCheckMs ?? ORPHAN_AFTER_MS);
+      sweep.unref();
+    },
+    stopped() {
+      clearInterval(sweep);
+      for (const timer of timers) clearTimeout(timer);
+    },
     actions: {
       enqueueBatch: {
         rest: 'POST /queue/:queueId/enqueue_batch',

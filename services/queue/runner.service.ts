@@ -1,6 +1,7 @@
 /**
- * The session runner on a worker (role `worker`): takes queue items from the job transport and
- * runs them; stops an item when any gateway broadcasts that it was canceled.
+ * The session runner on a worker (role `worker`): takes queue items from its own queue (items
+ * routed to it for the models it holds) and from its pool's queue, and runs them; stops an item
+ * when any gateway broadcasts that it was canceled. Stopping hands its own queue back to the pool.
  */
 import type { Context, ServiceBroker, ServiceSchema } from 'moleculer';
 import type { JobTransport, JobWorker } from './job-transport';
@@ -9,7 +10,15 @@ import type { SessionRunner } from './session-runner';
 
 export const INTERRUPT_EVENT = 'queue.interrupt';
 
-export function createRunnerService(options: { transport: JobTransport; runner: SessionRunner; concurrency: number }): ServiceSchema {
+export interface RunnerServiceOptions {
+  readonly transport: JobTransport;
+  readonly runner: SessionRunner;
+  readonly concurrency: number;
+  readonly pool: string;
+}
+
+export function createRunnerService(options: RunnerServiceOptions): ServiceSchema {
+  const { transport, pool } = options;
   let worker: JobWorker | undefined;
   return {
     name: 'runner',
@@ -21,10 +30,14 @@ export function createRunnerService(options: { transport: JobTransport; runner: 
       },
     },
     started() {
-      worker = options.transport.startWorker((itemId) => options.runner.process(itemId), options.concurrency);
+      const queues = [transport.workerQueue(this.broker.nodeID), transport.poolQueue(pool)];
+      worker = transport.startWorker((itemId) => options.runner.process(itemId), options.concurrency, queues);
     },
     async stopped() {
       await worker?.close();
+      await transport.moveJobs(transport.workerQueue(this.broker.nodeID), transport.poolQueue(pool)).catch((error: unknown) => {
+        this.logger.warn('Could not hand this worker\'s queue back to its pool; the api nodes will', error);
+      });
     },
   };
 }

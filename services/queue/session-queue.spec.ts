@@ -129,6 +129,93 @@ describe('session queue (PostgreSQL + BullMQ on PostgreSQL)', () => {
   });
 });
 
+describe('session queue routing: pools, workers\' own queues and live workers', () => {
+  const db = useTestDatabase();
+  let counter = 0;
+  const kits: Awaited<ReturnType<typeof createQueueKit>>[] = [];
+  const modelGraph = { nodes: [{ id: 'm', type: 'test.model_key', inputs: { model: { key: 'model-a' } } }], edges: [] };
+
+  async function kitFor(options: Omit<Parameters<typeof createQueueKit>[2], 'queueName'>) {
+    const kit = await createQueueKit(db.dataSource, db.url, { queueName: `route-${process.pid}-${Date.now()}-${++counter}`, ...options });
+    kits.push(kit);
+    return kit;
+  }
+
+  beforeEach(() => db.skipIfMissing());
+  afterEach(async () => {
+    for (const kit of kits.splice(0)) await kit.transport.close();
+  });
+
+  it('puts an item on the queue of its owner\'s pool and records the pool', async () => {
+    const kit = await kitFor({ queue: { poolOf: async (ownerId) => (ownerId === BOB.id ? 'performance' : 'basic') } });
+    const { batchId } = await kit.queue.enqueueBatch(BOB.id, 'pools', { batch: { graph: addGraph, runs: 2 } });
+    expect((await kit.queue.list(BOB.id, 'pools', { batchId }, 10, 0)).items.map((item) => item.pool)).toEqual(['performance', 'performance']);
+    expect((await kit.transport.counts(kit.transport.poolQueue('performance'))).waiting).toBe(2);
+    expect((await kit.transport.counts(kit.transport.poolQueue('basic'))).waiting).toBe(0);
+  });
+
+  it('routes items to the worker holding their model while its backlog has room, the rest to the pool', async () => {
+    const holder = { nodeId: 'gpu-7', pool: 'basic', models: ['model-a'], concurrency: 1 };
+    const kit = await kitFor({ queue: { workers: () => [holder, { ...holder, nodeId: 'gpu-8', models: ['model-b'] }] } });
+    await kit.queue.enqueueBatch(ALICE.id, 'route', { batch: { graph: modelGraph, runs: 3 } });
+    await kit.queue.enqueueBatch(ALICE.id, 'route', { batch: { graph: addGraph } });
+    expect((await kit.transport.counts(kit.transport.workerQueue('gpu-7'))).waiting).toBe(2);
+    expect((await kit.transport.counts(kit.transport.workerQueue('gpu-8'))).waiting).toBe(0);
+    expect((await kit.transport.counts(kit.transport.poolQueue('basic'))).waiting).toBe(2);
+
+    // The holder takes both queues within its one slot, and runs its routed items.
+    let running = 0;
+    let most = 0;
+    const worker = kit.transport.startWorker(
+      async (id) => {
+        most = Math.max(most, ++running);
+        try {
+          await kit.runner.process(id);
+        } finally {
+          running -= 1;
+        }
+      },
+      1,
+      [kit.transport.workerQueue('gpu-7'), kit.transport.poolQueue('basic')],
+    );
+    try {
+      await eventually(async () => (await kit.queue.counts(ALICE.id, 'route')).completed === 4, 20_000, 'four completed items');
+    } finally {
+      await worker.close();
+    }
+    expect(most).toBe(1);
+    const keys = (await kit.queue.list(ALICE.id, 'route', {}, 10, 0)).items.map((item) => (item.results as { outputs: Record<string, { key?: string }[]> }).outputs['m']?.[0]?.key);
+    expect(keys.filter(Boolean)).toEqual(['model-a', 'model-a', 'model-a']);
+  });
+
+  it('hands a departed worker\'s own queue back to its pool', async () => {
+    const kit = await kitFor({ queue: { workers: () => [{ nodeId: 'gone-1', pool: 'basic', models: ['model-a'], concurrency: 2 }] } });
+    await kit.queue.enqueueBatch(ALICE.id, 'gone', { batch: { graph: modelGraph, runs: 3 } });
+    expect((await kit.transport.counts(kit.transport.workerQueue('gone-1'))).waiting).toBe(3);
+    expect(await kit.queue.releaseWorkerQueue('gone-1', 'basic')).toBe(3);
+    expect((await kit.transport.counts(kit.transport.workerQueue('gone-1'))).waiting).toBe(0);
+    expect((await kit.transport.counts(kit.transport.poolQueue('basic'))).waiting).toBe(3);
+  });
+
+  it('never takes an item from a live worker, and takes it over once that worker is gone', async () => {
+    let live = ['worker-x'];
+    const kit = await kitFor({ workerName: 'worker-y', liveWorkers: () => live });
+    const { batchId } = await kit.queue.enqueueBatch(ALICE.id, 'live', { batch: { graph: addGraph } });
+    const [item] = (await kit.queue.list(ALICE.id, 'live', { batchId }, 1, 0)).items;
+    expect(await kit.store.claim(item!.id, 'worker-x')).toBeDefined();
+
+    await expectAsync(kit.runner.process(item!.id)).toBeRejectedWith(jasmine.objectContaining({ code: 'item_running_elsewhere', kind: 'transient' }));
+    expect(await kit.store.itemState(item!.id)).toEqual({ status: 'in_progress', worker: 'worker-x' });
+    // An api node's sweep finds nothing to hand out while worker-x lives.
+    expect(await kit.queue.requeueOrphans(live, 0)).toBe(0);
+
+    live = [];
+    expect(await kit.queue.requeueOrphans(live, 0)).toBe(1);
+    await kit.runner.process(item!.id);
+    expect(await kit.queue.get(ALICE.id, item!.id)).toEqual(jasmine.objectContaining({ status: 'completed', worker: 'worker-y', attempts: 2 }));
+  });
+});
+
 describe('session queue on the Redis backend', () => {
   const db = useTestDatabase();
   let missing: string | undefined;

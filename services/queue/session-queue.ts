@@ -1,16 +1,21 @@
 /**
  * The session queue, after InvokeAI's: a batch (graph, data, runs) becomes one queue item per
  * session, stored in PostgreSQL and handed to workers through the job transport with a priority
- * that keeps dequeueing fair across users. Cancel, retry, prune and counts work on one owner's
- * items only.
+ * that keeps dequeueing fair across users. Items go to the pool of their owner's plan, and to the
+ * worker of that pool that already holds their models when there is one with room (item-router).
+ * Cancel, retry, prune and counts work on one owner's items only.
  */
 import { applyFieldValues, checkBatch, expandBatch, type Batch } from '../../engine/batch/expand-batch';
 import { prepareGraph } from '../../engine/graph/validate-graph';
 import type { NodeRegistry } from '../../engine/registry/node-registry';
 import { NotFoundError } from '../platform/service-errors';
+import type { Graph } from '../../engine/graph/graph';
+import type { FieldValue } from '../../engine/batch/expand-batch';
+import { chooseWorker, type WorkerView } from './item-router';
+import { modelInputsOf, modelKeysOf } from './item-models';
 import { jobPriority, type JobTransport } from './job-transport';
 import type { QueueEventSink } from './queue-events';
-import type { ItemFilter, ItemSelection, Page, QueueItem, QueueStore, StatusCounts } from './queue-store';
+import type { ItemFilter, ItemSelection, Page, QueueItem, QueueStore, StatusCounts, UnfinishedItem } from './queue-store';
 
 export interface EnqueueInput {
   readonly batch: Batch;
@@ -34,6 +39,10 @@ export interface SessionQueueOptions {
   readonly maxBatchItems: number;
   /** Tells the workers to stop items that were running when they were canceled. */
   readonly interrupt: (itemIds: readonly string[]) => void;
+  /** The worker pool of an owner's plan; the basic pool when not given. */
+  readonly poolOf?: (ownerId: string) => Promise<string>;
+  /** The workers up now, with the models they hold: given, items are routed to holders. */
+  readonly workers?: () => readonly WorkerView[];
 }
 
 export class SessionQueue {
@@ -47,6 +56,7 @@ export class SessionQueue {
     // Field values must still make a valid graph (e.g. values within each input's bounds).
     if (sessions.length > 0) prepareGraph(applyFieldValues(input.batch.graph, sessions[0]!), registry);
     const priority = input.priority ?? 0;
+    const pool = (await this.options.poolOf?.(ownerId)) ?? 'basic';
     const rank = await store.pendingCount(ownerId, queueId);
     const { batchId, itemIds } = await store.createBatch(
       {
@@ -58,10 +68,12 @@ export class SessionQueue {
         priority,
         origin: input.origin ?? null,
         destination: input.destination ?? null,
+        pool,
       },
       sessions,
     );
-    await transport.add(itemIds.map((itemId, index) => ({ itemId, priority: jobPriority(priority, rank + index) })));
+    const queues = await this.queuesFor(pool, input.batch.graph, sessions);
+    await transport.add(itemIds.map((itemId, index) => ({ itemId, priority: jobPriority(priority, rank + index), queue: queues[index]! })));
     events.emit(ownerId, 'batch_enqueued', { queueId, batchId, enqueued: itemIds.length, priority });
     return { queueId, batchId, enqueued: itemIds.length, priority };
   }
@@ -95,7 +107,7 @@ export class SessionQueue {
     const { store, transport, events } = this.options;
     const items = await store.retry(ownerId, queueId, itemIds);
     const rank = (await store.pendingCount(ownerId, queueId)) - items.length;
-    await transport.add(items.map((item, index) => ({ itemId: item.id, priority: jobPriority(item.priority, rank + index) })));
+    await transport.add(items.map((item, index) => ({ itemId: item.id, priority: jobPriority(item.priority, rank + index), queue: transport.poolQueue(item.pool) })));
     for (const item of items) events.emit(ownerId, 'queue_item_status_changed', { queueId, itemId: item.id, batchId: item.batchId, status: 'pending' });
     return { retried: items.map((item) => item.id) };
   }
@@ -106,16 +118,49 @@ export class SessionQueue {
    * before a crash is not lost.
    */
   async requeuePending(): Promise<number> {
-    const pending = await this.options.store.pendingItems();
+    return this.requeue(await this.options.store.pendingItems());
+  }
+
+  /**
+   * Hands items whose worker is gone (in progress on none of `liveWorkers` for `idleMs`) to their
+   * pool again: a safety net for a worker that died with items on its own queue while no api node
+   * saw it leave. A worker that is in fact alive keeps its item (the claim refuses the copy).
+   */
+  async requeueOrphans(liveWorkers: readonly string[], idleMs: number): Promise<number> {
+    return this.requeue(await this.options.store.orphanedItems(liveWorkers, idleMs));
+  }
+
+  /** A worker left: the items routed to it go back to its pool's queue. */
+  releaseWorkerQueue(nodeId: string, pool: string): Promise<number> {
+    const { transport } = this.options;
+    return transport.moveJobs(transport.workerQueue(nodeId), transport.poolQueue(pool));
+  }
+
+  private async requeue(items: readonly UnfinishedItem[]): Promise<number> {
+    const { transport } = this.options;
     const ranks = new Map<string, number>();
-    const jobs = pending.map((item) => {
+    const jobs = items.map((item) => {
       const key = `${item.ownerId}/${item.queueId}`;
       const rank = ranks.get(key) ?? 0;
       ranks.set(key, rank + 1);
-      return { itemId: item.id, priority: jobPriority(item.priority, rank) };
+      return { itemId: item.id, priority: jobPriority(item.priority, rank), queue: transport.poolQueue(item.pool) };
     });
-    await this.options.transport.add(jobs);
+    await transport.add(jobs);
     return jobs.length;
+  }
+
+  /** Each session's queue: a worker's own when it holds the session's models and has room, else the pool's. */
+  private async queuesFor(pool: string, graph: Graph, sessions: readonly (readonly FieldValue[])[]): Promise<string[]> {
+    const { transport, registry } = this.options;
+    const poolQueue = transport.poolQueue(pool);
+    const holders = (this.options.workers?.() ?? []).filter((worker) => worker.pool === pool && worker.models.length > 0);
+    const modelInputs = holders.length > 0 ? modelInputsOf(graph, registry) : new Set<string>();
+    if (modelInputs.size === 0) return sessions.map(() => poolQueue);
+    const backlog = new Map(await Promise.all(holders.map(async (worker) => [worker.nodeId, await transport.waiting(transport.workerQueue(worker.nodeId))] as const)));
+    return sessions.map((values) => {
+      const nodeId = chooseWorker(modelKeysOf(graph, modelInputs, values), pool, holders, backlog);
+      return nodeId ? transport.workerQueue(nodeId) : poolQueue;
+    });
   }
 
   async prune(ownerId: string, queueId: string): Promise<{ deleted: number }> {

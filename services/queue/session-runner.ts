@@ -20,6 +20,8 @@ export interface SessionRunnerOptions {
   readonly hostFor: (item: RunnableItem) => ContextHost;
   readonly workerName: string;
   readonly maxAttempts?: number;
+  /** Workers up now (by node id): an item in progress on one of them is not taken from it. */
+  readonly liveWorkers?: () => readonly string[];
 }
 
 /** Batch graphs a worker keeps: one batch's items share their graph, so it is read once. */
@@ -43,8 +45,19 @@ export class SessionRunner {
 
   async process(itemId: string): Promise<void> {
     const { store, events, workerName } = this.options;
-    const claimed = await store.claim(itemId, workerName);
-    if (!claimed) return; // canceled or finished meanwhile
+    // A second job for an item (routed to this worker and requeued to the pool after a restart, say).
+    if (this.running.has(itemId)) return;
+    const live = (this.options.liveWorkers?.() ?? []).filter((name) => name !== workerName);
+    const claimed = await store.claim(itemId, workerName, live);
+    if (!claimed) {
+      const state = await store.itemState(itemId);
+      if (state?.status === 'in_progress' && state.worker !== null && live.includes(state.worker)) {
+        // Its worker may be alive, or dead and not yet noticed: the job comes back later (BullMQ's
+        // backoff) and takes the item once that worker is gone, or finds it done.
+        throw new PinkseaError('item_running_elsewhere', `Item ${itemId} is running on ${state.worker}; this job retries later`, 'transient');
+      }
+      return; // canceled or finished meanwhile
+    }
     const item: RunnableItem = { ...claimed, graph: await this.graphOf(claimed.batchId) };
     const ref = { queueId: item.queueId, itemId: item.id, batchId: item.batchId };
     const maxAttempts = this.options.maxAttempts ?? 3;

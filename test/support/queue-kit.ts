@@ -11,7 +11,7 @@ import { loadPackFromFolder } from '../../services/plugins/pack-loader';
 import { JobTransport } from '../../services/queue/job-transport';
 import type { QueueEventMap, QueueEventName, QueueEventSink } from '../../services/queue/queue-events';
 import { QueueRepository } from '../../services/queue/queue.repository';
-import { SessionQueue } from '../../services/queue/session-queue';
+import { SessionQueue, type SessionQueueOptions } from '../../services/queue/session-queue';
 import { SessionRunner } from '../../services/queue/session-runner';
 import { insertTestUsers } from './test-tenants';
 
@@ -21,7 +21,15 @@ export interface RecordedEvent {
   readonly payload: QueueEventMap[QueueEventName];
 }
 
-export async function createQueueKit(dataSource: DataSource, databaseUrl: string, options: { redisUrl?: string; queueName: string }) {
+export interface QueueKitOptions {
+  readonly redisUrl?: string;
+  readonly queueName: string;
+  readonly workerName?: string;
+  readonly queue?: Partial<Pick<SessionQueueOptions, 'poolOf' | 'workers'>>;
+  readonly liveWorkers?: () => readonly string[];
+}
+
+export async function createQueueKit(dataSource: DataSource, databaseUrl: string, options: QueueKitOptions) {
   await insertTestUsers(dataSource);
   const registry = new NodeRegistry();
   await loadPackFromFolder(path.resolve(__dirname, '../../nodes/core'), registry);
@@ -30,7 +38,7 @@ export async function createQueueKit(dataSource: DataSource, databaseUrl: string
   const sink: QueueEventSink = { emit: (ownerId, name, payload) => events.push({ ownerId, name, payload }) };
   const store = new QueueRepository(dataSource);
   const transport = new JobTransport({ redisUrl: options.redisUrl ?? '', postgresUrl: databaseUrl, queueName: options.queueName, lockDurationMs: 2000, stalledIntervalMs: 1000 });
-  const runner = new SessionRunner({ store, registry, events: sink, hostFor: () => new MemoryContextHost(), workerName: 'spec-worker' });
-  const queue = new SessionQueue({ store, transport, registry, events: sink, maxBatchItems: 1000, interrupt: (ids) => ids.forEach((id) => runner.interrupt(id)) });
+  const runner = new SessionRunner({ store, registry, events: sink, hostFor: () => new MemoryContextHost(), workerName: options.workerName ?? 'spec-worker', ...(options.liveWorkers ? { liveWorkers: options.liveWorkers } : {}) });
+  const queue = new SessionQueue({ store, transport, registry, events: sink, maxBatchItems: 1000, interrupt: (ids) => ids.forEach((id) => runner.interrupt(id)), ...options.queue });
   return { registry, events, store, transport, runner, queue };
 }

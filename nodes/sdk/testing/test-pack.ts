@@ -1,6 +1,7 @@
 /**
  * A small pack of trivial nodes for testing and benchmarking the engine without real work:
- * numbers, sums, lists, a lazy `if`, Iterate/Collect, a node that fails and one that takes time.
+ * numbers, sums, lists, a lazy `if`, Iterate/Collect, a node that fails, one that takes time and
+ * one that names the model it is given (for routing).
  * Each call of `createTestPack` gives fresh definitions with their own invocation counters.
  */
 import { CanceledError, NodeError } from '../../../engine/errors';
@@ -31,6 +32,14 @@ export function createTestPack() {
       inputs: { a: field.float({ default: 0 }), b: field.float({ default: 0 }) },
       outputs: { value: output.float() },
       invoke: ({ a, b }) => (count('test.add'), { value: a + b }),
+    }),
+    modelKey: defineNode({
+      ...base,
+      type: 'test.model_key',
+      title: 'Model key',
+      inputs: { model: field.model() },
+      outputs: { key: output.string() },
+      invoke: ({ model }) => (count('test.model_key'), { key: model.key }),
     }),
     text: defineNode({
       ...base,

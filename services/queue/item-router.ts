@@ -1,0 +1,56 @@
+/**
+ * Cache-aware routing. Items go onto their pool's queue, which every worker of the pool takes
+ * from; but an item whose models a worker's cache already holds goes onto that worker's own queue
+ * instead, so the model is not loaded a second time elsewhere (a 2-20 GB load takes seconds).
+ * A holder is only preferred while its own backlog is short: a long batch still spreads over the
+ * pool. Workers advertise the models they hold in their broker metadata (worker-status service).
+ */
+import type { ClusterNode } from './waiting-reason';
+
+/** What routing needs to know of a worker. */
+export interface WorkerView {
+  readonly nodeId: string;
+  readonly pool: string;
+  /** Keys of the models its cache holds. */
+  readonly models: readonly string[];
+  /** Items it runs at once. */
+  readonly concurrency: number;
+}
+
+/** Items a holder may have waiting on its own queue, per slot, before the pool queue is better. */
+export const AFFINITY_BACKLOG_PER_SLOT = 2;
+
+/**
+ * The worker an item should go to, or undefined for the pool queue: among the pool's workers with
+ * room in their backlog, the one holding the most of the item's models, then the shortest backlog.
+ * `backlog` counts the items on each worker's own queue and is updated with the choice.
+ */
+export function chooseWorker(models: readonly string[], pool: string, workers: readonly WorkerView[], backlog: Map<string, number>): string | undefined {
+  if (models.length === 0) return undefined;
+  let best: { nodeId: string; held: number; waiting: number } | undefined;
+  for (const worker of workers) {
+    if (worker.pool !== pool) continue;
+    const held = models.filter((key) => worker.models.includes(key)).length;
+    if (held === 0) continue;
+    const waiting = backlog.get(worker.nodeId) ?? 0;
+    if (waiting >= worker.concurrency * AFFINITY_BACKLOG_PER_SLOT) continue;
+    if (!best || held > best.held || (held === best.held && waiting < best.waiting)) best = { nodeId: worker.nodeId, held, waiting };
+  }
+  if (best) backlog.set(best.nodeId, best.waiting + 1);
+  return best?.nodeId;
+}
+
+interface WorkerNode extends ClusterNode {
+  readonly id: string;
+  readonly metadata?: { readonly worker?: { readonly pool?: string; readonly models?: readonly string[]; readonly concurrency?: number } };
+}
+
+/** The available workers among the broker's nodes, as routing sees them. */
+export function workerViews(nodes: readonly ClusterNode[]): WorkerView[] {
+  return (nodes as readonly WorkerNode[])
+    .filter((node) => node.available !== false && node.metadata?.worker)
+    .map((node) => {
+      const worker = node.metadata!.worker!;
+      return { nodeId: node.id, pool: worker.pool ?? 'basic', models: worker.models ?? [], concurrency: worker.concurrency ?? 1 };
+    });
+}

@@ -74,6 +74,11 @@ export interface ModelLoader {
    * evicted) until the invocation ends.
    */
   load<T = unknown>(ref: ModelRef): Promise<T>;
+  /**
+   * A file inside a multi-file model (a diffusion pipeline's `tokenizer/vocab.json` or
+   * `scheduler/scheduler_config.json`), by its path relative to the model's folder.
+   */
+  readFile(ref: ModelRef, relativePath: string): Promise<Uint8Array>;
 }
 
 export interface ProgressUpdate {

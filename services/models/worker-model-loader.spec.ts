@@ -102,6 +102,16 @@ describe('worker model loader and starter models', () => {
     expect((missing as NodeError).code).toBe('model_not_found');
     const unknown = await loader.load({ key: sd.key, submodel: 'refiner' }).catch((caught: unknown) => caught);
     expect((unknown as NodeError).code).toBe('invalid_value');
+
+    // Its other files (tokenizer, scheduler config) are read by relative path, never outside the folder.
+    await mkdir(path.join(folder, 'scheduler'), { recursive: true });
+    await writeFile(path.join(folder, 'scheduler', 'scheduler_config.json'), '{"num_train_timesteps":1000}');
+    expect(Buffer.from(await loader.readFile({ key: sd.key }, 'scheduler/scheduler_config.json')).toString()).toContain('num_train_timesteps');
+    await writeFile(path.join(dataDir, 'secret.txt'), 'not yours');
+    for (const sneaky of ['../../secret.txt', '/etc/passwd', 'tokenizer/vocab.json']) {
+      const refused = await loader.readFile({ key: sd.key }, sneaky).catch((caught: unknown) => caught);
+      expect((refused as NodeError).code).withContext(sneaky).toBe('model_file_not_found');
+    }
     loader.release();
   });
 

@@ -4,7 +4,7 @@
  * folder's sub-model is chosen by `ref.submodel`. One loader serves one invocation and holds its
  * leases until `release()`, which the session host calls when the node returns.
  */
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InferenceSession } from 'onnxruntime-node';
 import { NodeError } from '../../engine/errors';
@@ -69,6 +69,19 @@ export function createWorkerModelLoader(options: WorkerModelLoaderOptions): Invo
       }
       leases.push(lease);
       return lease.model as T;
+    },
+    async readFile(ref, relativePath) {
+      const record = await recordOf(ref);
+      const root = path.resolve(options.dataDir, record.path);
+      const file = path.resolve(root, relativePath);
+      if (record.type !== 'main' || path.isAbsolute(relativePath) || !file.startsWith(root + path.sep)) {
+        throw new NodeError('model_file_not_found', `Model "${record.name}" has no file "${relativePath}"`, { field: 'model' });
+      }
+      try {
+        return await readFile(file);
+      } catch {
+        throw new NodeError('model_file_not_found', `Model "${record.name}" is missing its file "${relativePath}" on this worker`, { field: 'model' });
+      }
     },
     release() {
       released = true;

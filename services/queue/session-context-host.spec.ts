@@ -11,7 +11,8 @@ describe('SessionContextHost', () => {
     const factory = (): InvocationModels => {
       const release = jasmine.createSpy('release');
       made.push(release);
-      return { info: (ref: ModelRef) => Promise.reject(new Error(ref.key)), load: (ref: ModelRef) => Promise.reject(new Error(ref.key)), release };
+      const refuse = (ref: ModelRef) => Promise.reject(new Error(ref.key));
+      return { info: refuse, load: refuse, readFile: refuse, release };
     };
     return { made, factory };
   }
@@ -32,7 +33,7 @@ describe('SessionContextHost', () => {
   });
 
   it('still takes one shared loader', () => {
-    const shared = { info: () => Promise.reject(new Error('none')), load: () => Promise.reject(new Error('none')) };
+    const shared = { info: () => Promise.reject(new Error('none')), load: () => Promise.reject(new Error('none')), readFile: () => Promise.reject(new Error('none')) };
     const host = new SessionContextHost({ images: new MemoryImageStore(), models: shared, logger });
     const ctx = host.createContext({ sessionId: 's', nodeId: 'n', instanceId: 'n', type: 't', version: '1.0.0' }, { signal: new AbortController().signal, progress: () => undefined });
     expect(ctx.models).toBe(shared);

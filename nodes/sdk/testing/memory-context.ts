@@ -41,7 +41,10 @@ export class MemoryImageStore implements ImageStore {
 
 export interface MemoryModel {
   readonly info: ModelInfo;
-  load(): Promise<unknown>;
+  /** Loads the model, or the part `submodel` names. */
+  load(submodel?: string): Promise<unknown>;
+  /** A file of a multi-file model, by relative path. */
+  readFile?(relativePath: string): Promise<Uint8Array>;
 }
 
 export class MemoryModelLoader implements ModelLoader {
@@ -53,8 +56,14 @@ export class MemoryModelLoader implements ModelLoader {
   }
 
   async load<T>(ref: ModelRef): Promise<T> {
-    this.loads.push(ref.key);
-    return (await this.find(ref).load()) as T;
+    this.loads.push(ref.submodel ? `${ref.key}/${ref.submodel}` : ref.key);
+    return (await this.find(ref).load(ref.submodel)) as T;
+  }
+
+  async readFile(ref: ModelRef, relativePath: string): Promise<Uint8Array> {
+    const model = this.find(ref);
+    if (!model.readFile) throw new NodeError('model_file_not_found', `Model "${model.info.name}" has no file ${relativePath}`, { field: 'model' });
+    return model.readFile(relativePath);
   }
 
   private find(ref: ModelRef): MemoryModel {

@@ -144,6 +144,8 @@ export interface BenchPlatformOptions {
   /** Empty for BullMQ's PostgreSQL backend. */
   readonly redisUrl: string;
   readonly concurrency: number;
+  /** More settings, by environment variable (a transporter, a namespace). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface BenchPlatform {
@@ -170,6 +172,7 @@ export async function startBenchPlatform(options: BenchPlatformOptions, teardown
     PINKSEA_ACCESS_TOKEN_TTL: '1h',
     PINKSEA_WORKER_CONCURRENCY: String(options.concurrency),
     PINKSEA_LOG_LEVEL: 'warn',
+    ...options.env,
   });
   const platform = await startPlatform(config);
   teardown.defer(`stop the ${options.role} platform`, () => platform.stop());

@@ -1,7 +1,8 @@
 /**
  * The models a node sees on a worker (engine ModelLoader): records visible to the item's owner,
- * loaded through this worker's cache. ONNX models load as onnxruntime InferenceSessions; an SD
- * folder's sub-model is chosen by `ref.submodel`. One loader serves one invocation and holds its
+ * loaded through this worker's cache. ONNX models load as onnxruntime InferenceSessions (on the
+ * model thread, when one is given, so loading never blocks the event loop); an SD folder's
+ * sub-model is chosen by `ref.submodel`. One loader serves one invocation and holds its
  * leases until `release()`, which the session host calls when the node returns.
  */
 import { readFile, stat } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import type { ModelRef } from '../../engine/fields/field-types';
 import type { ModelCache, ModelLease } from './model-cache';
 import type { ModelRecord, ModelRecordReader } from './model-records';
 import { InvalidModelError, SD_ONNX_SUBMODELS } from './onnx-probe';
+import type { SessionThread } from './session-thread';
 
 export interface InvocationModelLoader extends ModelLoader {
   /** Ends this invocation's leases; idempotent. */
@@ -27,6 +29,8 @@ export interface WorkerModelLoaderOptions {
   readonly dataDir: string;
   /** The ONNX Runtime execution provider this worker uses ('cpu' by default). */
   readonly provider?: string;
+  /** Where sessions live; on this thread when absent (specs). */
+  readonly sessions?: SessionThread;
 }
 
 export function createWorkerModelLoader(options: WorkerModelLoaderOptions): InvocationModelLoader {
@@ -58,6 +62,7 @@ export function createWorkerModelLoader(options: WorkerModelLoaderOptions): Invo
       const cacheKey = ref.submodel ? `${record.key}/${ref.submodel}` : record.key;
       const lease = await options.cache.acquire(cacheKey, sizeBytes, async () => {
         try {
+          if (options.sessions) return await options.sessions.load(file, options.provider ?? 'cpu');
           return await InferenceSession.create(file, { executionProviders: [options.provider ?? 'cpu'] });
         } catch (error) {
           throw new InvalidModelError(`Model "${record.name}" could not be loaded: ${error instanceof Error ? error.message : String(error)}`);

@@ -27,6 +27,7 @@ import { ModelRepository } from '../models/model.repository';
 import { createModelsService } from '../models/models.service';
 import { registerStarterModels } from '../models/starter-models';
 import { createWorkerModelLoader, disposeLoadedModel } from '../models/worker-model-loader';
+import { SessionThread } from '../models/session-thread';
 import { describeWorker } from '../workers/worker-capabilities';
 import { createWorkerStatusService } from '../workers/worker-status.service';
 import { QueueStatusRepository } from '../metrics/queue-status.repository';
@@ -98,6 +99,7 @@ export async function startPlatform(config: PinkseaConfig): Promise<Platform> {
   });
 
   const services: ServiceSchema[] = [createPluginAgentService(packHost)];
+  let stopWorker = async (): Promise<void> => undefined;
   let api: unknown;
   if (runs(config.role, 'api')) {
     services.push(
@@ -119,6 +121,8 @@ export async function startPlatform(config: PinkseaConfig): Promise<Platform> {
     const records = new ImageRepository(dataSource);
     const modelRecords = new ModelRepository(dataSource);
     const modelLogger = broker.getLogger('model-cache');
+    const sessions = new SessionThread();
+    stopWorker = () => sessions.close();
     const modelCache = new ModelCache<unknown>({
       maxBytes: config.modelCacheBytes,
       dispose: disposeLoadedModel,
@@ -136,7 +140,7 @@ export async function startPlatform(config: PinkseaConfig): Promise<Platform> {
         new SessionContextHost({
           images: createOwnerImageStore({ ownerId: item.ownerId, files, records, saver, sessionId: item.id, graph: item.graph }),
           models: () =>
-            createWorkerModelLoader({ records: modelRecords, cache: modelCache, ownerId: item.ownerId, dataDir: config.dataDir, provider: capabilities!.provider }),
+            createWorkerModelLoader({ records: modelRecords, cache: modelCache, ownerId: item.ownerId, dataDir: config.dataDir, provider: capabilities!.provider, sessions }),
           logger: broker.getLogger('node'),
         }),
     });
@@ -163,6 +167,7 @@ export async function startPlatform(config: PinkseaConfig): Promise<Platform> {
     admin,
     async stop() {
       await broker.stop();
+      await stopWorker();
       await transport.close();
       await database.close();
     },

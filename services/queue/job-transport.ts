@@ -9,6 +9,7 @@
  * one concurrency limit; when it leaves, its own queue's jobs move back to the pool's queue.
  */
 import { createPostgresBackend, Queue, Worker, type Job } from 'bullmq';
+import { PinkseaError } from '../../engine/errors';
 
 export interface JobTransportOptions {
   /** Redis URL; the PostgreSQL backend is used when empty. */
@@ -52,6 +53,7 @@ const DEFAULT_POOL = 'basic';
 export class JobTransport {
   private readonly queues = new Map<string, Queue>();
   private readonly workers = new Set<Worker>();
+  private closed = false;
 
   constructor(private readonly options: JobTransportOptions) {}
 
@@ -173,6 +175,7 @@ export class JobTransport {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all([...this.workers].map((worker) => worker.close()));
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
     this.queues.clear();
@@ -180,6 +183,8 @@ export class JobTransport {
 
   private queue(name: string): Queue {
     let queue = this.queues.get(name);
+    // A queue opened after close would hold its connection for good.
+    if (!queue && this.closed) throw new PinkseaError('transport_closed', `The job transport is closed; queue ${name} cannot be opened`, 'transient');
     if (!queue) {
       queue = new Queue(name, this.queueOptions() as never, this.backend() as never);
       this.queues.set(name, queue);

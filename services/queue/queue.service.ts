@@ -42,6 +42,8 @@ const SECOND_RELEASE_MS = 10_000;
 export function createQueueService(queue: SessionQueue, options: { orphanCheckMs?: number } = {}): ServiceSchema {
   let sweep: NodeJS.Timeout | undefined;
   const timers = new Set<NodeJS.Timeout>();
+  const releasing = new Set<Promise<unknown>>();
+  let stopping = false;
   return {
     name: 'queue',
     settings: { rest: '/' },
@@ -50,15 +52,19 @@ export function createQueueService(queue: SessionQueue, options: { orphanCheckMs
         const { node } = ctx.params;
         const pool = node.metadata?.worker?.pool;
         if (!pool) return;
-        const release = () =>
-          queue.releaseWorkerQueue(node.id, pool).then(
+        const release = () => {
+          if (stopping) return;
+          const done = queue.releaseWorkerQueue(node.id, pool).then(
             (moved) => moved > 0 && this.logger.info(`Worker ${node.id} left; ${moved} of its items went back to the ${pool} pool`),
             (error: unknown) => this.logger.warn(`Could not release the queue of worker ${node.id}`, error),
           );
-        void release();
+          releasing.add(done);
+          void done.finally(() => releasing.delete(done));
+        };
+        release();
         const again = setTimeout(() => {
           timers.delete(again);
-          void release();
+          release();
         }, SECOND_RELEASE_MS);
         timers.add(again);
       },
@@ -70,9 +76,11 @@ export function createQueueService(queue: SessionQueue, options: { orphanCheckMs
       }, options.orphanCheckMs ?? ORPHAN_AFTER_MS);
       sweep.unref();
     },
-    stopped() {
+    async stopped() {
+      stopping = true;
       clearInterval(sweep);
       for (const timer of timers) clearTimeout(timer);
+      await Promise.all(releasing);
     },
     actions: {
       enqueueBatch: {

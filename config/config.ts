@@ -26,6 +26,7 @@ export const SETTINGS = {
   refreshTokenTtlMs: setting<number>({ env: 'PINKSEA_REFRESH_TOKEN_TTL', type: 'duration', default: 30 * 86_400_000, doc: 'Lifetime of a refresh token (30d).' }),
   adminEmail: setting<string>({ env: 'PINKSEA_ADMIN_EMAIL', type: 'string', default: 'admin@localhost', doc: 'Email of the admin account created on first start.' }),
   adminPassword: setting<string>({ env: 'PINKSEA_ADMIN_PASSWORD', type: 'string', default: '', secret: true, doc: 'Password of that admin; a one-time password is printed when empty.' }),
+  maxGenerationPixels: setting<number>({ env: 'PINKSEA_MAX_GENERATION_PIXELS', type: 'integer', min: 64 * 64, default: 2048 * 2048, doc: 'Most pixels (width × height) one generated image may have.' }),
   maxBatchItems: setting<number>({ env: 'PINKSEA_MAX_BATCH_ITEMS', type: 'integer', min: 1, default: 10_000, doc: 'Most queue items one batch may expand to.' }),
   packPaths: setting<string>({ env: 'PINKSEA_PACK_PATHS', type: 'string', default: '', doc: 'Extra node-pack folders to load at start, separated by commas.' }),
   jobLockMs: setting<number>({ env: 'PINKSEA_JOB_LOCK', type: 'duration', default: 30_000, doc: 'How long a worker holds an item without renewing; a killed worker\'s item is free again after it (30s).' }),

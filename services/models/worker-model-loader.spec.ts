@@ -7,11 +7,11 @@ import { useTestDatabase } from '../../test/support/test-database';
 import { ALICE, BOB, databaseOpen, insertTestUsers } from '../../test/support/test-tenants';
 import { tinyOnnx, tinyUnet } from '../../test/support/tiny-onnx';
 import { ModelCache, type ModelCacheEvent } from './model-cache';
-import { hashFile } from './model-hash';
+import { hashFile, hashFolder } from './model-hash';
 import type { ModelRecord } from './model-records';
 import { ModelEntity } from './model.entity';
 import { ModelRepository } from './model.repository';
-import { PACKAGED_OCR_MODELS, registerStarterModels } from './starter-models';
+import { DEMO_PIPELINE_PATH, ensureDemoPipeline, PACKAGED_OCR_MODELS, registerStarterModels } from './starter-models';
 import { createWorkerModelLoader, disposeLoadedModel } from './worker-model-loader';
 
 describe('worker model loader and starter models', () => {
@@ -50,6 +50,25 @@ describe('worker model loader and starter models', () => {
     }
     expect(await registerStarterModels(records)).toEqual([]);
     expect((await records.listVisible(BOB.id, { type: 'ocr_detection' }, { limit: 50, offset: 0 })).total).toBe(1);
+  });
+
+  it('builds the demo pipeline into the data dir and registers it once, by a path relative to each data dir', async () => {
+    const [demo] = await registerStarterModels(records, { dataDir });
+    expect(demo).toEqual(jasmine.objectContaining({ name: 'Tiny SD (demo)', type: 'main', base: 'sd-1', ownerId: null, path: DEMO_PIPELINE_PATH }));
+    expect(demo!.hash).toBe(await hashFolder(path.join(dataDir, DEMO_PIPELINE_PATH)));
+    expect(await registerStarterModels(records, { dataDir })).toEqual([]);
+    // Another process's data dir gets the same bytes.
+    const elsewhere = await mkdtemp(path.join(os.tmpdir(), 'pinksea-demo-'));
+    try {
+      expect(await hashFolder(await ensureDemoPipeline(elsewhere))).toBe(demo!.hash);
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true });
+    }
+    const loader = loaderFor(ALICE.id);
+    const unet = await loader.load<InferenceSession>({ key: demo!.key, submodel: 'unet' });
+    expect(unet.inputNames).toEqual(['sample', 'timestep', 'encoder_hidden_states']);
+    expect(Buffer.from(await loader.readFile({ key: demo!.key }, 'tokenizer/merges.txt')).toString()).toMatch(/^#version/);
+    loader.release();
   });
 
   it('describes a visible model and loads it as an ONNX session that runs', async () => {

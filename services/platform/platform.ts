@@ -41,6 +41,7 @@ import { createPluginAgentService } from '../plugins/plugin-agent.service';
 import { createPluginsService } from '../plugins/plugins.service';
 import { JobTransport } from '../queue/job-transport';
 import { createQueueService, liveWorkers } from '../queue/queue.service';
+import { createGenerationService } from '../generation/generation.service';
 import { DEFAULT_PLAN, poolOfPlan } from '../accounts/plans';
 import { UserRepository } from '../accounts/user.repository';
 import { QueueRepository } from '../queue/queue.repository';
@@ -107,6 +108,7 @@ export async function startPlatform(config: PinkseaConfig): Promise<Platform> {
       createNodesService(registry),
       createAccountsService({ dataSource, config }),
       createQueueService(queue),
+      createGenerationService({ queue, registry, models: new ModelRepository(dataSource), images: new ImageRepository(dataSource), maxPixels: config.maxGenerationPixels }),
       createImagesService({ dataSource, config, files }),
       createBoardsService({ dataSource }),
       createWorkflowsService({ dataSource }),
@@ -153,7 +155,7 @@ export async function startPlatform(config: PinkseaConfig): Promise<Platform> {
   if (runs(config.role, 'api')) api = broker.createService(createApiService({ port: config.port, host: config.host }));
 
   // Before the broker starts, so the first item a worker takes already finds them.
-  await registerStarterModels(new ModelRepository(dataSource));
+  await registerStarterModels(new ModelRepository(dataSource), { dataDir: config.dataDir });
   await broker.start();
   if (api) refreshRoutes(api);
   const admin = runs(config.role, 'api') ? await ensureAdmin({ dataSource, config }) : undefined;

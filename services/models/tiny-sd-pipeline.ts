@@ -22,7 +22,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { attr, writeOnnxModel, type OnnxInitializer, type OnnxNodeSpec } from '../../services/models/onnx-writer';
+import { attr, writeOnnxModel, type OnnxInitializer, type OnnxNodeSpec } from './onnx-writer';
 
 export interface TinySdOptions {
   /** Seeds every weight; the same seed writes byte-identical files. Default 1. */

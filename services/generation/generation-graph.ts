@@ -1,0 +1,110 @@
+/**
+ * The standard generation graph from simple parameters, as InvokeAI's linear UI builds it: model
+ * loader, positive and negative prompts, noise, (image to latents for an init image), denoise,
+ * latents to image, save. Text to image without an init image; image to image with one (strength
+ * decides where denoising starts); inpainting with an init image and a mask (white repaints).
+ * A batch count sweeps the seed, and every saved image carries all the parameters.
+ */
+import type { Batch } from '../../engine/batch/expand-batch';
+import type { Graph, GraphEdge, GraphNode } from '../../engine/graph/graph';
+
+export interface GenerationParams {
+  readonly prompt: string;
+  readonly negativePrompt: string;
+  /** Key of a `main` (diffusion pipeline) model. */
+  readonly model: string;
+  readonly width: number;
+  readonly height: number;
+  readonly steps: number;
+  readonly cfgScale: number;
+  readonly scheduler: string;
+  /** The first image's seed; image i of the batch uses seed + i. */
+  readonly seed: number;
+  /** How much of an init image is repainted, 0 (none) to 1 (all). */
+  readonly strength: number;
+  readonly initImage?: string;
+  readonly mask?: string;
+  readonly batchCount: number;
+}
+
+/** What the saved images record of how they were made. */
+export type GenerationMetadata = Omit<GenerationParams, 'batchCount' | 'initImage' | 'mask'> & {
+  readonly mode: 'txt2img' | 'img2img' | 'inpaint';
+  readonly initImage?: string;
+  readonly mask?: string;
+};
+
+export const MAX_SEED = 2 ** 32 - 1;
+
+const link = (source: string, sourceField: string, target: string, targetField: string): GraphEdge => ({
+  source: { nodeId: source, field: sourceField },
+  destination: { nodeId: target, field: targetField },
+});
+
+export function generationMode(params: Pick<GenerationParams, 'initImage' | 'mask'>): GenerationMetadata['mode'] {
+  if (!params.initImage) return 'txt2img';
+  return params.mask ? 'inpaint' : 'img2img';
+}
+
+export function generationMetadata(params: GenerationParams, seed: number): GenerationMetadata {
+  const { batchCount: _count, initImage, mask, ...rest } = params;
+  return { ...rest, seed, mode: generationMode(params), ...(initImage ? { initImage } : {}), ...(mask ? { mask } : {}) };
+}
+
+export function buildGenerationGraph(params: GenerationParams): Graph {
+  const mode = generationMode(params);
+  const nodes: GraphNode[] = [
+    { id: 'model', type: 'diffusion.main_model_loader', inputs: { model: { key: params.model } } },
+    { id: 'positive', type: 'diffusion.prompt', inputs: { prompt: params.prompt } },
+    { id: 'negative', type: 'diffusion.prompt', inputs: { prompt: params.negativePrompt } },
+    { id: 'noise', type: 'diffusion.noise', inputs: { seed: params.seed, width: params.width, height: params.height } },
+    {
+      id: 'denoise',
+      type: 'diffusion.denoise_latents',
+      inputs: {
+        steps: params.steps,
+        cfgScale: params.cfgScale,
+        scheduler: params.scheduler,
+        denoisingStart: mode === 'txt2img' ? 0 : 1 - params.strength,
+        denoisingEnd: 1,
+        seed: params.seed,
+        ...(params.mask ? { mask: { imageName: params.mask } } : {}),
+      },
+    },
+    { id: 'decode', type: 'diffusion.latents_to_image', inputs: {} },
+    { id: 'save', type: 'image.save', inputs: { metadata: generationMetadata(params, params.seed) } },
+  ];
+  const edges: GraphEdge[] = [
+    link('model', 'clip', 'positive', 'clip'),
+    link('model', 'clip', 'negative', 'clip'),
+    link('model', 'unet', 'denoise', 'unet'),
+    link('positive', 'conditioning', 'denoise', 'positive'),
+    link('negative', 'conditioning', 'denoise', 'negative'),
+    link('noise', 'noise', 'denoise', 'noise'),
+    link('model', 'vaeDecoder', 'decode', 'vae'),
+    link('denoise', 'latents', 'decode', 'latents'),
+    link('decode', 'image', 'save', 'image'),
+  ];
+  if (params.initImage) {
+    nodes.push({ id: 'encode', type: 'diffusion.image_to_latents', inputs: { image: { imageName: params.initImage } } });
+    edges.push(link('model', 'vaeEncoder', 'encode', 'vae'), link('encode', 'latents', 'denoise', 'latents'));
+  }
+  return { nodes, edges };
+}
+
+/** The graph and, for more than one image, the seeds swept with the metadata that records them. */
+export function buildGenerationBatch(params: GenerationParams): Batch {
+  const graph = buildGenerationGraph(params);
+  if (params.batchCount <= 1) return { graph };
+  const seeds = Array.from({ length: params.batchCount }, (_, index) => (params.seed + index) % (MAX_SEED + 1));
+  return {
+    graph,
+    data: [
+      [
+        { nodeId: 'noise', field: 'seed', items: seeds },
+        { nodeId: 'denoise', field: 'seed', items: seeds },
+        { nodeId: 'save', field: 'metadata', items: seeds.map((seed) => generationMetadata(params, seed)) },
+      ],
+    ],
+  };
+}

@@ -1,0 +1,148 @@
+/**
+ * `POST /queue/:queueId/generate`: text to image, image to image and inpainting from simple
+ * parameters, for the studio's generation panel and simple API clients. It checks what a graph
+ * cannot say well (sizes, the model's type, the init image and mask), builds the standard graph
+ * (generation-graph.ts) and enqueues it as a batch of `batchCount` images with consecutive seeds.
+ */
+import { randomInt } from 'node:crypto';
+import type { Context, ServiceSchema } from 'moleculer';
+import type { Issue } from '../../engine/errors';
+import type { NodeRegistry } from '../../engine/registry/node-registry';
+import type { ImageRecords } from '../images/image-records';
+import type { ModelRecordReader } from '../models/model-records';
+import { callerOf, type RequestMeta } from '../platform/auth-middleware';
+import { InvalidInputError } from '../platform/service-errors';
+import { MAX_BATCH_PRIORITY } from '../queue/job-transport';
+import type { EnqueueResult, SessionQueue } from '../queue/session-queue';
+import { buildGenerationBatch, MAX_SEED, type GenerationParams } from './generation-graph';
+
+export interface GenerationServiceOptions {
+  readonly queue: SessionQueue;
+  readonly registry: NodeRegistry;
+  readonly models: ModelRecordReader;
+  readonly images: Pick<ImageRecords, 'find'>;
+  /** Most pixels (width × height) one image may have. */
+  readonly maxPixels: number;
+}
+
+export type GenerateRequest = Omit<GenerationParams, 'seed' | 'width' | 'height'> & {
+  readonly queueId: string;
+  readonly seed?: number;
+  readonly width?: number;
+  readonly height?: number;
+  readonly priority?: number;
+};
+
+export interface GenerateResult extends EnqueueResult {
+  /** The seed of each image, in order. */
+  readonly seeds: number[];
+}
+
+const DEFAULT_SIDE = 512;
+const MIN_SIDE = 64;
+const TEXT = (max: number) => ({ type: 'string', max, optional: true, default: '' }) as const;
+const SIDE = { type: 'number', integer: true, min: MIN_SIDE, max: 8192, optional: true, convert: true } as const;
+
+export function createGenerationService(options: GenerationServiceOptions): ServiceSchema {
+  return {
+    name: 'generation',
+    settings: { rest: '/' },
+    actions: {
+      generate: {
+        rest: 'POST /queue/:queueId/generate',
+        params: {
+          queueId: { type: 'string', pattern: /^[a-z0-9_-]{1,64}$/, messages: { stringPattern: 'queueId must be 1-64 lower-case letters, digits, - or _' } },
+          prompt: { type: 'string', max: 10_000 },
+          negativePrompt: TEXT(10_000),
+          model: { type: 'string', min: 1, max: 200 },
+          width: SIDE,
+          height: SIDE,
+          steps: { type: 'number', integer: true, min: 1, max: 200, default: 20, convert: true },
+          cfgScale: { type: 'number', min: 1, max: 50, default: 7.5, convert: true },
+          scheduler: { type: 'string', max: 64, default: 'euler' },
+          seed: { type: 'number', integer: true, min: 0, max: MAX_SEED, optional: true, convert: true },
+          strength: { type: 'number', min: 0, max: 1, default: 0.75, convert: true },
+          initImage: { type: 'string', min: 1, max: 200, optional: true },
+          mask: { type: 'string', min: 1, max: 200, optional: true },
+          batchCount: { type: 'number', integer: true, min: 1, max: 100, default: 1, convert: true },
+          priority: { type: 'number', integer: true, min: 0, max: MAX_BATCH_PRIORITY, optional: true },
+        },
+        async handler(ctx: Context<GenerateRequest, RequestMeta>): Promise<GenerateResult> {
+          const ownerId = callerOf(ctx).id;
+          const params = await checkRequest(options, ownerId, ctx.params);
+          const result = await options.queue.enqueueBatch(ownerId, ctx.params.queueId, {
+            batch: buildGenerationBatch(params),
+            origin: 'generate',
+            ...(ctx.params.priority !== undefined ? { priority: ctx.params.priority } : {}),
+          });
+          return { ...result, seeds: Array.from({ length: params.batchCount }, (_, index) => (params.seed + index) % (MAX_SEED + 1)) };
+        },
+      },
+    },
+  };
+}
+
+/** Every problem with the request at once, each naming its field; the complete parameters when none. */
+async function checkRequest(options: GenerationServiceOptions, ownerId: string, request: GenerateRequest): Promise<GenerationParams> {
+  const issues: Issue[] = [];
+  const problem = (field: string, code: string, message: string) => issues.push({ field, code, message });
+
+  const schedulers = schedulerNames(options.registry);
+  if (!schedulers.includes(request.scheduler)) problem('scheduler', 'invalid_value', `Unknown scheduler "${request.scheduler}"; choose one of ${schedulers.join(', ')}`);
+
+  const model = await options.models.findVisible(ownerId, request.model);
+  if (!model) problem('model', 'not_found', `There is no model with key "${request.model}"`);
+  else if (model.type !== 'main') problem('model', 'wrong_model_type', `Model "${model.name}" is a ${model.type} model; generation needs a main (Stable Diffusion pipeline) model`);
+
+  let width = request.width ?? DEFAULT_SIDE;
+  let height = request.height ?? DEFAULT_SIDE;
+  if (request.mask && !request.initImage) problem('mask', 'init_image_required', 'A mask needs an init image to paint into; send initImage too');
+  if (request.initImage) {
+    const init = await options.images.find(ownerId, request.initImage);
+    if (!init) problem('initImage', 'not_found', `There is no image named "${request.initImage}"`);
+    else {
+      const sized = (field: 'width' | 'height', given: number | undefined, actual: number) => {
+        if (given !== undefined && given !== actual) problem(field, 'size_mismatch', `The init image is ${init.width}x${init.height}; leave ${field} out or send ${actual}`);
+        return actual;
+      };
+      width = sized('width', request.width, init.width);
+      height = sized('height', request.height, init.height);
+      if (request.mask) {
+        const mask = await options.images.find(ownerId, request.mask);
+        if (!mask) problem('mask', 'not_found', `There is no image named "${request.mask}"`);
+        else if (mask.width !== init.width || mask.height !== init.height) {
+          problem('mask', 'size_mismatch', `The mask is ${mask.width}x${mask.height} but the init image is ${init.width}x${init.height}; they must match`);
+        }
+      }
+    }
+  }
+  for (const [field, side] of [['width', width], ['height', height]] as const) {
+    if (side < MIN_SIDE) problem(field, 'too_small', `${field} must be at least ${MIN_SIDE} (got ${side})`);
+    else if (side % 8 !== 0) problem(field, 'not_multiple_of_8', `${field} must be a multiple of 8 (got ${side}); try ${Math.max(8, Math.round(side / 8) * 8)}`);
+  }
+  if (width * height > options.maxPixels) {
+    problem('width', 'too_many_pixels', `${width}x${height} is ${width * height} pixels; this server allows at most ${options.maxPixels} (PINKSEA_MAX_GENERATION_PIXELS)`);
+  }
+  if (issues.length > 0) throw new InvalidInputError(issues);
+  return {
+    prompt: request.prompt,
+    negativePrompt: request.negativePrompt,
+    model: request.model,
+    width,
+    height,
+    steps: request.steps,
+    cfgScale: request.cfgScale,
+    scheduler: request.scheduler,
+    seed: request.seed ?? randomInt(0, MAX_SEED),
+    strength: request.strength,
+    batchCount: request.batchCount,
+    ...(request.initImage ? { initImage: request.initImage } : {}),
+    ...(request.mask ? { mask: request.mask } : {}),
+  };
+}
+
+/** The schedulers the loaded denoise node offers (none when the diffusion pack is not loaded). */
+function schedulerNames(registry: NodeRegistry): readonly string[] {
+  const found = registry.lookup('diffusion.denoise_latents');
+  return found.ok ? (found.definition.inputs['scheduler']?.options ?? []) : [];
+}

@@ -1,4 +1,7 @@
-import { chooseProvider, describeWorker, detectAccelerator, parseNvidiaSmi, usableProviders } from './worker-capabilities';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { chooseProvider, describeWorker, detectAccelerator, installedProviders, parseNvidiaSmi, usableProviders } from './worker-capabilities';
 
 describe('worker capabilities', () => {
   it('reads the GPU name and memory from nvidia-smi', () => {
@@ -25,6 +28,21 @@ describe('worker capabilities', () => {
     expect(chooseProvider(['cuda', 'cpu'], 'auto')).toBe('cuda');
     expect(chooseProvider(['cpu'], 'auto')).toBe('cpu');
     expect(chooseProvider(['cpu'], 'cuda')).toBe('cpu');
+  });
+});
+
+describe('installedProviders', () => {
+  it('finds the CUDA and TensorRT provider libraries a GPU install puts beside the binding', async () => {
+    const bin = await mkdtemp(path.join(os.tmpdir(), 'pinksea-ort-'));
+    try {
+      expect(installedProviders(bin)).toEqual(new Set());
+      await mkdir(path.join(bin, 'napi-v6', 'linux', 'x64'), { recursive: true });
+      await writeFile(path.join(bin, 'napi-v6', 'linux', 'x64', 'libonnxruntime_providers_cuda.so'), '');
+      await writeFile(path.join(bin, 'napi-v6', 'linux', 'x64', 'libonnxruntime_providers_shared.so'), '');
+      expect(installedProviders(bin)).toEqual(new Set(['cuda']));
+    } finally {
+      await rm(bin, { recursive: true, force: true });
+    }
   });
 });
 

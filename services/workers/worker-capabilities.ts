@@ -5,6 +5,8 @@
  * the CUDA provider are there, CPU always).
  */
 import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { listSupportedBackends } from 'onnxruntime-node';
 import type { PinkseaConfig } from '../../config/config';
 import { promisify } from 'node:util';
@@ -60,6 +62,26 @@ export function chooseProvider(providers: readonly string[], wanted: string): st
   return providers.includes(wanted) ? wanted : 'cpu';
 }
 
+/** GPU providers whose libraries an install put beside onnxruntime-node's binding (`ONNXRUNTIME_NODE_INSTALL=cuda12`). */
+export function installedProviders(bindingDir = path.join(path.dirname(require.resolve('onnxruntime-node/package.json')), 'bin')): Set<string> {
+  const found = new Set<string>();
+  const visit = (folder: string, depth: number): void => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = readdirSync(folder, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (entry.isDirectory() && depth < 4) visit(path.join(folder, entry.name), depth + 1);
+      const provider = /onnxruntime_providers_(cuda|tensorrt)\./.exec(entry.name)?.[1];
+      if (provider) found.add(provider);
+    }
+  };
+  visit(bindingDir, 0);
+  return found;
+}
+
 /**
  * This worker's capabilities. onnxruntime-node ships only its CPU provider; the CUDA and TensorRT
  * providers count as installed when their libraries were installed beside it (not the default,
@@ -68,7 +90,7 @@ export function chooseProvider(providers: readonly string[], wanted: string): st
 export async function describeWorker(
   config: Pick<PinkseaConfig, 'workerPool' | 'executionProvider'>,
   exec: CommandRunner = run,
-  installed: ReadonlySet<string> = new Set(),
+  installed: ReadonlySet<string> = installedProviders(),
 ): Promise<WorkerCapabilities> {
   const accelerator = await detectAccelerator(exec);
   const providers = usableProviders(accelerator, listSupportedBackends(), installed);

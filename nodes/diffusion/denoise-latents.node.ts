@@ -83,22 +83,31 @@ export default defineNode({
     const dims = [1, LATENT_CHANNELS, shape.height, shape.width];
     throwIfCanceled(ctx);
 
-    const data = await runDenoiseLoop({
-      scheduler,
-      noise: noise?.data,
-      init: init?.data,
-      mask,
-      stepNoise: gaussianNoiseSource((seed + STEP_NOISE_SEED_OFFSET) % 2 ** 32, dims),
-      predict: (sample, timestep) => {
-        throwIfCanceled(ctx);
-        return runner.predict(sample, dims, timestep, positive, negative, cfgScale);
-      },
-      afterStep: async (step, total, latents) => {
-        throwIfCanceled(ctx);
-        const image = await savePreview(ctx, { ...shape, data: latents }, previewScale(scheduler, step));
-        ctx.progress({ step, total, image, message: `Denoising, step ${step} of ${total}` });
-      },
-    });
+    const previews = new PreviewQueue(ctx);
+    let data: Float32Array;
+    try {
+      data = await runDenoiseLoop({
+        scheduler,
+        noise: noise?.data,
+        init: init?.data,
+        mask,
+        stepNoise: gaussianNoiseSource((seed + STEP_NOISE_SEED_OFFSET) % 2 ** 32, dims),
+        predict: (sample, timestep) => {
+          throwIfCanceled(ctx);
+          return runner.predict(sample, dims, timestep, positive, negative, cfgScale);
+        },
+        afterStep: (step, total, latents) => {
+          throwIfCanceled(ctx);
+          previews.add(step, total, { ...shape, data: latents }, previewScale(scheduler, step));
+        },
+      });
+    } finally {
+      // Every started preview is saved (or has failed) before the node ends, canceled or not.
+      await previews.settled();
+    }
+    // A cancel seen only by a late progress event (the loop may finish first) still cancels.
+    throwIfCanceled(ctx);
+    previews.throwIfFailed();
     const latents = await saveLatents(ctx, { ...shape, data });
     return { latents, width: shape.width * VAE_FACTOR, height: shape.height * VAE_FACTOR };
   },
@@ -124,9 +133,45 @@ function previewScale(scheduler: Scheduler, step: number): number {
   return 1 / Math.sqrt(sigma * sigma + 1);
 }
 
+/**
+ * Step previews off the sampler's critical path: each step's preview is encoded and saved while
+ * the next UNet call runs, and its progress event follows the previous step's, so events still
+ * come one per step and in step order. Once the run is canceled no more progress is emitted.
+ */
+class PreviewQueue {
+  private chain: Promise<void> = Promise.resolve();
+  private failure: { error: unknown } | undefined;
+
+  constructor(private readonly ctx: NodeContext) {}
+
+  /** Starts the preview of the latents after `step`; the pixels are taken now, the latents may change after. */
+  add(step: number, total: number, latents: Latents, scale: number): void {
+    this.throwIfFailed();
+    const saving = savePreview(this.ctx, latentsPreviewRgb(latents, scale), latents.width, latents.height);
+    // Handled here, so a failure waiting behind slower steps is never an unhandled rejection.
+    saving.catch(() => undefined);
+    this.chain = this.chain.then(async () => {
+      if (this.failure) return;
+      try {
+        const image = await saving;
+        if (!this.ctx.signal.aborted) this.ctx.progress({ step, total, image, message: `Denoising, step ${step} of ${total}` });
+      } catch (error) {
+        this.failure = { error };
+      }
+    });
+  }
+
+  settled(): Promise<void> {
+    return this.chain;
+  }
+
+  throwIfFailed(): void {
+    if (this.failure) throw this.failure.error;
+  }
+}
+
 /** One pixel per latent cell, as a small intermediate PNG. */
-async function savePreview(ctx: NodeContext, latents: Latents, scale: number) {
-  const rgb = latentsPreviewRgb(latents, scale);
-  const png = await sharp(rgb, { raw: { width: latents.width, height: latents.height, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer();
-  return ctx.images.save({ data: png, format: 'png', width: latents.width, height: latents.height, intermediate: true });
+async function savePreview(ctx: NodeContext, rgb: Buffer, width: number, height: number) {
+  const png = await sharp(rgb, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer();
+  return ctx.images.save({ data: png, format: 'png', width, height, intermediate: true });
 }

@@ -233,4 +233,32 @@ describe('tiny SD pipeline builder', () => {
       expect((await readFile(path.join(other, file))).equals(await readFile(path.join(folder, file)))).withContext(file).toBeFalse();
     }
   });
+
+  it('makes the UNet heavier with unetChannels, leaving every other file as it was and the prediction within ±0.05', async () => {
+    const heavyFolder = path.join(dir, 'seed-1-heavy');
+    await buildTinySdPipeline(heavyFolder, { seed: 1, unetChannels: 8 });
+    for (const file of await listFiles(folder)) {
+      if (file === 'unet/model.onnx') continue;
+      expect((await readFile(path.join(heavyFolder, file))).equals(await readFile(path.join(folder, file)))).withContext(file).toBeTrue();
+    }
+    expect((await stat(path.join(heavyFolder, 'unet/model.onnx'))).size).toBeGreaterThan((await stat(path.join(folder, 'unet/model.onnx'))).size + 4 * (8 * 4 + 8 * 8 * 2 + 4 * 8) * 9);
+    expect((await probeModel(heavyFolder)).type).toBe('main');
+
+    const heavy = await InferenceSession.create(path.join(heavyFolder, 'unet', 'model.onnx'));
+    try {
+      const { states } = await encodeText(['', 'a photo of a cat']);
+      const sample = new Tensor('float32', noise(2 * 4 * 32 * 32, 11).map((v) => v * 3), [2, 4, 32, 32]);
+      for (const t of [1, 500, 999]) {
+        const light = (await unet(sample, t, states)).data as Float32Array;
+        const out = (await heavy.run({ sample, timestep: new Tensor('int64', BigInt64Array.from([BigInt(t)]), [1]), encoder_hidden_states: states }))['out_sample']!;
+        expect(out.dims).toEqual([2, 4, 32, 32]);
+        const difference = maxDiff(out.data as Float32Array, light);
+        expect(difference).withContext(`t=${t}`).toBeGreaterThan(1e-4);
+        expect(difference).withContext(`t=${t}`).toBeLessThanOrEqual(0.05 + 1e-5);
+      }
+    } finally {
+      await heavy.release();
+    }
+    await expectAsync(buildTinySdPipeline(path.join(dir, 'bad'), { unetChannels: 0 })).toBeRejectedWithError(RangeError, /unetChannels/);
+  });
 });

@@ -27,6 +27,13 @@ import { attr, writeOnnxModel, type OnnxInitializer, type OnnxNodeSpec } from '.
 export interface TinySdOptions {
   /** Seeds every weight; the same seed writes byte-identical files. Default 1. */
   readonly seed?: number;
+  /**
+   * Makes the UNet heavier, for benchmarks that want a realistic cost per step: a branch of 3x3
+   * convolutions with this many hidden channels (4 → n → n → n → 4, ReLU between, tanh at the
+   * end, scaled to at most ±0.05) added to the prediction, so it stays a bounded epsilon
+   * predictor. Left out (the default), the UNet and every other file are as without the option.
+   */
+  readonly unetChannels?: number;
 }
 
 export const TINY_SD_HIDDEN_SIZE = 768;
@@ -34,6 +41,10 @@ export const TINY_SD_MAX_POSITIONS = 77;
 export const TINY_SD_TRAIN_TIMESTEPS = 1000;
 /** How far the UNet's target latent μ reaches per channel (|μ| < this). */
 const MU_RANGE = 0.15;
+/** The heavy branch's bound (|branch| ≤ this): texture, not a force that could blow up. */
+const HEAVY_BRANCH_RANGE = 0.05;
+/** Hidden 3x3 convolutions (n → n) in the heavy branch, besides the first (4 → n) and last (n → 4). */
+const HEAVY_HIDDEN_LAYERS = 2;
 
 export const SD15_SCHEDULER_CONFIG = {
   _class_name: 'PNDMScheduler',
@@ -63,6 +74,8 @@ export function scaledLinearAlphasCumprod(steps = TINY_SD_TRAIN_TIMESTEPS, betaS
 
 /** Writes the whole pipeline folder (created if missing; existing files are overwritten). */
 export async function buildTinySdPipeline(folder: string, options: TinySdOptions = {}): Promise<void> {
+  const heavy = options.unetChannels;
+  if (heavy !== undefined && !(Number.isInteger(heavy) && heavy >= 1)) throw new RangeError(`buildTinySdPipeline: unetChannels must be a positive integer; got ${heavy}`);
   const random = new SeededRandom(options.seed ?? 1);
   const tokenizer = buildClipTokenizer(TINY_SD_WORDS);
   const files: Record<string, string | Buffer> = {
@@ -96,7 +109,7 @@ export async function buildTinySdPipeline(folder: string, options: TinySdOptions
       unk_token: EOS,
     }),
     'text_encoder/model.onnx': textEncoder(Object.keys(tokenizer.vocab).length, random),
-    'unet/model.onnx': unet(random),
+    'unet/model.onnx': unet(random, heavy),
     'vae_encoder/model.onnx': vaeEncoder(),
     'vae_decoder/model.onnx': vaeDecoder(),
   };
@@ -200,7 +213,7 @@ function textEncoder(vocabSize: number, random: SeededRandom): Buffer {
   });
 }
 
-function unet(random: SeededRandom): Buffer {
+function unet(random: SeededRandom, heavyChannels?: number): Buffer {
   const alphas = scaledLinearAlphasCumprod();
   const invSigma = new Float32Array(alphas.length);
   const signalOverSigma = new Float32Array(alphas.length);
@@ -208,6 +221,12 @@ function unet(random: SeededRandom): Buffer {
     invSigma[t] = 1 / Math.sqrt(1 - alpha);
     signalOverSigma[t] = Math.sqrt(alpha) / Math.sqrt(1 - alpha);
   });
+  const textWeight = random.weights(TINY_SD_HIDDEN_SIZE * 4, 2 / Math.sqrt(TINY_SD_HIDDEN_SIZE));
+  const textBias = random.weights(4, 0.3);
+  // Conv output ≈ 0.05 of the sample's scale: texture, not a force that could blow up.
+  const textureKernel = random.weights(4 * 4 * 9, 0.05 / 6);
+  // The heavy branch draws its weights after the others: the light part is the same with or without it.
+  const branch = heavyChannels === undefined ? undefined : heavyBranch(random, heavyChannels);
   return writeOnnxModel({
     graphName: 'tiny_unet',
     inputs: [
@@ -221,12 +240,12 @@ function unet(random: SeededRandom): Buffer {
       f32('signal_over_sigma', [alphas.length], signalOverSigma),
       i64('t_min', [], [0]),
       i64('t_max', [], [alphas.length - 1]),
-      f32('text_weight', [TINY_SD_HIDDEN_SIZE, 4], random.weights(TINY_SD_HIDDEN_SIZE * 4, 2 / Math.sqrt(TINY_SD_HIDDEN_SIZE))),
-      f32('text_bias', [4], random.weights(4, 0.3)),
+      f32('text_weight', [TINY_SD_HIDDEN_SIZE, 4], textWeight),
+      f32('text_bias', [4], textBias),
       f32('mu_range', [], [MU_RANGE]),
       i64('spatial_axes', [2], [2, 3]),
-      // Conv output ≈ 0.05 of the sample's scale: texture, not a force that could blow up.
-      f32('texture_kernel', [4, 4, 3, 3], random.weights(4 * 4 * 9, 0.05 / 6)),
+      f32('texture_kernel', [4, 4, 3, 3], textureKernel),
+      ...(branch?.initializers ?? []),
     ],
     nodes: [
       op('Clip', ['timestep', 't_min', 't_max'], 't'),
@@ -242,9 +261,37 @@ function unet(random: SeededRandom): Buffer {
       op('Mul', ['mu', 'signal_over_sigma_t'], 'scaled_mu'),
       op('Sub', ['scaled_sample', 'scaled_mu'], 'ideal_noise'),
       op('Conv', ['sample', 'texture_kernel'], 'texture', { kernel_shape: attr.ints([3, 3]), pads: attr.ints([1, 1, 1, 1]) }),
-      op('Add', ['ideal_noise', 'texture'], 'out_sample'),
+      ...(branch
+        ? [...branch.nodes, op('Add', ['ideal_noise', 'texture'], 'light_sample'), op('Add', ['light_sample', branch.output], 'out_sample')]
+        : [op('Add', ['ideal_noise', 'texture'], 'out_sample')]),
     ],
   });
+}
+
+/**
+ * sample → Conv 4→n, ReLU, (Conv n→n, ReLU) × HEAVY_HIDDEN_LAYERS, Conv n→4, tanh, × 0.05: the
+ * cost of a real UNet's convolutions at the sample's resolution, with a bounded output.
+ */
+function heavyBranch(random: SeededRandom, channels: number): { initializers: OnnxInitializer[]; nodes: OnnxNodeSpec[]; output: string } {
+  const widths = [4, ...Array<number>(HEAVY_HIDDEN_LAYERS + 1).fill(channels), 4];
+  const initializers: OnnxInitializer[] = [f32('heavy_range', [], [HEAVY_BRANCH_RANGE])];
+  const nodes: OnnxNodeSpec[] = [];
+  let input = 'sample';
+  for (let layer = 0; layer + 1 < widths.length; layer += 1) {
+    const [inC, outC] = [widths[layer]!, widths[layer + 1]!];
+    const last = layer + 2 === widths.length;
+    // He initialisation keeps activations near unit scale through the ReLUs.
+    initializers.push(f32(`heavy_w${layer}`, [outC, inC, 3, 3], random.weights(outC * inC * 9, Math.sqrt((last ? 1 : 2) / (inC * 9)))));
+    initializers.push(f32(`heavy_b${layer}`, [outC], random.weights(outC, 0.01)));
+    nodes.push(op('Conv', [input, `heavy_w${layer}`, `heavy_b${layer}`], `heavy_conv${layer}`, { kernel_shape: attr.ints([3, 3]), pads: attr.ints([1, 1, 1, 1]) }));
+    input = `heavy_conv${layer}`;
+    if (!last) {
+      nodes.push(op('Relu', [input], `heavy_relu${layer}`));
+      input = `heavy_relu${layer}`;
+    }
+  }
+  nodes.push(op('Tanh', [input], 'heavy_squashed'), op('Mul', ['heavy_squashed', 'heavy_range'], 'heavy_texture'));
+  return { initializers, nodes, output: 'heavy_texture' };
 }
 
 /** Latent channels from RGB: the three colours, then their mean. */

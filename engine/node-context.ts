@@ -81,6 +81,13 @@ export interface ModelLoader {
   readFile(ref: ModelRef, relativePath: string): Promise<Uint8Array>;
 }
 
+export interface ProgressPreview {
+  readonly width: number;
+  readonly height: number;
+  /** `data:image/png;base64,…` */
+  readonly dataUrl: string;
+}
+
 export interface ProgressUpdate {
   /** 1-based step of `total`; percentage is derived when both are given. */
   readonly step?: number;
@@ -88,8 +95,13 @@ export interface ProgressUpdate {
   /** 0..1 */
   readonly percentage?: number;
   readonly message?: string;
-  /** A preview of the work so far. */
+  /** A stored image of the work so far. */
   readonly image?: ImageRef;
+  /**
+   * A small picture of the work so far, inline (as InvokeAI's progress image): for previews sent
+   * every step, which are not worth storing.
+   */
+  readonly preview?: ProgressPreview;
 }
 
 export interface NodeLogger {

@@ -85,7 +85,7 @@ describe('generating images through the platform (demo pipeline)', () => {
   it('makes the requested size, the same image for the same seed, another for another seed, and one progress event per step', async () => {
     const socket = connect(new URL(real.platform.url!).origin, { path: '/api/v1/socket.io', auth: { token }, transports: ['websocket'], reconnection: false });
     sockets.push(socket);
-    const progress: { itemId: string; nodeId: string; step: number; total: number; image?: { imageName: string } }[] = [];
+    const progress: { itemId: string; nodeId: string; step: number; total: number; preview?: { width: number; height: number; dataUrl: string } }[] = [];
     socket.on('invocation_progress', (payload: (typeof progress)[number]) => progress.push(payload));
     await new Promise<void>((resolve, reject) => socket.once('connect', () => resolve()).once('connect_error', reject));
 
@@ -103,7 +103,8 @@ describe('generating images through the platform (demo pipeline)', () => {
     await eventually(() => progress.filter((event) => event.itemId === items[0]!.id && event.nodeId === 'denoise').length === 5, 5_000, 'five progress events');
     const steps = progress.filter((event) => event.itemId === items[0]!.id && event.nodeId === 'denoise');
     expect(steps.map((event) => [event.step, event.total])).toEqual([1, 2, 3, 4, 5].map((step) => [step, 5]));
-    expect(steps.every((event) => typeof event.image?.imageName === 'string')).toBeTrue();
+    // A 12x8 preview (one pixel per latent cell) rides in every event, inline.
+    expect(steps.every((event) => event.preview?.width === 12 && event.preview.height === 8 && event.preview.dataUrl.startsWith('data:image/png;base64,'))).toBeTrue();
 
     // The saved image records every parameter of its generation.
     const detail = await api<{ results: { outputs: { save: { image: { imageName: string } }[] } } }>('GET', `/queue/default/i/${items[1]!.id}`);

@@ -1,12 +1,12 @@
-import { defineNode, field, NodeError, output, type ConditioningRef, type NodeContext } from '@pinksea/node-sdk';
+import { defineNode, field, NodeError, output, type ConditioningRef, type NodeContext, type ProgressPreview } from '@pinksea/node-sdk';
 import { throwIfCanceled } from '@pinksea/nodes-image/image-io';
-import sharp from 'sharp';
 import { runDenoiseLoop } from './src/denoise-loop';
 import { readLatentMask } from './src/latent-mask';
 import { latentsPreviewRgb, readLatents, saveLatents, type Latents } from './src/latents';
 import { gaussianNoise, gaussianNoiseSource } from './src/noise';
 import { createScheduler, parseSchedulerConfig, SCHEDULER_NAMES, type Scheduler } from './src/schedulers';
 import { LATENT_CHANNELS, VAE_FACTOR } from './src/sd-constants';
+import { encodeRgbPng } from './src/preview-png';
 import { loadPart, mainModelInfo, readModelJson } from './src/sd-model';
 import { UnetRunner, type TextStates } from './src/unet-runner';
 
@@ -147,14 +147,14 @@ class PreviewQueue {
   /** Starts the preview of the latents after `step`; the pixels are taken now, the latents may change after. */
   add(step: number, total: number, latents: Latents, scale: number): void {
     this.throwIfFailed();
-    const saving = savePreview(this.ctx, latentsPreviewRgb(latents, scale), latents.width, latents.height);
+    const saving = encodePreview(latentsPreviewRgb(latents, scale), latents.width, latents.height);
     // Handled here, so a failure waiting behind slower steps is never an unhandled rejection.
     saving.catch(() => undefined);
     this.chain = this.chain.then(async () => {
       if (this.failure) return;
       try {
-        const image = await saving;
-        if (!this.ctx.signal.aborted) this.ctx.progress({ step, total, image, message: `Denoising, step ${step} of ${total}` });
+        const preview = await saving;
+        if (!this.ctx.signal.aborted) this.ctx.progress({ step, total, preview, message: `Denoising, step ${step} of ${total}` });
       } catch (error) {
         this.failure = { error };
       }
@@ -170,8 +170,7 @@ class PreviewQueue {
   }
 }
 
-/** One pixel per latent cell, as a small intermediate PNG. */
-async function savePreview(ctx: NodeContext, rgb: Buffer, width: number, height: number) {
-  const png = await sharp(rgb, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer();
-  return ctx.images.save({ data: png, format: 'png', width, height, intermediate: true });
+/** One pixel per latent cell, as a small PNG carried in the progress event (never stored). */
+async function encodePreview(rgb: Buffer, width: number, height: number): Promise<ProgressPreview> {
+  return { width, height, dataUrl: `data:image/png;base64,${encodeRgbPng(rgb, width, height).toString('base64')}` };
 }

@@ -3,6 +3,7 @@
  * to image and inpainting node by node, the errors a user can cause, and a timing of the sampler
  * loop against bare UNet calls (printed, not asserted).
  */
+import sharp from 'sharp';
 import { performance } from 'node:perf_hooks';
 import { CanceledError, type ConditioningRef, type ImageRef, type ModelRef, type TensorRef } from '@pinksea/node-sdk';
 import { createTestContext, edge, expectNodeError, graph, invokeNode, node, type MemoryContextHost } from '@pinksea/node-sdk/testing';
@@ -98,9 +99,10 @@ describe('diffusion pack', () => {
       const progress = events.filter((event) => event.name === 'invocation_progress' && event.payload.nodeId === 'denoise');
       expect(progress.map((event) => (event.payload as { step?: number }).step)).toEqual([1, 2, 3, 4]);
       for (const event of progress) {
-        const preview = (event.payload as { image?: ImageRef }).image!;
-        const stored = hostA.images.images.get(preview.imageName)!;
-        expect([stored.width, stored.height]).toEqual([12, 8]);
+        const preview = (event.payload as { preview?: { width: number; height: number; dataUrl: string } }).preview!;
+        expect([preview.width, preview.height]).toEqual([12, 8]);
+        const png = await sharp(Buffer.from(preview.dataUrl.replace(/^data:image\/png;base64,/, ''), 'base64')).metadata();
+        expect([png.format, png.width, png.height]).toEqual(['png', 12, 8]);
       }
     });
 

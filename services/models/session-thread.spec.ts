@@ -24,6 +24,7 @@ describe('SessionThread', () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'pinksea-thread-'));
     await writeFile(path.join(dir, 'small.onnx'), matmul(4, 3));
     await writeFile(path.join(dir, 'large.onnx'), matmul(4096, 4096)); // 64 MiB
+    await writeFile(path.join(dir, 'wide.onnx'), matmul(32768, 2)); // a 128 KiB input
     await writeFile(path.join(dir, 'corrupt.onnx'), Buffer.from('not a model'));
   });
   beforeEach(() => (thread = new SessionThread()));
@@ -43,6 +44,19 @@ describe('SessionThread', () => {
     expect(x).toEqual(new Float32Array([1, 2, 3, 4])); // the caller's feed is untouched
     await session.release();
     await expectAsync(session.run({ x: new Tensor('float32', x, [1, 4]) })).toBeRejected();
+  });
+
+  it('keeps a large feed passed again on the thread, and sends it again once its contents change', async () => {
+    const session = await thread.load(path.join(dir, 'wide.onnx'));
+    const x = new Float32Array(32768).fill(1);
+    const tensor = new Tensor('float32', x, [1, 32768]);
+    const sum = async () => (await session.run({ x: tensor })).y!.data as Float32Array;
+    const first = await sum();
+    expect(await sum()).toEqual(first);
+    x.fill(2); // rewritten in place: the thread must not use its kept copy
+    const doubled = await sum();
+    expect(doubled[0]).toBeCloseTo(first[0]! * 2, 3);
+    await session.release();
   });
 
   it('leaves the event loop free while a large model loads', async () => {

@@ -4,7 +4,9 @@
  * would stall heartbeats and job locks past their timeouts), so every session of a process is
  * created, run and released on one thread, and the broker's thread stays free. Nodes get a
  * `ThreadSession` with the surface of an InferenceSession they use: names, metadata, `run` and
- * `release`. Feeds are copied to the thread; outputs come back by transfer, without a copy.
+ * `release`. Feeds are copied to the thread; outputs come back by transfer, without a copy. A
+ * large feed passed again as the same Tensor (a sampler's text states, every step) stays on the
+ * thread and is not copied again, unless its contents visibly changed.
  */
 import { Worker } from 'node:worker_threads';
 import { Tensor, type InferenceSession } from 'onnxruntime-node';
@@ -16,11 +18,23 @@ interface WireTensor {
   readonly type: Tensor.Type;
   readonly data: Tensor.DataType;
   readonly dims: readonly number[];
+  /** Keep it on the thread under this id for later runs. */
+  readonly keep?: number;
 }
+
+/** A feed the thread already holds. */
+interface KeptTensor {
+  readonly kept: number;
+}
+
+/** Feeds at least this large are kept on the thread when passed again. */
+const KEEP_BYTES = 64 * 1024;
+/** Kept feeds per session; the oldest goes first. */
+const KEEP_MAX = 4;
 
 type Request =
   | { readonly id: number; readonly op: 'load'; readonly file: string; readonly provider: string }
-  | { readonly id: number; readonly op: 'run'; readonly session: number; readonly feeds: Record<string, WireTensor> }
+  | { readonly id: number; readonly op: 'run'; readonly session: number; readonly feeds: Record<string, WireTensor | KeptTensor>; readonly forget: readonly number[] }
   | { readonly id: number; readonly op: 'release'; readonly session: number };
 
 type Reply =
@@ -40,6 +54,7 @@ const THREAD_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const ort = require(workerData.ort);
 const sessions = new Map();
+const keptBySession = new Map();
 let next = 1;
 const plain = (metadata) => JSON.parse(JSON.stringify(metadata));
 parentPort.on('message', async (request) => {
@@ -53,8 +68,20 @@ parentPort.on('message', async (request) => {
     } else if (request.op === 'run') {
       const session = sessions.get(request.session);
       if (!session) throw new Error('this model was released');
+      const kept = keptBySession.get(request.session) || new Map();
+      keptBySession.set(request.session, kept);
+      for (const id of request.forget) kept.delete(id);
       const feeds = {};
-      for (const [name, t] of Object.entries(request.feeds)) feeds[name] = new ort.Tensor(t.type, t.data, t.dims);
+      for (const [name, t] of Object.entries(request.feeds)) {
+        if (t.kept !== undefined) {
+          const tensor = kept.get(t.kept);
+          if (!tensor) throw new Error('a kept feed is gone');
+          feeds[name] = tensor;
+          continue;
+        }
+        feeds[name] = new ort.Tensor(t.type, t.data, t.dims);
+        if (t.keep !== undefined) kept.set(t.keep, feeds[name]);
+      }
       const results = await session.run(feeds);
       const value = {};
       const transfer = [];
@@ -66,6 +93,7 @@ parentPort.on('message', async (request) => {
     } else if (request.op === 'release') {
       const session = sessions.get(request.session);
       sessions.delete(request.session);
+      keptBySession.delete(request.session);
       if (session) await session.release();
       parentPort.postMessage({ id: request.id, ok: true, value: null });
     }
@@ -137,6 +165,10 @@ export class ThreadSession {
   readonly inputMetadata: Metadata;
   readonly outputMetadata: InferenceSession['outputMetadata'];
   private released = false;
+  /** Large feeds the thread holds for this session, by the Tensor passed. */
+  private readonly kept = new WeakMap<Tensor, { id: number; fingerprint: string }>();
+  private readonly keptOrder: { id: number; tensor: Tensor }[] = [];
+  private nextKept = 1;
 
   constructor(
     private readonly thread: SessionThread,
@@ -149,9 +181,38 @@ export class ThreadSession {
   }
 
   async run(feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
-    const wire: Record<string, WireTensor> = {};
-    for (const [name, tensor] of Object.entries(feeds)) wire[name] = { type: tensor.type, data: tensor.data, dims: tensor.dims };
-    const results = (await this.thread.call({ id: this.thread.id(), op: 'run', session: this.loaded.session, feeds: wire })) as Record<string, WireTensor>;
+    const wire: Record<string, WireTensor | KeptTensor> = {};
+    const forget: number[] = [];
+    for (const [name, tensor] of Object.entries(feeds)) {
+      const data = tensor.data as ArrayLike<unknown> & { byteLength?: number };
+      const large = (data.byteLength ?? 0) >= KEEP_BYTES;
+      const kept = large ? this.kept.get(tensor) : undefined;
+      if (kept && kept.fingerprint === fingerprint(data)) {
+        wire[name] = { kept: kept.id };
+        continue;
+      }
+      if (kept) forget.push(kept.id);
+      let keep: number | undefined;
+      if (large) {
+        keep = this.nextKept++;
+        this.kept.set(tensor, { id: keep, fingerprint: fingerprint(data) });
+        this.keptOrder.push({ id: keep, tensor });
+        while (this.keptOrder.length > KEEP_MAX) {
+          const oldest = this.keptOrder.shift()!;
+          this.kept.delete(oldest.tensor);
+          forget.push(oldest.id);
+        }
+      }
+      wire[name] = { type: tensor.type, data: tensor.data, dims: tensor.dims, ...(keep !== undefined ? { keep } : {}) };
+    }
+    let results: Record<string, WireTensor>;
+    try {
+      results = (await this.thread.call({ id: this.thread.id(), op: 'run', session: this.loaded.session, feeds: wire, forget })) as Record<string, WireTensor>;
+    } catch (error) {
+      // What this run asked the thread to keep may not be there: send it whole next time.
+      for (const tensor of Object.values(feeds)) this.kept.delete(tensor);
+      throw error;
+    }
     const tensors: Record<string, Tensor> = {};
     for (const [name, tensor] of Object.entries(results)) tensors[name] = new Tensor(tensor.type, tensor.data as never, tensor.dims);
     return tensors;
@@ -162,4 +223,11 @@ export class ThreadSession {
     this.released = true;
     await this.thread.call({ id: this.thread.id(), op: 'release', session: this.loaded.session }).catch(() => undefined);
   }
+}
+
+/** A cheap check that a kept feed was not rewritten in place: its length and 32 values across it. */
+function fingerprint(data: ArrayLike<unknown>): string {
+  const parts: unknown[] = [data.length];
+  for (let i = 0; i < 32; i += 1) parts.push(data[Math.floor((i * (data.length - 1)) / 31)]);
+  return parts.join(',');
 }

@@ -99,12 +99,23 @@ export function latentsPreviewRgb(latents: Latents, scale = 1): Buffer {
   const plane = latents.width * latents.height;
   const rgb = Buffer.alloc(plane * 3);
   const channels = Math.min(latents.channels, SD1_LATENT_RGB_FACTORS.length);
+  // The factors as one flat array, pre-scaled and halved: byte = clamp(0.5 + Σ f·x) · 255.
+  const factors = new Float64Array(channels * 3);
+  for (let c = 0; c < channels; c += 1) for (let k = 0; k < 3; k += 1) factors[c * 3 + k] = (SD1_LATENT_RGB_FACTORS[c]![k]! * scale) / 2;
+  const data = latents.data;
   for (let p = 0; p < plane; p += 1) {
-    for (let k = 0; k < 3; k += 1) {
-      let value = 0;
-      for (let c = 0; c < channels; c += 1) value += latents.data[c * plane + p]! * scale * SD1_LATENT_RGB_FACTORS[c]![k]!;
-      rgb[p * 3 + k] = Math.round(Math.min(1, Math.max(0, (value + 1) / 2)) * 255);
+    let r = 0.5;
+    let g = 0.5;
+    let b = 0.5;
+    for (let c = 0; c < channels; c += 1) {
+      const x = data[c * plane + p]!;
+      r += x * factors[c * 3]!;
+      g += x * factors[c * 3 + 1]!;
+      b += x * factors[c * 3 + 2]!;
     }
+    rgb[p * 3] = Math.round(Math.min(1, Math.max(0, r)) * 255);
+    rgb[p * 3 + 1] = Math.round(Math.min(1, Math.max(0, g)) * 255);
+    rgb[p * 3 + 2] = Math.round(Math.min(1, Math.max(0, b)) * 255);
   }
   return rgb;
 }

@@ -161,12 +161,16 @@ export class ClipTokenizer {
    * and `tokenizer_config.json`; what those two leave out falls back to CLIP's defaults.
    */
   static async fromFolder(folder: string): Promise<ClipTokenizer> {
-    const [vocabText, mergesText, specialText, configText] = await Promise.all([
+    const reads = await Promise.allSettled([
       readTokenizerFile(folder, 'vocab.json', true),
       readTokenizerFile(folder, 'merges.txt', true),
       readTokenizerFile(folder, 'special_tokens_map.json', false),
       readTokenizerFile(folder, 'tokenizer_config.json', false),
     ]);
+    // The first problem in file order, whichever read failed first.
+    const failed = reads.find((read) => read.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [vocabText, mergesText, specialText, configText] = reads.map((read) => (read as PromiseFulfilledResult<string | undefined>).value);
     const vocab = parseJsonFile(folder, 'vocab.json', vocabText as string);
     if (!isRecord(vocab) || !Object.values(vocab).every((id) => Number.isInteger(id))) {
       throw invalidFile(folder, 'vocab.json', 'expected an object mapping each token to an integer id');

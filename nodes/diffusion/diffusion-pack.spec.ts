@@ -6,7 +6,7 @@
 import sharp from 'sharp';
 import { performance } from 'node:perf_hooks';
 import { CanceledError, type ConditioningRef, type ImageRef, type ModelRef, type TensorRef } from '@pinksea/node-sdk';
-import { createTestContext, edge, expectNodeError, graph, invokeNode, node, type MemoryContextHost } from '@pinksea/node-sdk/testing';
+import { createTestContext, edge, expectNodeError, graph, invokeNode, MemoryContextHost, node, rejectionOf } from '@pinksea/node-sdk/testing';
 import * as ort from 'onnxruntime-node';
 import type { EngineEvent } from '../../engine/execution/engine-events';
 import { runGraph, type RunResult } from '../../engine/execution/run-graph';
@@ -304,6 +304,16 @@ describe('diffusion pack', () => {
         await expectNodeError(() => invokeNode(promptEncode, { clip: { key: OCR_KEY }, prompt: 'x' }, ctx().ctx), 'wrong_model_type', 'clip');
         const { noise } = await invokeNode(noiseNode, { seed: 1, width: 64, height: 64 }, ctx().ctx);
         await expectNodeError(() => invokeNode(latentsToImage, { vae: part('vae_encoder'), latents: noise }, ctx().ctx), 'wrong_submodel', 'vae');
+      });
+
+      it('an SDXL pipeline, which the manager registers but these nodes do not run yet', async () => {
+        const sdxl = new MemoryContextHost(
+          new Map([['sdxl', { info: { key: 'sdxl', name: 'Some SDXL', base: 'sdxl', type: 'main', format: 'onnx', sizeBytes: 0 }, load: () => Promise.reject(new RangeError('unused')) }]]),
+        );
+        const { ctx: context } = createTestContext({ host: sdxl });
+        const error = await rejectionOf(invokeNode(mainModelLoader, { model: { key: 'sdxl' } }, context));
+        expect(error).toEqual(jasmine.objectContaining({ code: 'unsupported_model_base', field: 'model' }));
+        expect((error as Error).message).toContain('"Some SDXL" given to "model" is an SDXL pipeline');
       });
     });
 

@@ -8,6 +8,7 @@ import { randomInt } from 'node:crypto';
 import type { Context, ServiceSchema } from 'moleculer';
 import type { Issue } from '../../engine/errors';
 import type { NodeRegistry } from '../../engine/registry/node-registry';
+import { SUPPORTED_BASES } from '../../nodes/diffusion/src/sd-model';
 import type { ImageRecords } from '../images/image-records';
 import type { ModelRecordReader } from '../models/model-records';
 import { callerOf, type RequestMeta } from '../platform/auth-middleware';
@@ -93,6 +94,7 @@ async function checkRequest(options: GenerationServiceOptions, ownerId: string, 
   const model = await options.models.findVisible(ownerId, request.model);
   if (!model) problem('model', 'not_found', `There is no model with key "${request.model}"`);
   else if (model.type !== 'main') problem('model', 'wrong_model_type', `Model "${model.name}" is a ${model.type} model; generation needs a main (Stable Diffusion pipeline) model`);
+  else if (!SUPPORTED_BASES.includes(model.base)) problem('model', 'unsupported_model_base', `Model "${model.name}" is a ${model.base} pipeline; generation runs ${SUPPORTED_BASES.join(' and ')} pipelines`);
 
   let width = request.width ?? DEFAULT_SIDE;
   let height = request.height ?? DEFAULT_SIDE;

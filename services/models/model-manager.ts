@@ -16,6 +16,7 @@ import { copyLocalModel, downloadModel, type FetchedModel } from './model-downlo
 import type { ModelChanges, ModelFilter, ModelRecord, ModelRecords } from './model-records';
 import { probeModel } from './onnx-probe';
 import { checkModelUrl, type Lookup } from './url-guard';
+import { scanModelFolder, type ScannedModel } from './model-scan';
 
 export const INSTALL_STATUSES = ['queued', 'downloading', 'probing', 'completed', 'failed', 'canceled'] as const;
 export type InstallStatus = (typeof INSTALL_STATUSES)[number];
@@ -79,6 +80,12 @@ export class ModelManager {
   private readonly jobs = new Map<string, RunningJob>();
 
   constructor(private readonly options: ModelManagerOptions) {}
+
+  /** What models lie in a folder on the server (admins only, as installs from a path are). */
+  async scan(caller: Caller, folder: string): Promise<ScannedModel[]> {
+    if (caller.role !== 'admin') throw new ForbiddenError('Only admins may scan folders on the server');
+    return scanModelFolder(folder, async (sources) => new Map((await this.options.records.findSharedBySource(sources)).map((record) => [record.source, record.key])));
+  }
 
   list(caller: Caller, filter: ModelFilter, page: PageRequest): Promise<Page<ModelRecord>> {
     return this.options.records.listVisible(caller.id, filter, page);

@@ -1,4 +1,4 @@
-import { access, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { access, copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -13,6 +13,7 @@ import type { ModelRecord } from './model-records';
 import { ModelEntity } from './model.entity';
 import { createModelsService } from './models.service';
 import { PACKAGED_OCR_MODELS } from './starter-models';
+import { buildTinySdPipeline } from './tiny-sd-pipeline';
 
 type List = { items: ModelRecord[]; total: number; limit: number; offset: number };
 type Failure = { error: { code: string; message: string } };
@@ -204,5 +205,37 @@ describe('models service', () => {
     expect((await api<Failure>('GET', `/models/${key}`)).body.error.code).toBe('not_found');
     expect((await api('GET', '/models/not-a-key')).status).toBe(404);
     expect(await exists(path.join(dataDir, 'models', key))).toBeFalse();
+  });
+
+  it('scans a folder for ONNX files and pipeline folders, telling what each is and what is installed (admins only)', async () => {
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'pinksea-scan-'));
+    try {
+      await mkdir(path.join(folder, 'ocr'), { recursive: true });
+      await copyFile(CLS, path.join(folder, 'ocr', 'cls.onnx'));
+      await writeFile(path.join(folder, 'broken.onnx'), 'not a model');
+      await buildTinySdPipeline(path.join(folder, 'pipelines', 'tiny'));
+      await writeFile(path.join(folder, 'notes.txt'), 'ignored');
+
+      expect((await api('POST', '/models/scan', ALICE.token, { folder })).status).toBe(403);
+      const scanned = await api<{ models: { path: string; type?: string; base?: string; installedKey: string | null; error?: string }[] }>('POST', '/models/scan', ADMIN.token, { folder });
+      expect(scanned.status).withContext(JSON.stringify(scanned.body)).toBe(200);
+      const byPath = new Map(scanned.body.models.map((model) => [path.relative(folder, model.path), model]));
+      expect([...byPath.keys()].sort()).toEqual(['broken.onnx', 'ocr/cls.onnx', 'pipelines/tiny']);
+      expect(byPath.get('ocr/cls.onnx')).toEqual(jasmine.objectContaining({ type: 'ocr_classifier', installedKey: null }));
+      expect(byPath.get('pipelines/tiny')).toEqual(jasmine.objectContaining({ type: 'main', base: 'sd-1' }));
+      expect(byPath.get('broken.onnx')!.error).toContain('not a readable ONNX model');
+
+      // Installed from the scanned path, it is marked as such on the next scan.
+      const job = await api<InstallJob>('POST', '/models/install', ADMIN.token, { source: path.join(folder, 'ocr', 'cls.onnx'), name: 'scanned cls', shared: true });
+      expect(job.status).withContext(JSON.stringify(job.body)).toBe(202);
+      const done = await manager.settled(job.body.id);
+      const again = await api<{ models: { path: string; installedKey: string | null }[] }>('POST', '/models/scan', ADMIN.token, { folder });
+      expect(again.body.models.find((model) => model.path.endsWith('cls.onnx'))!.installedKey).toBe(done.modelKey);
+
+      const missing = await api<Failure>('POST', '/models/scan', ADMIN.token, { folder: path.join(folder, 'nope') });
+      expect([missing.status, missing.body.error.message]).toEqual([422, `folder: There is no folder at "${path.join(folder, 'nope')}"`]);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -13,6 +13,7 @@ import { ModelManager, type InstallJob, type InstallRequest, type ModelEventMap,
 import type { ModelRecord } from './model-records';
 import { ModelRepository } from './model.repository';
 import type { Lookup } from './url-guard';
+import type { ScannedModel } from './model-scan';
 
 /** The broker event that carries model events to every gateway's sockets. */
 export const MODEL_EVENT = 'models.event';
@@ -88,6 +89,14 @@ export function createModelsService(options: ModelsServiceOptions): ServiceSchem
         params: JOB,
         handler(ctx: Ctx<{ id: string }>): InstallJob {
           return manager.cancel(callerOf(ctx), ctx.params.id);
+        },
+      },
+      scan: {
+        rest: 'POST /models/scan',
+        auth: 'admin',
+        params: { folder: { type: 'string', min: 1, max: 4096 } },
+        async handler(ctx: Ctx<{ folder: string }>): Promise<{ folder: string; models: ScannedModel[] }> {
+          return { folder: ctx.params.folder, models: await manager.scan(callerOf(ctx), ctx.params.folder) };
         },
       },
       install: {

@@ -55,13 +55,23 @@ describe('onnx probe', () => {
   }
 
   it('recognises the ONNX Stable Diffusion folder layout and guesses its base from the UNet', async () => {
-    for (const [hidden, base] of [[768, 'sd-1'], [1024, 'sd-2'], [2048, 'sdxl'], [512, 'unknown']] as const) {
+    for (const [hidden, base] of [[768, 'sd-1'], [1024, 'sd-2'], [512, 'unknown']] as const) {
       const probe = await probeModel(await sdFolder(`sd-${hidden}`, hidden));
       expect(probe.type).withContext(String(hidden)).toBe('main');
       expect(probe.base).withContext(String(hidden)).toBe(base);
       expect(Object.keys(probe.graphs).sort()).toEqual(['text_encoder/model.onnx', 'unet/model.onnx', 'vae_decoder/model.onnx', 'vae_encoder/model.onnx']);
       expect(probe.sizeBytes).toBeGreaterThan(0);
     }
+  });
+
+  it('takes an SDXL folder with both text encoders, and names the second when it is missing', async () => {
+    const folder = await sdFolder('sdxl', 2048);
+    await expectAsync(probeModel(folder)).toBeRejectedWith(new InvalidModelError('"sdxl" has an SDXL UNet but no text_encoder_2/model.onnx: SDXL pipelines need both text encoders'));
+    await mkdir(path.join(folder, 'text_encoder_2'), { recursive: true });
+    await copyFile(path.join(folder, 'text_encoder', 'model.onnx'), path.join(folder, 'text_encoder_2', 'model.onnx'));
+    const probe = await probeModel(folder);
+    expect([probe.type, probe.base]).toEqual(['main', 'sdxl']);
+    expect(Object.keys(probe.graphs)).toContain('text_encoder_2/model.onnx');
   });
 
   it('names what an incomplete Stable Diffusion folder lacks', async () => {

@@ -44,7 +44,7 @@ export interface ModelProbe {
 }
 
 /** The sub-models of an ONNX Stable Diffusion pipeline folder, as exported by Optimum / diffusers. */
-export const SD_ONNX_SUBMODELS = ['unet', 'text_encoder', 'vae_decoder', 'vae_encoder'] as const;
+export const SD_ONNX_SUBMODELS = ['unet', 'text_encoder', 'text_encoder_2', 'vae_decoder', 'vae_encoder'] as const;
 const SD_REQUIRED_FILES = ['unet/model.onnx', 'text_encoder/model.onnx', 'vae_decoder/model.onnx'];
 const SD_REQUIRED_FOLDERS = ['tokenizer', 'scheduler'];
 const BASE_BY_HIDDEN_SIZE: Readonly<Record<number, ModelBase>> = { 768: 'sd-1', 1024: 'sd-2', 2048: 'sdxl' };
@@ -106,7 +106,11 @@ async function probeFolder(folder: string): Promise<ModelProbe> {
     const file = path.join(folder, sub, 'model.onnx');
     if (await isFile(file)) graphs[`${sub}/model.onnx`] = await probeOnnxFile(file);
   }
-  return { type: 'main', base: guessBase(graphs['unet/model.onnx']!), format: 'onnx', sizeBytes: await folderSize(folder), graphs };
+  const base = guessBase(graphs['unet/model.onnx']!);
+  if (base === 'sdxl' && !graphs['text_encoder_2/model.onnx']) {
+    throw new InvalidModelError(`"${path.basename(folder)}" has an SDXL UNet but no text_encoder_2/model.onnx: SDXL pipelines need both text encoders`);
+  }
+  return { type: 'main', base, format: 'onnx', sizeBytes: await folderSize(folder), graphs };
 }
 
 /** SD 1.x conditions on 768-wide CLIP states, SD 2.x on 1024, SDXL on 2048 (both encoders). */

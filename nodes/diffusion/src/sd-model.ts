@@ -12,6 +12,9 @@ export const MAIN_MODEL_TYPE = 'main';
 export const ONNX_FORMAT = 'onnx';
 
 /** Checks that `ref` is set and names an ONNX Stable Diffusion (main) model; returns its record. */
+/** The pipeline families these nodes run. */
+export const SUPPORTED_BASES: readonly string[] = ['sd-1', 'sd-2'];
+
 export async function mainModelInfo(ctx: NodeContext, ref: ModelRef | undefined, field: string): Promise<ModelInfo> {
   if (!ref || typeof ref.key !== 'string' || ref.key === '') {
     throw new NodeError('model_required', `Choose a Stable Diffusion model for "${field}".`, { field });
@@ -28,6 +31,14 @@ export async function mainModelInfo(ctx: NodeContext, ref: ModelRef | undefined,
   }
   if (info.format !== ONNX_FORMAT) {
     throw new NodeError('wrong_model_format', `The model "${info.name}" given to "${field}" is in the ${info.format} format; these nodes run ONNX pipelines.`, { field });
+  }
+  if (!SUPPORTED_BASES.includes(info.base)) {
+    const what = info.base === 'sdxl' ? 'an SDXL pipeline' : `a pipeline of base "${info.base}"`;
+    throw new NodeError(
+      'unsupported_model_base',
+      `The model "${info.name}" given to "${field}" is ${what}; these nodes generate with Stable Diffusion 1.x and 2.x pipelines (SDXL's second text encoder and size conditioning are not supported yet).`,
+      { field },
+    );
   }
   return info;
 }

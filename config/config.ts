@@ -14,6 +14,8 @@ export const SETTINGS = {
   nodeId: setting<string>({ env: 'PINKSEA_NODE_ID', type: 'string', default: '', doc: 'Broker node id; hostname and pid when empty.' }),
   dataDir: setting<string>({ env: 'PINKSEA_DATA_DIR', type: 'string', default: '.data', doc: 'Where images, models, installed packs and the embedded database live.' }),
   host: setting<string>({ env: 'PINKSEA_HOST', type: 'string', default: '127.0.0.1', doc: 'Address the HTTP server listens on.' }),
+  studioBuild: setting<string>({ env: 'PINKSEA_STUDIO_BUILD', type: 'enum', options: ['auto', 'off'], default: 'auto', doc: 'auto: npm start builds the studio first when its build is missing (a minute or two, once); off: never.' }),
+  studioDir: setting<string>({ env: 'PINKSEA_STUDIO_DIR', type: 'string', default: 'dist/studio/browser', doc: 'The built studio (npm run studio:build) the API role serves at /; the studio is off when it holds no index.html.' }),
   port: setting<number>({ env: 'PINKSEA_PORT', type: 'integer', min: 0, max: 65535, default: 9090, doc: 'Port of the API (and studio); 0 picks a free one.' }),
   databaseUrl: setting<string>({ env: 'DATABASE_URL', type: 'url', default: '', secret: true, doc: 'External PostgreSQL; when empty, an embedded PostgreSQL starts in the data dir.' }),
   embeddedDatabasePort: setting<number>({ env: 'PINKSEA_EMBEDDED_PG_PORT', type: 'integer', min: 1024, max: 65535, default: 54329, doc: 'Port of the embedded PostgreSQL.' }),
@@ -54,6 +56,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     Object.entries(SETTINGS).map(([key, spec]) => [key, readSetting(spec as SettingSpec<unknown>, env, problems)]),
   ) as { -readonly [K in keyof PinkseaConfig]: PinkseaConfig[K] };
   values.dataDir = path.resolve(values.dataDir);
+  values.studioDir = path.resolve(values.studioDir);
   if (problems.length > 0) throw new ConfigError(problems);
   return values;
 }

@@ -14,12 +14,15 @@ import { UnauthorizedError } from '../platform/service-errors';
 import { toErrorResponse } from './error-response';
 import { API_BASE_PATH, GATEWAY_WHITELIST } from './gateway-routes';
 import { instrumentHttpServer } from './http-metrics';
+import { createStudioHandler, hasStudioBuild, type StaticHandler } from './studio-assets';
 
 export interface ApiServiceOptions {
   readonly port: number;
   readonly host: string;
   /** Largest JSON body, e.g. '2mb'. */
   readonly jsonLimit?: string;
+  /** The built studio to serve at `/`; none when absent or when the folder holds no index.html. */
+  readonly studioDir?: string;
 }
 
 export function createApiService(options: ApiServiceOptions): ServiceSchema {
@@ -57,8 +60,17 @@ export function createApiService(options: ApiServiceOptions): ServiceSchema {
         res.end(JSON.stringify(body));
       },
     } as ApiSettingsSchema,
-    created(this: Service & { server?: Server }) {
+    // Runs after moleculer-web's own created(), which serves `settings.assets` through `this.serve`.
+    created(this: Service & { server?: Server; serve?: StaticHandler }) {
       if (this.server) instrumentHttpServer(this.server, this.broker.metrics);
+      const studioDir = options.studioDir;
+      if (!studioDir) return;
+      if (hasStudioBuild(studioDir)) {
+        this.serve = createStudioHandler(studioDir);
+        this.logger.info(`Serving the studio from ${studioDir} at /`);
+      } else {
+        this.logger.warn(`No studio build in ${studioDir}: run \`npm run studio:build\` to serve the studio at /; the API is unaffected`);
+      }
     },
     methods: {
       async authenticate(ctx: Context<unknown, RequestMeta>, _route: unknown, req: IncomingMessage & { $action?: ActionSchema }): Promise<AuthUser | null> {

@@ -152,7 +152,7 @@ export async function startPlatform(config: PinkseaConfig): Promise<Platform> {
     );
   }
   for (const schema of services) broker.createService(schema);
-  if (runs(config.role, 'api')) api = broker.createService(createApiService({ port: config.port, host: config.host }));
+  if (runs(config.role, 'api')) api = broker.createService(createApiService({ port: config.port, host: config.host, studioDir: config.studioDir }));
 
   // Before the broker starts, so the first item a worker takes already finds them.
   await registerStarterModels(new ModelRepository(dataSource), { dataDir: config.dataDir });

@@ -21,7 +21,8 @@ export function startPlatformProcess(env: Record<string, string>): PlatformProce
   // of the parent would leave running.
   const child = spawn(path.join(ROOT, 'node_modules/.bin/node'), ['--import', 'tsx', path.join(ROOT, 'scripts/start.ts')], {
     cwd: ROOT,
-    env: { ...inheritedEnvironment(), PINKSEA_LOG_LEVEL: 'warn', ...env },
+    // The studio is the studio specs' business: a spec's process never stops to build it.
+    env: { ...inheritedEnvironment(), PINKSEA_LOG_LEVEL: 'warn', PINKSEA_STUDIO_BUILD: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

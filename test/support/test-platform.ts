@@ -15,11 +15,11 @@ export interface TestPlatform {
 
 let counter = 0;
 
-export async function startTestPlatform(services: readonly ServiceSchema[]): Promise<TestPlatform> {
+export async function startTestPlatform(services: readonly ServiceSchema[], gateway: { studioDir?: string } = {}): Promise<TestPlatform> {
   const config = loadConfig({ PINKSEA_LOG_LEVEL: 'error', PINKSEA_NODE_ID: `test-${process.pid}-${++counter}` });
   const broker = new ServiceBroker(createBrokerOptions(config));
   for (const schema of services) broker.createService(schema);
-  const api = broker.createService(createApiService({ port: 0, host: '127.0.0.1' }));
+  const api = broker.createService(createApiService({ port: 0, host: '127.0.0.1', ...gateway }));
   await broker.start();
   refreshRoutes(api);
   return { broker, url: gatewayUrl(api as never), stop: () => broker.stop() };

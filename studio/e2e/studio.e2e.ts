@@ -1,0 +1,202 @@
+/**
+ * `npm run studio:e2e`: drives the built studio in headless Chromium against the real platform.
+ * Signs up, generates with the demo model, finds the image in the gallery, cancels a queued item,
+ * and saves a screenshot of each screen under studio/e2e/output/. Ends with one line
+ * `studio e2e: N passed, M failed`; exits non-zero when a step fails.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import { startE2ePlatform, type E2ePlatform } from './e2e-platform';
+
+const ROOT = path.resolve(__dirname, '../..');
+const OUTPUT = path.join(ROOT, 'studio/e2e/output');
+const STUDIO_DIR = process.env['PINKSEA_STUDIO_DIR'] ?? path.join(ROOT, 'dist/studio/browser');
+const CHROMIUM = process.env['CHROME_BIN'] ?? '/usr/bin/chromium';
+const TIMEOUT_MS = 30_000;
+const MODEL = 'Tiny SD (demo)';
+
+interface Step {
+  readonly name: string;
+  run(page: Page): Promise<void>;
+}
+
+const account = { name: 'E2E Tester', email: `e2e-${Date.now()}@example.com`, password: 'correct horse battery staple' };
+
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(OUTPUT, `${name}.png`), fullPage: true });
+}
+
+async function openNav(page: Page, label: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label }).click();
+}
+
+async function generate(page: Page, settings: { steps: number; batchCount: number }): Promise<void> {
+  await page.getByLabel('Model').selectOption({ label: MODEL });
+  await page.getByLabel('Prompt', { exact: true }).fill('a (pink:1.2) sea at dawn');
+  await page.getByLabel('Negative prompt').fill('blurry');
+  await page.getByLabel('Width').fill('64');
+  await page.getByLabel('Height').fill('64');
+  await page.getByLabel('Steps').fill(String(settings.steps));
+  await page.getByLabel('Scheduler').selectOption('euler_a');
+  await page.getByLabel('Batch count').fill(String(settings.batchCount));
+  await page.getByRole('button', { name: 'Generate', exact: true }).click();
+}
+
+const steps: Step[] = [
+  {
+    name: 'a signed-out visitor lands on the sign-in page',
+    async run(page) {
+      await page.getByRole('heading', { name: 'Log in to Pinksea' }).waitFor();
+      if (!page.url().endsWith('/login')) throw new Error(`expected /login, got ${page.url()}`);
+      await shoot(page, '01-login');
+    },
+  },
+  {
+    name: 'a bad password shows the server message in a toast',
+    async run(page) {
+      await page.getByLabel('Email').fill('nobody@example.com');
+      await page.getByLabel('Password').fill('wrong-password-123');
+      await page.getByRole('button', { name: 'Log in', exact: true }).last().click();
+      const alert = page.getByRole('alert').first();
+      await alert.getByText('The email or password is wrong').waitFor();
+      await alert.getByRole('button', { name: 'Dismiss' }).click();
+    },
+  },
+  {
+    name: 'sign up and land on Generate',
+    async run(page) {
+      await page.getByRole('tab', { name: 'Sign up' }).click();
+      await page.getByLabel('Name').fill(account.name);
+      await page.getByLabel('Email').fill(account.email);
+      await page.getByLabel('Password').fill(account.password);
+      await page.getByRole('button', { name: 'Sign up', exact: true }).last().click();
+      await page.getByRole('heading', { name: 'Generate' }).waitFor();
+      await page.getByText(account.name).waitFor();
+    },
+  },
+  {
+    name: 'generate a 64x64 image with the demo model in 4 steps and see it',
+    async run(page) {
+      await page.locator('select[name="model"] option', { hasText: MODEL }).waitFor({ state: 'attached' });
+      await generate(page, { steps: 4, batchCount: 1 });
+      await page.waitForFunction(() => document.querySelector<HTMLImageElement>('[data-testid="generated-image"]')?.src.startsWith('blob:') ?? false, null, { timeout: TIMEOUT_MS });
+      await page.getByText('1 of 1 done').waitFor();
+      await shoot(page, '02-generate');
+    },
+  },
+  {
+    name: 'the studio fits a tablet',
+    async run(page) {
+      await page.setViewportSize({ width: 820, height: 1180 });
+      await shoot(page, '03-generate-tablet');
+      await page.setViewportSize({ width: 1366, height: 900 });
+    },
+  },
+  {
+    name: 'the image is in the gallery, opens in the viewer with its metadata, and can be starred',
+    async run(page) {
+      await openNav(page, 'Gallery');
+      await page.waitForFunction(() => document.querySelector<HTMLImageElement>('[data-testid="gallery-thumb"]')?.src.startsWith('blob:') ?? false, null, { timeout: TIMEOUT_MS });
+      await page.getByRole('button', { name: /^Open / }).first().click();
+      await page.getByRole('dialog').getByText('txt2img').waitFor();
+      await page.waitForFunction(() => document.querySelector<HTMLImageElement>('[data-testid="viewer-image"]')?.src.startsWith('blob:') ?? false, null, { timeout: TIMEOUT_MS });
+      await page.getByRole('dialog').getByRole('button', { name: '☆ Star' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: '★ Starred' }).waitFor();
+      await shoot(page, '04-gallery');
+    },
+  },
+  {
+    name: 'a batch shows progress with a preview, and a queued item can be canceled from the queue',
+    async run(page) {
+      await openNav(page, 'Generate');
+      await generate(page, { steps: 200, batchCount: 12 });
+      await page.getByRole('progressbar', { name: 'Denoising' }).waitFor();
+      await page.getByAltText('Preview of the image being generated').waitFor();
+      await shoot(page, '05-generate-progress');
+      await openNav(page, 'Queue');
+      // The newest queued item runs last, so the worker cannot take it while the test clicks.
+      const newest = page.locator('[data-testid="queue-row"][data-status="pending"]').first();
+      await newest.waitFor({ timeout: TIMEOUT_MS });
+      const itemId = await newest.getAttribute('data-item-id');
+      const row = page.locator(`[data-testid="queue-row"][data-item-id="${itemId}"]`);
+      await row.getByRole('button', { name: `Cancel item ${itemId}` }).click();
+      await page.locator(`[data-testid="queue-row"][data-item-id="${itemId}"][data-status="canceled"]`).waitFor({ timeout: TIMEOUT_MS });
+      await page.getByRole('button', { name: `Retry item ${itemId}` }).waitFor();
+      await shoot(page, '06-queue');
+      // Stop the rest of the batch, so shutting down waits for nothing.
+      const token = await page.evaluate(() => JSON.parse(localStorage.getItem('pinksea.session') ?? '{}').accessToken as string);
+      const response = await fetch(new URL('/api/v1/queue/default/cancel_all', page.url()), { method: 'PUT', headers: { authorization: `Bearer ${token}` } });
+      if (!response.ok) throw new Error(`cancel_all answered ${response.status}`);
+    },
+  },
+  {
+    name: 'the models page lists the demo model with its size',
+    async run(page) {
+      await openNav(page, 'Models');
+      await page.locator('[data-testid="model-row"]', { hasText: MODEL }).waitFor();
+      await shoot(page, '07-models');
+    },
+  },
+  {
+    name: 'account and workflows pages render; a reload keeps the session',
+    async run(page) {
+      await openNav(page, 'Account');
+      await page.getByText(account.email).waitFor();
+      await shoot(page, '08-account');
+      await openNav(page, 'Workflows');
+      await page.getByText('Coming next:').waitFor();
+      await page.reload();
+      await page.getByText('Coming next:').waitFor();
+      await shoot(page, '09-workflows');
+    },
+  },
+  {
+    name: 'log out returns to the sign-in page',
+    async run(page) {
+      await page.getByRole('button', { name: 'Log out' }).click();
+      await page.getByRole('heading', { name: 'Log in to Pinksea' }).waitFor();
+    },
+  },
+];
+
+async function main(): Promise<number> {
+  await mkdir(OUTPUT, { recursive: true });
+  let platform: E2ePlatform | undefined;
+  let browser: Browser | undefined;
+  let passed = 0;
+  let failed = 0;
+  try {
+    platform = await startE2ePlatform(STUDIO_DIR);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    page.setDefaultTimeout(TIMEOUT_MS);
+    page.on('dialog', (dialog) => void dialog.accept());
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(platform.origin);
+    for (const step of steps) {
+      try {
+        await step.run(page);
+        if (pageErrors.length > 0) throw new Error(`the page threw: ${pageErrors.splice(0).join('; ')}`);
+        passed += 1;
+        console.log(`  ✓ ${step.name}`);
+      } catch (error) {
+        failed += 1;
+        console.log(`  ✗ ${step.name}\n    ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+        await shoot(page, `failed-${passed + failed}`).catch(() => undefined);
+      }
+    }
+  } catch (error) {
+    failed += 1;
+    console.error(`studio e2e could not run: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    await browser?.close();
+    await platform?.stop().catch((error: unknown) => console.error('stopping the platform failed:', error));
+  }
+  console.log(`screenshots: ${path.relative(ROOT, OUTPUT)}/`);
+  console.log(`studio e2e: ${passed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+main().then((code) => process.exit(code));

@@ -1,0 +1,15 @@
+import type { Routes } from '@angular/router';
+import { signedIn, signedOut } from '../core/auth.guard';
+
+/** Every screen is its own lazy chunk, so the initial bundle stays the shell. */
+export const routes: Routes = [
+  { path: '', pathMatch: 'full', redirectTo: 'generate' },
+  { path: 'login', canActivate: [signedOut], title: 'Sign in · Pinksea', loadComponent: () => import('../auth/login.component').then((m) => m.LoginComponent) },
+  { path: 'generate', canActivate: [signedIn], title: 'Generate · Pinksea', loadComponent: () => import('../generate/generate.component').then((m) => m.GenerateComponent) },
+  { path: 'gallery', canActivate: [signedIn], title: 'Gallery · Pinksea', loadComponent: () => import('../gallery/gallery.component').then((m) => m.GalleryComponent) },
+  { path: 'queue', canActivate: [signedIn], title: 'Queue · Pinksea', loadComponent: () => import('../queue/queue.component').then((m) => m.QueueComponent) },
+  { path: 'models', canActivate: [signedIn], title: 'Models · Pinksea', loadComponent: () => import('../models/models.component').then((m) => m.ModelsComponent) },
+  { path: 'workflows', canActivate: [signedIn], title: 'Workflows · Pinksea', loadComponent: () => import('../workflows/workflows.component').then((m) => m.WorkflowsComponent) },
+  { path: 'account', canActivate: [signedIn], title: 'Account · Pinksea', loadComponent: () => import('../account/account.component').then((m) => m.AccountComponent) },
+  { path: '**', redirectTo: 'generate' },
+];

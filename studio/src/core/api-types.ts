@@ -1,0 +1,116 @@
+/**
+ * The shapes the studio reads from /api/v1 and its socket, as the gateway sends them (see
+ * services/queue/queue-events.ts and the records under services/). Only the fields the studio uses.
+ */
+export const API_BASE = '/api/v1';
+export const QUEUE_ID = 'default';
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly total: number;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+export interface PublicUser {
+  readonly id: string;
+  readonly email: string;
+  readonly displayName: string;
+  readonly role: string;
+  readonly plan: string;
+  readonly createdAt: string;
+}
+
+export interface Session {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  readonly expiresIn: number;
+  readonly user: PublicUser;
+}
+
+export interface ModelRecord {
+  readonly key: string;
+  readonly name: string;
+  readonly base: string;
+  readonly type: string;
+  readonly format: string;
+  readonly sizeBytes: number;
+  readonly description: string;
+}
+
+export interface ImageRecord {
+  readonly name: string;
+  readonly starred: boolean;
+  readonly width: number;
+  readonly height: number;
+  readonly byteSize: number;
+  readonly createdAt: string;
+}
+
+export const ITEM_STATUSES = ['pending', 'in_progress', 'completed', 'failed', 'canceled'] as const;
+export type ItemStatus = (typeof ITEM_STATUSES)[number];
+
+export interface ErrorInfo {
+  readonly code: string;
+  readonly message: string;
+  readonly nodeId?: string;
+}
+
+export interface QueueItem {
+  readonly id: string;
+  readonly batchId: string;
+  readonly status: ItemStatus;
+  readonly results: unknown;
+  readonly error: ErrorInfo | null;
+  readonly attempts: number;
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly completedAt: string | null;
+  readonly waitingReason?: string;
+}
+
+export const SCHEDULERS = ['ddim', 'euler', 'euler_a', 'dpmpp_2m', 'dpmpp_2m_karras'] as const;
+export type Scheduler = (typeof SCHEDULERS)[number];
+
+export interface GenerateRequest {
+  readonly model: string;
+  readonly prompt: string;
+  readonly negativePrompt: string;
+  readonly width: number;
+  readonly height: number;
+  readonly steps: number;
+  readonly cfgScale: number;
+  readonly scheduler: Scheduler;
+  readonly seed?: number;
+  readonly batchCount: number;
+}
+
+export interface GenerateResult {
+  readonly queueId: string;
+  readonly batchId: string;
+  readonly enqueued: number;
+  readonly seeds: readonly number[];
+}
+
+interface ItemRef {
+  readonly queueId: string;
+  readonly itemId: string;
+  readonly batchId: string;
+}
+
+/** The socket's events, one map from name to payload (CONVENTIONS §15). */
+export interface StudioEventMap {
+  batch_enqueued: { readonly queueId: string; readonly batchId: string; readonly enqueued: number };
+  queue_item_status_changed: ItemRef & { readonly status: ItemStatus; readonly error?: ErrorInfo | null };
+  invocation_started: ItemRef & { readonly nodeId: string };
+  invocation_progress: ItemRef & {
+    readonly nodeId: string;
+    readonly step?: number;
+    readonly total?: number;
+    readonly percentage?: number;
+    readonly preview?: { readonly width: number; readonly height: number; readonly dataUrl: string };
+  };
+  invocation_complete: ItemRef & { readonly nodeId: string };
+  invocation_error: ItemRef & { readonly nodeId: string; readonly error?: ErrorInfo };
+}
+export type StudioEventName = keyof StudioEventMap;

@@ -1,0 +1,27 @@
+import { HttpErrorResponse } from '@angular/common/http';
+import { provideZonelessChangeDetection } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { ToastService } from './toast.service';
+import { ToastsComponent } from './toasts.component';
+
+describe('ToastsComponent', () => {
+  beforeEach(() => TestBed.configureTestingModule({ providers: [provideZonelessChangeDetection()] }));
+
+  it("shows the server's error message as an alert, and dismisses it", async () => {
+    const fixture = TestBed.createComponent(ToastsComponent);
+    const toasts = TestBed.inject(ToastService);
+    toasts.error(new HttpErrorResponse({ status: 422, error: { error: { code: 'invalid_input', message: 'width must be a multiple of 8' } } }));
+    await fixture.whenStable();
+    const alert: HTMLElement | null = fixture.nativeElement.querySelector('[role="alert"]');
+    expect(alert?.textContent).toContain('width must be a multiple of 8');
+    alert?.querySelector('button')?.click();
+    await fixture.whenStable();
+    expect(fixture.nativeElement.querySelector('[role="alert"]')).toBeNull();
+  });
+
+  it('says so when the server cannot be reached', () => {
+    const toasts = TestBed.inject(ToastService);
+    toasts.error(new HttpErrorResponse({ status: 0 }));
+    expect(toasts.toasts()[0]?.text).toContain('cannot be reached');
+  });
+});

@@ -1,0 +1,14 @@
+import { formatBytes } from './format-bytes';
+
+describe('formatBytes', () => {
+  it('picks a unit and keeps one decimal for small values', () => {
+    expect(formatBytes(0)).toBe('0 B');
+    expect(formatBytes(1536)).toBe('1.5 KB');
+    expect(formatBytes(50 * 1024 * 1024)).toBe('50 MB');
+    expect(formatBytes(3.2 * 1024 ** 3)).toBe('3.2 GB');
+  });
+
+  it('shows a dash for nonsense', () => {
+    expect(formatBytes(Number.NaN)).toBe('–');
+  });
+});

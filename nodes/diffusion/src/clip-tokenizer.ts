@@ -109,6 +109,14 @@ export function byteLevelVocab(merges: readonly (readonly [string, string])[]): 
   return vocab;
 }
 
+/** The texts of a tokenizer folder's files. */
+export interface TokenizerFiles {
+  readonly vocab: string;
+  readonly merges: string;
+  readonly specialTokensMap?: string;
+  readonly tokenizerConfig?: string;
+}
+
 export class ClipTokenizer {
   readonly bosId: number;
   readonly eosId: number;
@@ -157,6 +165,35 @@ export class ClipTokenizer {
   }
 
   /**
+   * From the texts of a tokenizer folder's files, with CLIP's defaults for what the optional two
+   * leave out; `invalid(file, why)` makes the error for a file that is not what it should be.
+   */
+  static fromFiles(files: TokenizerFiles, invalid: (file: string, why: string) => Error): ClipTokenizer {
+    const json = (name: string, text: string): unknown => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch (error) {
+        throw invalid(name, `not valid JSON (${(error as Error).message})`);
+      }
+    };
+    const vocab = json('vocab.json', files.vocab);
+    if (!isRecord(vocab) || !Object.values(vocab).every((id) => Number.isInteger(id))) throw invalid('vocab.json', 'expected an object mapping each token to an integer id');
+    const config = files.tokenizerConfig === undefined ? {} : json('tokenizer_config.json', files.tokenizerConfig);
+    const specialMap = files.specialTokensMap === undefined ? {} : json('special_tokens_map.json', files.specialTokensMap);
+    const specialTokens: Partial<ClipSpecialTokens> = {};
+    for (const key of ['bos', 'eos', 'unk', 'pad'] as const) {
+      const value = tokenContent(isRecord(specialMap) ? specialMap[`${key}_token`] : undefined) ?? tokenContent(isRecord(config) ? config[`${key}_token`] : undefined);
+      if (value !== undefined) specialTokens[key] = value;
+    }
+    const configured = isRecord(config) ? config['model_max_length'] : undefined;
+    // Configs without a limit carry a huge sentinel (1e30): keep CLIP's 77 then.
+    const maxLength = typeof configured === 'number' && Number.isInteger(configured) && configured >= 3 && configured <= 4096 ? configured : CLIP_DEFAULT_MAX_LENGTH;
+    const lowerCase = isRecord(config) && typeof config['do_lower_case'] === 'boolean' ? config['do_lower_case'] : true;
+    const cleanUpSpaces = isRecord(config) && config['clean_up_tokenization_spaces'] === true;
+    return new ClipTokenizer({ vocab: vocab as Record<string, number>, merges: files.merges, specialTokens, maxLength, lowerCase, cleanUpSpaces });
+  }
+
+  /**
    * Reads `vocab.json` and `merges.txt` (both required) and, where present, `special_tokens_map.json`
    * and `tokenizer_config.json`; what those two leave out falls back to CLIP's defaults.
    */
@@ -170,34 +207,11 @@ export class ClipTokenizer {
     // The first problem in file order, whichever read failed first.
     const failed = reads.find((read) => read.status === 'rejected');
     if (failed) throw failed.reason;
-    const [vocabText, mergesText, specialText, configText] = reads.map((read) => (read as PromiseFulfilledResult<string | undefined>).value);
-    const vocab = parseJsonFile(folder, 'vocab.json', vocabText as string);
-    if (!isRecord(vocab) || !Object.values(vocab).every((id) => Number.isInteger(id))) {
-      throw invalidFile(folder, 'vocab.json', 'expected an object mapping each token to an integer id');
-    }
-    const config = configText === undefined ? {} : parseJsonFile(folder, 'tokenizer_config.json', configText);
-    const specialMap = specialText === undefined ? {} : parseJsonFile(folder, 'special_tokens_map.json', specialText);
-    const specialTokens: Partial<ClipSpecialTokens> = {};
-    for (const key of ['bos', 'eos', 'unk', 'pad'] as const) {
-      const value = tokenContent(isRecord(specialMap) ? specialMap[`${key}_token`] : undefined)
-        ?? tokenContent(isRecord(config) ? config[`${key}_token`] : undefined);
-      if (value !== undefined) specialTokens[key] = value;
-    }
-    const configured = isRecord(config) ? config['model_max_length'] : undefined;
-    // Configs without a limit carry a huge sentinel (1e30): keep CLIP's 77 then.
-    const maxLength = typeof configured === 'number' && Number.isInteger(configured) && configured >= 3 && configured <= 4096
-      ? configured
-      : CLIP_DEFAULT_MAX_LENGTH;
-    const lowerCase = isRecord(config) && typeof config['do_lower_case'] === 'boolean' ? config['do_lower_case'] : true;
-    const cleanUpSpaces = isRecord(config) && config['clean_up_tokenization_spaces'] === true;
-    return new ClipTokenizer({
-      vocab: vocab as Record<string, number>,
-      merges: mergesText as string,
-      specialTokens,
-      maxLength,
-      lowerCase,
-      cleanUpSpaces,
-    });
+    const [vocab, merges, specialTokensMap, tokenizerConfig] = reads.map((read) => (read as PromiseFulfilledResult<string | undefined>).value);
+    return ClipTokenizer.fromFiles(
+      { vocab: vocab!, merges: merges!, ...(specialTokensMap !== undefined ? { specialTokensMap } : {}), ...(tokenizerConfig !== undefined ? { tokenizerConfig } : {}) },
+      (name, why) => invalidFile(folder, name, why),
+    );
   }
 
   get vocabSize(): number {
@@ -362,13 +376,6 @@ async function readTokenizerFile(folder: string, name: string, required: boolean
   }
 }
 
-function parseJsonFile(folder: string, name: string, text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw invalidFile(folder, name, `not valid JSON (${(error as Error).message})`);
-  }
-}
 
 function invalidFile(folder: string, name: string, why: string): NodeError {
   return new NodeError('tokenizer_invalid', `The tokenizer file ${name} in ${folder} is invalid: ${why}`);

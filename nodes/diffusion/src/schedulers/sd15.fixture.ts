@@ -1,19 +1,9 @@
 /** Stable Diffusion 1.5's scheduler/scheduler_config.json (a PNDM config), for the specs. */
+import { SD15_SCHEDULER_CONFIG } from '../../../../services/models/tiny-sd-pipeline';
 import { parseSchedulerConfig, type SchedulerConfig } from './scheduler-config';
 
-export const SD15_SCHEDULER_JSON = Object.freeze({
-  _class_name: 'PNDMScheduler',
-  _diffusers_version: '0.6.0',
-  beta_end: 0.012,
-  beta_schedule: 'scaled_linear',
-  beta_start: 0.00085,
-  num_train_timesteps: 1000,
-  set_alpha_to_one: false,
-  skip_prk_steps: true,
-  steps_offset: 1,
-  trained_betas: null,
-  clip_sample: false,
-});
+/** The config as diffusers writes it (the tiny pipeline ships the same one). */
+export const SD15_SCHEDULER_JSON = Object.freeze({ ...SD15_SCHEDULER_CONFIG, _diffusers_version: '0.6.0' });
 
 export function sd15Config(overrides: Partial<SchedulerConfig> = {}): SchedulerConfig {
   return { ...parseSchedulerConfig(SD15_SCHEDULER_JSON), ...overrides };

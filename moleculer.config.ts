@@ -16,6 +16,10 @@ export function createBrokerOptions(config: PinkseaConfig, metadata: Record<stri
     transporter: (config.transporter || undefined) as BrokerOptions['transporter'],
     logger: { type: 'Console', options: { level: config.logLevel, formatter: 'short', colors: false, moduleColors: false } },
     requestTimeout: 30_000,
+    // A worker that dies without a word (kill -9, a lost host) is noticed in 15 s, not Moleculer's
+    // 30: its own queue goes back to its pool that much sooner.
+    heartbeatInterval: 5,
+    heartbeatTimeout: 15,
     retryPolicy: { enabled: false },
     // Later middlewares wrap earlier ones: error mapping is outermost, so auth failures become 401/403.
     middlewares: [AuthMiddleware, ErrorMappingMiddleware],

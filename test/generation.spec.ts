@@ -114,6 +114,13 @@ describe('generating images through the platform (demo pipeline)', () => {
     );
   }, 120_000);
 
+  it('adds a high-res pass that doubles the size when asked', async () => {
+    const [item] = await finished((await generate({ width: 64, height: 64, steps: 3, seed: 3, hiresScale: 2, hiresStrength: 0.5 })).batchId);
+    expect(item!.error).toBeNull();
+    const [image] = await imagesOf([item!]);
+    expect(await sharp(image!).metadata()).toEqual(jasmine.objectContaining({ width: 128, height: 128 }));
+  }, 60_000);
+
   it('stops mid-denoise when canceled', async () => {
     const batch = await generate({ width: 512, height: 512, steps: 200, seed: 5 });
     const list = () => api<{ items: (Item & { id: string })[] }>('GET', `/queue/default/list?batchId=${batch.batchId}`);

@@ -56,4 +56,18 @@ describe('the generation graph', () => {
     expect(sessions.map((values) => (values.find((value) => value.field === 'metadata')!.value as { seed: number }).seed)).toEqual([MAX_SEED, 0, 1]);
     expect(buildGenerationBatch(params).data).toBeUndefined();
   });
+
+  it('adds a high-res pass: the latents scaled up and denoised again from part way, decoded in tiles', () => {
+    const graph = buildGenerationGraph({ ...params, width: 520, height: 384, hires: { scale: 1.5, strength: 0.4 } });
+    expect(() => prepareGraph(graph, registry)).not.toThrow();
+    expect(graph.nodes.find((node) => node.id === 'upscale')!.inputs).toEqual(jasmine.objectContaining({ width: 784, height: 576 }));
+    expect(graph.nodes.find((node) => node.id === 'hires')!.inputs!['denoisingStart']).toBeCloseTo(0.6, 10);
+    expect(graph.edges).toContain({ source: { nodeId: 'hires', field: 'latents' }, destination: { nodeId: 'decode', field: 'latents' } });
+    expect(graph.edges.some((edge) => edge.source.nodeId === 'denoise' && edge.destination.nodeId === 'decode')).toBeFalse();
+    const sessions = [...expandBatch(buildGenerationBatch({ ...params, hires: { scale: 2, strength: 0.5 }, batchCount: 2 }))];
+    expect(sessions.map((values) => values.filter((value) => value.field === 'seed').map((value) => `${value.nodeId}=${String(value.value)}`))).toEqual([
+      ['noise=42', 'denoise=42', 'hires_noise=42', 'hires=42'],
+      ['noise=43', 'denoise=43', 'hires_noise=43', 'hires=43'],
+    ]);
+  });
 });

@@ -2,8 +2,10 @@
  * The standard generation graph from simple parameters, as InvokeAI's linear UI builds it: model
  * loader, positive and negative prompts, noise, (image to latents for an init image), denoise,
  * latents to image, save. Text to image without an init image; image to image with one (strength
- * decides where denoising starts); inpainting with an init image and a mask (white repaints).
- * A batch count sweeps the seed, and every saved image carries all the parameters.
+ * decides where denoising starts); inpainting with an init image and a mask (white repaints). A
+ * high-res fix adds a second pass: the latents scaled up, re-noised part way and denoised again,
+ * which adds detail a plain upscale would not. A batch count sweeps the seed, and every saved
+ * image carries all the parameters.
  */
 import type { Batch } from '../../engine/batch/expand-batch';
 import type { Graph, GraphEdge, GraphNode } from '../../engine/graph/graph';
@@ -25,6 +27,14 @@ export interface GenerationParams {
   readonly initImage?: string;
   readonly mask?: string;
   readonly batchCount: number;
+  /** A second pass at this many times the size (its sides rounded to multiples of 8). */
+  readonly hires?: { readonly scale: number; readonly strength: number };
+}
+
+/** The image size of a high-res pass: each side scaled and rounded to a multiple of 8. */
+export function hiresSize(params: Pick<GenerationParams, 'width' | 'height' | 'hires'>): { width: number; height: number } {
+  const scaled = (side: number) => Math.round((side * (params.hires?.scale ?? 1)) / 8) * 8;
+  return { width: scaled(params.width), height: scaled(params.height) };
 }
 
 /** What the saved images record of how they were made. */
@@ -71,7 +81,7 @@ export function buildGenerationGraph(params: GenerationParams): Graph {
         ...(params.mask ? { mask: { imageName: params.mask } } : {}),
       },
     },
-    { id: 'decode', type: 'diffusion.latents_to_image', inputs: {} },
+    { id: 'decode', type: 'diffusion.latents_to_image', inputs: { tiled: params.hires !== undefined } },
     { id: 'save', type: 'image.save', inputs: { metadata: generationMetadata(params, params.seed) } },
   ];
   const edges: GraphEdge[] = [
@@ -82,9 +92,31 @@ export function buildGenerationGraph(params: GenerationParams): Graph {
     link('negative', 'conditioning', 'denoise', 'negative'),
     link('noise', 'noise', 'denoise', 'noise'),
     link('model', 'vaeDecoder', 'decode', 'vae'),
-    link('denoise', 'latents', 'decode', 'latents'),
     link('decode', 'image', 'save', 'image'),
   ];
+  if (params.hires) {
+    const size = hiresSize(params);
+    nodes.push(
+      { id: 'upscale', type: 'diffusion.resize_latents', inputs: { ...size, mode: 'bilinear' } },
+      { id: 'hires_noise', type: 'diffusion.noise', inputs: { seed: params.seed, ...size } },
+      {
+        id: 'hires',
+        type: 'diffusion.denoise_latents',
+        inputs: { steps: params.steps, cfgScale: params.cfgScale, scheduler: params.scheduler, denoisingStart: 1 - params.hires.strength, denoisingEnd: 1, seed: params.seed },
+      },
+    );
+    edges.push(
+      link('denoise', 'latents', 'upscale', 'latents'),
+      link('upscale', 'latents', 'hires', 'latents'),
+      link('hires_noise', 'noise', 'hires', 'noise'),
+      link('model', 'unet', 'hires', 'unet'),
+      link('positive', 'conditioning', 'hires', 'positive'),
+      link('negative', 'conditioning', 'hires', 'negative'),
+      link('hires', 'latents', 'decode', 'latents'),
+    );
+  } else {
+    edges.push(link('denoise', 'latents', 'decode', 'latents'));
+  }
   if (params.initImage) {
     nodes.push({ id: 'encode', type: 'diffusion.image_to_latents', inputs: { image: { imageName: params.initImage } } });
     edges.push(link('model', 'vaeEncoder', 'encode', 'vae'), link('encode', 'latents', 'denoise', 'latents'));
@@ -103,6 +135,12 @@ export function buildGenerationBatch(params: GenerationParams): Batch {
       [
         { nodeId: 'noise', field: 'seed', items: seeds },
         { nodeId: 'denoise', field: 'seed', items: seeds },
+        ...(params.hires
+          ? [
+              { nodeId: 'hires_noise', field: 'seed', items: seeds },
+              { nodeId: 'hires', field: 'seed', items: seeds },
+            ]
+          : []),
         { nodeId: 'save', field: 'metadata', items: seeds.map((seed) => generationMetadata(params, seed)) },
       ],
     ],

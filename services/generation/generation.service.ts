@@ -15,7 +15,7 @@ import { callerOf, type RequestMeta } from '../platform/auth-middleware';
 import { InvalidInputError } from '../platform/service-errors';
 import { MAX_BATCH_PRIORITY } from '../queue/job-transport';
 import type { EnqueueResult, SessionQueue } from '../queue/session-queue';
-import { buildGenerationBatch, MAX_SEED, type GenerationParams } from './generation-graph';
+import { buildGenerationBatch, hiresSize, MAX_SEED, type GenerationParams } from './generation-graph';
 
 export interface GenerationServiceOptions {
   readonly queue: SessionQueue;
@@ -26,7 +26,9 @@ export interface GenerationServiceOptions {
   readonly maxPixels: number;
 }
 
-export type GenerateRequest = Omit<GenerationParams, 'seed' | 'width' | 'height'> & {
+export type GenerateRequest = Omit<GenerationParams, 'seed' | 'width' | 'height' | 'hires'> & {
+  readonly hiresScale?: number;
+  readonly hiresStrength?: number;
   readonly queueId: string;
   readonly seed?: number;
   readonly width?: number;
@@ -66,6 +68,8 @@ export function createGenerationService(options: GenerationServiceOptions): Serv
           initImage: { type: 'string', min: 1, max: 200, optional: true },
           mask: { type: 'string', min: 1, max: 200, optional: true },
           batchCount: { type: 'number', integer: true, min: 1, max: 100, default: 1, convert: true },
+          hiresScale: { type: 'number', min: 1, max: 4, optional: true, convert: true },
+          hiresStrength: { type: 'number', min: 0, max: 1, default: 0.45, convert: true },
           priority: { type: 'number', integer: true, min: 0, max: MAX_BATCH_PRIORITY, optional: true },
         },
         async handler(ctx: Context<GenerateRequest, RequestMeta>): Promise<GenerateResult> {
@@ -125,6 +129,13 @@ async function checkRequest(options: GenerationServiceOptions, ownerId: string, 
   if (width * height > options.maxPixels) {
     problem('width', 'too_many_pixels', `${width}x${height} is ${width * height} pixels; this server allows at most ${options.maxPixels} (PINKSEA_MAX_GENERATION_PIXELS)`);
   }
+  const hires = request.hiresScale !== undefined && request.hiresScale > 1 ? { scale: request.hiresScale, strength: request.hiresStrength ?? 0.45 } : undefined;
+  if (hires) {
+    const size = hiresSize({ width, height, hires });
+    if (size.width * size.height > options.maxPixels) {
+      problem('hiresScale', 'too_many_pixels', `The high-res pass would be ${size.width}x${size.height}, ${size.width * size.height} pixels; this server allows at most ${options.maxPixels}`);
+    }
+  }
   if (issues.length > 0) throw new InvalidInputError(issues);
   return {
     prompt: request.prompt,
@@ -138,6 +149,7 @@ async function checkRequest(options: GenerationServiceOptions, ownerId: string, 
     seed: request.seed ?? randomInt(0, MAX_SEED),
     strength: request.strength,
     batchCount: request.batchCount,
+    ...(hires ? { hires } : {}),
     ...(request.initImage ? { initImage: request.initImage } : {}),
     ...(request.mask ? { mask: request.mask } : {}),
   };

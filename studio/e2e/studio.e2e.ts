@@ -6,7 +6,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import { type Browser, type Locator, type Page, chromium } from 'playwright-core';
 import { startE2ePlatform, type E2ePlatform } from './e2e-platform';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -41,6 +41,25 @@ async function generate(page: Page, settings: { steps: number; batchCount: numbe
   await page.getByLabel('Scheduler').selectOption('euler_a');
   await page.getByLabel('Batch count').fill(String(settings.batchCount));
   await page.getByRole('button', { name: 'Generate', exact: true }).click();
+}
+
+async function waitForCount(locator: Locator, count: number): Promise<void> {
+  const deadline = Date.now() + TIMEOUT_MS;
+  while ((await locator.count()) !== count) {
+    if (Date.now() > deadline) throw new Error(`expected ${count} of ${locator.toString()}, found ${await locator.count()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Drags from one socket to another with the mouse, as a person connects two nodes. */
+async function connect(page: Page, from: Locator, to: Locator): Promise<void> {
+  const a = await from.boundingBox();
+  const b = await to.boundingBox();
+  if (!a || !b) throw new Error('a socket to connect is not on screen');
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 8 });
+  await page.mouse.up();
 }
 
 const steps: Step[] = [
@@ -145,10 +164,40 @@ const steps: Step[] = [
       await page.getByText(account.email).waitFor();
       await shoot(page, '08-account');
       await openNav(page, 'Workflows');
-      await page.getByText('Coming next:').waitFor();
+      await page.locator('[data-node-type="core.integer"]').waitFor();
       await page.reload();
-      await page.getByText('Coming next:').waitFor();
+      await page.locator('[data-node-type="core.integer"]').waitFor();
       await shoot(page, '09-workflows');
+    },
+  },
+  {
+    name: 'workflows: drag nodes onto the canvas, connect them, see a refused connection, run to done',
+    async run(page) {
+      const canvas = page.getByRole('application', { name: 'Workflow canvas' });
+      const nodes = page.locator('[data-testid="node"]');
+      await page.locator('[data-node-type="core.integer"]').dragTo(canvas, { targetPosition: { x: 80, y: 80 } });
+      await nodes.first().waitFor();
+      await page.locator('[data-node-type="core.add"]').dragTo(canvas, { targetPosition: { x: 440, y: 100 } });
+      await page.getByLabel('Search nodes').fill('text');
+      await page.locator('[data-node-type="core.string"]').focus();
+      await page.keyboard.press('Enter');
+      await waitForCount(nodes, 3);
+      const integer = page.locator('[data-testid="node"][data-type="core.integer"]');
+      const add = page.locator('[data-testid="node"][data-type="core.add"]');
+      const text = page.locator('[data-testid="node"][data-type="core.string"]');
+      await connect(page, integer.locator('[data-output="value"] [data-testid="socket"]'), add.locator('[data-input="a"] [data-testid="socket"]'));
+      await waitForCount(page.locator('svg[data-testid="connection"]'), 1);
+      await connect(page, text.locator('[data-output="value"] [data-testid="socket"]'), add.locator('[data-input="b"] [data-testid="socket"]'));
+      await page.getByRole('alert').filter({ hasText: 'cannot feed a float input' }).first().waitFor();
+      await waitForCount(page.locator('svg[data-testid="connection"]'), 1);
+      await integer.locator('.head').click();
+      await page.getByLabel('Value').fill('7');
+      await page.getByLabel('Value').press('Tab');
+      await page.getByRole('button', { name: 'Run', exact: true }).click();
+      for (const node of [integer, add, text]) await page.locator(`[data-testid="node"][data-node-id="${await node.getAttribute('data-node-id')}"][data-status="done"]`).waitFor();
+      await page.getByRole('button', { name: 'Zoom to fit' }).click();
+      await page.waitForTimeout(300);
+      await shoot(page, '10-workflow-editor');
     },
   },
   {

@@ -75,7 +75,7 @@ export class AppComponent {
     { path: '/gallery', label: 'Gallery' },
     { path: '/queue', label: 'Queue' },
     { path: '/models', label: 'Models' },
-    { path: '/workflows', label: 'Workflows', note: 'coming next' },
+    { path: '/workflows', label: 'Workflows' },
     { path: '/account', label: 'Account' },
   ];
 

@@ -110,7 +110,8 @@ export interface StudioEventMap {
     readonly percentage?: number;
     readonly preview?: { readonly width: number; readonly height: number; readonly dataUrl: string };
   };
-  invocation_complete: ItemRef & { readonly nodeId: string };
+  invocation_complete: ItemRef & { readonly nodeId: string; readonly outputs?: Readonly<Record<string, unknown>> };
+  invocation_cached: ItemRef & { readonly nodeId: string; readonly outputs?: Readonly<Record<string, unknown>> };
   invocation_error: ItemRef & { readonly nodeId: string; readonly error?: ErrorInfo };
 }
 export type StudioEventName = keyof StudioEventMap;

@@ -10,6 +10,7 @@ const EVENT_NAMES: readonly StudioEventName[] = [
   'invocation_started',
   'invocation_progress',
   'invocation_complete',
+  'invocation_cached',
   'invocation_error',
 ];
 

@@ -1,0 +1,39 @@
+import { TestBed } from '@angular/core/testing';
+import { imageNames, WorkflowRunStore } from './workflow-run.store';
+
+const ref = (batchId: string, nodeId: string) => ({ queueId: 'default', itemId: '1', batchId, nodeId });
+
+describe('WorkflowRunStore', () => {
+  let store: WorkflowRunStore;
+  beforeEach(() => {
+    TestBed.configureTestingModule({ providers: [WorkflowRunStore] });
+    store = TestBed.inject(WorkflowRunStore);
+  });
+
+  it('follows a run node by node, and replays events that came before enqueue answered', () => {
+    store.handle({ name: 'invocation_started', payload: ref('b1', 'a') });
+    store.start('b1', ['a', 'b']);
+    expect(store.runs()['a']?.status).toBe('running');
+    expect(store.running()).toBeTrue();
+    store.handle({ name: 'invocation_progress', payload: { ...ref('b1', 'a'), step: 2, total: 4, preview: { width: 8, height: 8, dataUrl: 'data:x' } } });
+    expect(store.runs()['a']).toEqual(jasmine.objectContaining({ step: 2, total: 4, preview: 'data:x' }));
+    store.handle({ name: 'invocation_complete', payload: { ...ref('b1', 'a'), outputs: { image: { imageName: 'one.png' } } } });
+    store.handle({ name: 'invocation_cached', payload: ref('b1', 'b') });
+    expect(store.runs()['a']?.status).toBe('done');
+    expect(store.runs()['a']?.images).toEqual(['one.png']);
+    expect(store.runs()['b']?.status).toBe('cached');
+    expect(store.running()).toBeFalse();
+  });
+
+  it('marks failures and ignores other batches', () => {
+    store.start('b2', ['a']);
+    store.handle({ name: 'invocation_error', payload: { ...ref('other', 'a'), error: { code: 'x', message: 'nope' } } });
+    expect(store.runs()['a']?.status).toBe('queued');
+    store.handle({ name: 'invocation_error', payload: { ...ref('b2', 'a'), error: { code: 'x', message: 'boom' } } });
+    expect(store.runs()['a']).toEqual(jasmine.objectContaining({ status: 'failed', error: 'boom' }));
+  });
+
+  it('finds image names anywhere in outputs', () => {
+    expect(imageNames({ images: [{ imageName: 'a' }, { imageName: 'b' }], width: 3 })).toEqual(['a', 'b']);
+  });
+});

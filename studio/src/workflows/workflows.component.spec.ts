@@ -1,0 +1,83 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { provideZonelessChangeDetection } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { Subject } from 'rxjs';
+import { LiveEventsService } from '../core/live-events.service';
+import { ToastService } from '../core/toast.service';
+import type { CatalogueEntry } from './workflow-graph';
+import { ADD } from './workflow-graph.spec';
+import { WorkflowsComponent } from './workflows.component';
+
+const TEXT: CatalogueEntry = {
+  type: 'core.string',
+  title: 'Text',
+  description: 'A piece of text.',
+  category: 'primitives',
+  tags: [],
+  version: '1.0.0',
+  inputs: [{ name: 'value', title: 'Text', kind: 'string', cardinality: 'single', schema: { type: 'string' }, input: 'any', required: false, default: '' }],
+  outputs: [{ name: 'value', title: 'Text', kind: 'string', cardinality: 'single', schema: { type: 'string' } }],
+};
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+describe('WorkflowsComponent', () => {
+  const events = new Subject<unknown>();
+  beforeEach(() =>
+    TestBed.configureTestingModule({
+      providers: [
+        provideZonelessChangeDetection(),
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        { provide: LiveEventsService, useValue: { on: () => events, reconnected$: new Subject<void>(), connected: () => true } },
+      ],
+      // Rete mounts nodes as custom elements that outlive a destroyed fixture.
+      teardown: { destroyAfterEach: false },
+    }),
+  );
+
+  it('builds the palette, adds nodes from it, and refuses an incompatible connection with the reason', async () => {
+    const fixture = TestBed.createComponent(WorkflowsComponent);
+    document.body.appendChild(fixture.nativeElement);
+    const backend = TestBed.inject(HttpTestingController);
+    fixture.detectChanges();
+    await fixture.whenStable();
+    backend.expectOne('/api/v1/nodes').flush([ADD, TEXT]);
+    backend.match(() => true).forEach((request) => request.flush({ items: [], total: 0, limit: 100, offset: 0 }));
+    await settle();
+    await fixture.whenStable();
+    const element: HTMLElement = fixture.nativeElement;
+
+    const categories = Array.from(element.querySelectorAll('.palette h3')).map((heading) => heading.textContent?.trim());
+    expect(categories).toEqual(['math', 'primitives']);
+    const search = element.querySelector<HTMLInputElement>('#node-search')!;
+    search.value = 'plus';
+    search.dispatchEvent(new Event('input'));
+    await fixture.whenStable();
+    expect(element.querySelectorAll('[data-node-type]').length).toBe(1);
+    search.value = '';
+    search.dispatchEvent(new Event('input'));
+    await fixture.whenStable();
+
+    element.querySelector<HTMLButtonElement>('[data-node-type="core.add"]')!.click();
+    element.querySelector<HTMLButtonElement>('[data-node-type="core.string"]')!.click();
+    await settle();
+    await fixture.whenStable();
+    const nodes = element.querySelectorAll('[data-testid="node"]');
+    expect(nodes.length).toBe(2);
+    expect(element.querySelectorAll('[data-testid="node"][data-type="core.add"] [data-testid="socket"]').length).toBe(3);
+
+    const editor = fixture.componentInstance.editorForTesting!;
+    const [add, text] = editor.nodes();
+    const refused = await editor.connect({ source: { nodeId: text!.id, field: 'value' }, destination: { nodeId: add!.id, field: 'a' } });
+    expect(refused).toBeFalse();
+    expect(TestBed.inject(ToastService).toasts().at(-1)?.text).toContain('a string output cannot feed a float input');
+    expect(editor.edges()).toEqual([]);
+
+    await editor.select(add!.id);
+    await fixture.whenStable();
+    expect(element.querySelector('ps-workflow-inspector h2')?.textContent).toContain('Add');
+    fixture.nativeElement.remove();
+  });
+});

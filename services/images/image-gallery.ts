@@ -6,7 +6,8 @@
 import type { Readable } from 'node:stream';
 import { NotFoundError } from '../platform/service-errors';
 import { isUuid, type Page, type PageRequest } from '../platform/request-params';
-import type { ImageFileStore, ImageVariant } from './image-file-store';
+import { makeThumbnail, MAX_IMAGE_PIXELS } from './image-decoding';
+import { ImageFileMissingError, type ImageFileStore, type ImageVariant } from './image-file-store';
 import type { ImageCategory, ImageFilter, ImageRecord, ImageRecords } from './image-records';
 import type { ImageSaver } from './image-saver';
 import { readEmbeddedData, type EmbeddedData } from './embedded-data';
@@ -49,7 +50,14 @@ export class ImageGallery {
 
   async open(ownerId: string, name: string, variant: ImageVariant): Promise<OpenedImage> {
     const record = await this.get(ownerId, name);
-    return { record, stream: await this.deps.files.stream(ownerId, record.name, variant) };
+    try {
+      return { record, stream: await this.deps.files.stream(ownerId, record.name, variant) };
+    } catch (error) {
+      // Intermediate images get their thumbnail on first request (image-saver.ts).
+      if (variant !== 'thumbnail' || !(error instanceof ImageFileMissingError)) throw error;
+      await this.deps.files.put(ownerId, record.name, 'thumbnail', await makeThumbnail(await this.deps.files.get(ownerId, record.name, 'full'), MAX_IMAGE_PIXELS));
+      return { record, stream: await this.deps.files.stream(ownerId, record.name, variant) };
+    }
   }
 
   async embedded(ownerId: string, name: string): Promise<EmbeddedData> {

@@ -47,11 +47,12 @@ export function createImageSaver(files: ImageFileStore, records: ImageRecords, o
       const carried = external && decoded.sourceType === 'png' ? carriedData(image.data) : { metadata: null, graph: null };
       const metadata = image.metadata ?? carried.metadata;
       const png = embedData(decoded.png, { metadata, graph: image.graph ?? carried.graph });
-      const thumbnail = await makeThumbnail(png, maxPixels);
+      // A run's working files are rarely looked at: their thumbnails are made when first asked for.
+      const thumbnail = image.intermediate ? undefined : await makeThumbnail(png, maxPixels);
       const name = randomUUID();
       try {
         await files.put(ownerId, name, 'full', png);
-        await files.put(ownerId, name, 'thumbnail', thumbnail);
+        if (thumbnail) await files.put(ownerId, name, 'thumbnail', thumbnail);
         return await records.insert({
           name,
           ownerId,

@@ -67,6 +67,15 @@ describe('images service', () => {
     expect(thumbnail.bytes.equals(await readFile(path.join(dataDir, 'images', ALICE.id, 'thumbnails', `${record.name}.webp`)))).toBeTrue();
   });
 
+  it('makes an intermediate image\'s thumbnail only when it is first asked for', async () => {
+    const record = await generated(ALICE.id, { intermediate: true });
+    const thumbnailFile = path.join(dataDir, 'images', ALICE.id, 'thumbnails', `${record.name}.webp`);
+    await expectAsync(access(thumbnailFile)).toBeRejected();
+    const thumbnail = await requestBinary(platform.url, 'GET', `/images/${record.name}/thumbnail`, { token: ALICE.token });
+    expect([thumbnail.status, thumbnail.headers.get('content-type')]).toEqual([200, 'image/webp']);
+    expect(thumbnail.bytes.equals(await readFile(thumbnailFile))).toBeTrue();
+  });
+
   it('does not enlarge the thumbnail of a small image', async () => {
     const record = await generated();
     const thumbnail = await requestBinary(platform.url, 'GET', `/images/${record.name}/thumbnail`, { token: ALICE.token });

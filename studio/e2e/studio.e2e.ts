@@ -1,10 +1,11 @@
 /**
  * `npm run studio:e2e`: drives the built studio in headless Chromium against the real platform.
- * Signs up, generates with the demo model, finds the image in the gallery, cancels a queued item,
- * and saves a screenshot of each screen under studio/e2e/output/. Ends with one line
+ * Signs up, generates with the demo model, runs image to image from an uploaded picture, finds the
+ * images in the gallery (boards, multi-select, bulk download, "use these parameters"), cancels a
+ * queued item, and saves a screenshot of each screen under studio/e2e/output/. Ends with one line
  * `studio e2e: N passed, M failed`; exits non-zero when a step fails.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Browser, type Locator, type Page, chromium } from 'playwright-core';
 import { startE2ePlatform, type E2ePlatform } from './e2e-platform';
@@ -15,6 +16,7 @@ const STUDIO_DIR = process.env['PINKSEA_STUDIO_DIR'] ?? path.join(ROOT, 'dist/st
 const CHROMIUM = process.env['CHROME_BIN'] ?? '/usr/bin/chromium';
 const TIMEOUT_MS = 30_000;
 const MODEL = 'Tiny SD (demo)';
+const IMG2IMG_PROMPT = 'the same sea, at night';
 
 interface Step {
   readonly name: string;
@@ -49,6 +51,16 @@ async function waitForCount(locator: Locator, count: number): Promise<void> {
     if (Date.now() > deadline) throw new Error(`expected ${count} of ${locator.toString()}, found ${await locator.count()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** A GET on the API with the signed-in user's token, from the page. */
+async function apiGet<T>(page: Page, route: string): Promise<T> {
+  return page.evaluate(async (url) => {
+    const token = (JSON.parse(localStorage.getItem('pinksea.session') ?? '{}') as { accessToken?: string }).accessToken;
+    const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+    return (await response.json()) as T;
+  }, `/api/v1${route}`) as Promise<T>;
 }
 
 /** Drags from one socket to another with the mouse, as a person connects two nodes. */
@@ -126,6 +138,93 @@ const steps: Step[] = [
     },
   },
   {
+    name: 'image to image: upload a 64x64 picture, strength 0.3, and see the result',
+    async run(page) {
+      await openNav(page, 'Generate');
+      // A 64x64 PNG of the page itself is as good a picture as any.
+      const png = await page.screenshot({ clip: { x: 0, y: 0, width: 64, height: 64 } });
+      await page.getByLabel('Upload an init image').setInputFiles({ name: 'init.png', mimeType: 'image/png', buffer: png });
+      await page.waitForFunction(() => document.querySelector<HTMLImageElement>('[data-testid="init-thumb"]')?.src.startsWith('blob:') ?? false, null, { timeout: TIMEOUT_MS });
+      if (!(await page.getByLabel('Width').isDisabled())) throw new Error('the width should follow the init image');
+      await page.locator('input[name="strength"]').evaluate((input: HTMLInputElement) => {
+        input.value = '0.3';
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+      await page.getByText('Strength 0.3').waitFor();
+      await page.getByLabel('Model').selectOption({ label: MODEL });
+      await page.getByLabel('Prompt', { exact: true }).fill(IMG2IMG_PROMPT);
+      await page.getByLabel('Steps').fill('4');
+      await page.getByLabel('Batch count').fill('1');
+      await page.getByRole('button', { name: 'Generate', exact: true }).click();
+      await page.getByText('1 of 1 done').waitFor();
+      await page.waitForFunction(() => document.querySelector<HTMLImageElement>('[data-testid="generated-image"]')?.src.startsWith('blob:') ?? false, null, { timeout: TIMEOUT_MS });
+      const name = (await page.locator('figcaption').first().textContent())?.trim() ?? '';
+      const { metadata } = await apiGet<{ metadata: Record<string, unknown> }>(page, `/images/${encodeURIComponent(name)}/metadata`);
+      if (metadata['mode'] !== 'img2img' || metadata['strength'] !== 0.3 || metadata['width'] !== 64) throw new Error(`unexpected metadata ${JSON.stringify(metadata)}`);
+      await shoot(page, '02b-generate-img2img');
+      await page.getByRole('checkbox', { name: 'Inpaint: paint a mask' }).check();
+      await page.getByTestId('mask-canvas').waitFor();
+      const box = await page.getByTestId('mask-canvas').boundingBox();
+      if (!box) throw new Error('the mask canvas is not on screen');
+      await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.5, { steps: 6 });
+      await page.mouse.up();
+      await shoot(page, '02c-generate-inpaint-mask');
+      await page.getByRole('button', { name: 'Remove', exact: true }).click();
+      await page.getByLabel('Upload an init image').waitFor({ state: 'attached' });
+    },
+  },
+  {
+    name: 'gallery: select two images, move them to a new board, and bulk-download them as a zip',
+    async run(page) {
+      await openNav(page, 'Gallery');
+      const thumbs = page.getByRole('button', { name: /^Open / });
+      await waitForCount(thumbs, 3);
+      await thumbs.nth(0).click();
+      await thumbs.nth(1).click({ modifiers: ['Control'] });
+      await page.getByTestId('bulk-bar').getByText('2 selected').waitFor();
+      await page.getByLabel('New board name').fill('Keepers');
+      await page.getByRole('button', { name: 'Add board' }).click();
+      await page.locator('[data-testid="board-filter"] option', { hasText: 'Keepers' }).waitFor({ state: 'attached' });
+      await page.getByLabel('Move the selected images to a board').selectOption({ label: 'Keepers' });
+      await page.getByText('Moved 2 images to Keepers').waitFor();
+      await page.getByTestId('bulk-bar').getByText('2 selected').waitFor();
+      const downloaded = page.waitForEvent('download');
+      await page.getByTestId('bulk-bar').getByRole('button', { name: 'Download' }).click();
+      const zip = await readFile((await (await downloaded).path())!);
+      if (zip.length < 100 || zip.subarray(0, 2).toString() !== 'PK') throw new Error(`the download is not a zip (${zip.length} bytes)`);
+      await shoot(page, '04b-gallery-selection');
+      await page.getByTestId('board-filter').selectOption({ label: 'Keepers (2)' });
+      await waitForCount(thumbs, 2);
+      await page.getByTestId('board-filter').selectOption({ label: 'All images' });
+      await waitForCount(thumbs, 3);
+    },
+  },
+  {
+    name: '"open workflow" shows the graph an image was made by; "use these parameters" fills the Generate form',
+    async run(page) {
+      await page.getByRole('button', { name: 'Clear selection' }).click();
+      await page.getByRole('button', { name: /^Open / }).first().click();
+      await page.getByRole('dialog').getByText('img2img').waitFor();
+      await page.getByRole('dialog').getByRole('button', { name: 'Open workflow' }).click();
+      await page.locator('[data-testid="node"][data-type="image.save"]').waitFor();
+      await page.locator('[data-testid="node"][data-type="diffusion.image_to_latents"]').waitFor();
+      await shoot(page, '04d-workflow-from-image');
+      await openNav(page, 'Gallery');
+      await page.getByRole('button', { name: /^Open / }).first().click();
+      await page.getByRole('dialog').getByText('img2img').waitFor();
+      await page.getByRole('dialog').getByRole('button', { name: 'Use these parameters' }).click();
+      await page.getByRole('heading', { name: 'Generate' }).waitFor();
+      const prompt = await page.getByLabel('Prompt', { exact: true }).inputValue();
+      const steps = await page.getByLabel('Steps').inputValue();
+      const width = await page.getByLabel('Width').inputValue();
+      const locked = await page.getByLabel('Lock the seed').isChecked();
+      if (prompt !== IMG2IMG_PROMPT || steps !== '4' || width !== '64' || !locked) throw new Error(`the form holds ${JSON.stringify({ prompt, steps, width, locked })}`);
+      await shoot(page, '04c-generate-from-parameters');
+    },
+  },
+  {
     name: 'a batch shows progress with a preview, and a queued item can be canceled from the queue',
     async run(page) {
       await openNav(page, 'Generate');
@@ -142,11 +241,14 @@ const steps: Step[] = [
       await row.getByRole('button', { name: `Cancel item ${itemId}` }).click();
       await page.locator(`[data-testid="queue-row"][data-item-id="${itemId}"][data-status="canceled"]`).waitFor({ timeout: TIMEOUT_MS });
       await page.getByRole('button', { name: `Retry item ${itemId}` }).waitFor();
+      await page.locator('[data-testid="item-progress"]').first().waitFor();
       await shoot(page, '06-queue');
-      // Stop the rest of the batch, so shutting down waits for nothing.
-      const token = await page.evaluate(() => JSON.parse(localStorage.getItem('pinksea.session') ?? '{}').accessToken as string);
-      const response = await fetch(new URL('/api/v1/queue/default/cancel_all', page.url()), { method: 'PUT', headers: { authorization: `Bearer ${token}` } });
-      if (!response.ok) throw new Error(`cancel_all answered ${response.status}`);
+      // Stop the rest of the batch (confirmed), so shutting down waits for nothing; then clear the finished.
+      await page.getByRole('button', { name: 'Cancel all' }).click();
+      await page.getByText('Canceled all items').waitFor();
+      await waitForCount(page.locator('[data-testid="queue-row"][data-status="pending"]'), 0);
+      await page.getByRole('button', { name: 'Clear finished' }).click();
+      await page.getByText('Removed the finished items').waitFor();
     },
   },
   {

@@ -36,11 +36,40 @@ export interface ModelRecord {
   readonly format: string;
   readonly sizeBytes: number;
   readonly description: string;
+  /** The owner, or null for a model every user sees. */
+  readonly ownerId?: string | null;
+  readonly source?: string;
+}
+
+export const INSTALL_STATUSES = ['queued', 'downloading', 'probing', 'completed', 'failed', 'canceled'] as const;
+export type InstallStatus = (typeof INSTALL_STATUSES)[number];
+
+/** A model install (services/models/model-manager.ts): polled at /models/jobs/:id and pushed as events. */
+export interface InstallJob {
+  readonly id: string;
+  readonly source: string;
+  readonly status: InstallStatus;
+  readonly bytes: number;
+  readonly totalBytes: number | null;
+  readonly error: ErrorInfo | null;
+  readonly modelKey: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface BoardRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly imageCount: number;
+  readonly coverImageName: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
 }
 
 export interface ImageRecord {
   readonly name: string;
   readonly starred: boolean;
+  readonly boardId?: string | null;
   readonly width: number;
   readonly height: number;
   readonly byteSize: number;
@@ -76,13 +105,19 @@ export interface GenerateRequest {
   readonly model: string;
   readonly prompt: string;
   readonly negativePrompt: string;
-  readonly width: number;
-  readonly height: number;
+  /** Left out with an init image: the server takes its size. */
+  readonly width?: number;
+  readonly height?: number;
   readonly steps: number;
   readonly cfgScale: number;
   readonly scheduler: Scheduler;
   readonly seed?: number;
   readonly batchCount: number;
+  readonly strength?: number;
+  readonly initImage?: string;
+  readonly mask?: string;
+  readonly hiresScale?: number;
+  readonly hiresStrength?: number;
 }
 
 export interface GenerateResult {
@@ -113,5 +148,7 @@ export interface StudioEventMap {
   invocation_complete: ItemRef & { readonly nodeId: string; readonly outputs?: Readonly<Record<string, unknown>> };
   invocation_cached: ItemRef & { readonly nodeId: string; readonly outputs?: Readonly<Record<string, unknown>> };
   invocation_error: ItemRef & { readonly nodeId: string; readonly error?: ErrorInfo };
+  model_install_status_changed: InstallJob;
+  model_install_progress: InstallJob;
 }
 export type StudioEventName = keyof StudioEventMap;

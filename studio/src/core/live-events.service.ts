@@ -12,6 +12,8 @@ const EVENT_NAMES: readonly StudioEventName[] = [
   'invocation_complete',
   'invocation_cached',
   'invocation_error',
+  'model_install_status_changed',
+  'model_install_progress',
 ];
 
 interface Envelope {

@@ -1,4 +1,4 @@
-import { DEFAULT_PARAMS, randomSeed, roundToEight, savedImageNames, toRequest, validateParams } from './generation-params';
+import { DEFAULT_PARAMS, paramsFromMetadata, randomSeed, roundToEight, savedImageNames, toRequest, validateParams } from './generation-params';
 
 describe('generation params', () => {
   const valid = { ...DEFAULT_PARAMS, model: 'tiny', prompt: 'a cat' };
@@ -35,5 +35,37 @@ describe('generation params', () => {
     expect(savedImageNames({ outputs: { decode: { image: { imageName: 'work.png' } } } })).toEqual(['work.png']);
     expect(savedImageNames(null)).toEqual([]);
     expect(savedImageNames({ outputs: { save: [{ value: 3 }] } })).toEqual([]);
+  });
+
+  it('leaves the size out with an init image and sends its strength and mask', () => {
+    const body = toRequest({ ...valid, width: 100, strength: 0.3 }, { initImage: 'init.png', mask: 'mask.png' });
+    expect('width' in body || 'height' in body).toBeFalse();
+    expect(body).toEqual(jasmine.objectContaining({ initImage: 'init.png', mask: 'mask.png', strength: 0.3 }));
+    expect(validateParams({ ...valid, width: 100 }, true)).toEqual({});
+    expect(validateParams({ ...valid, strength: 2 }, true).strength).toContain('0 to 1');
+    const plain = toRequest({ ...valid, strength: 0.3 });
+    expect('strength' in plain || 'initImage' in plain || 'mask' in plain).toBeFalse();
+    expect(plain.width).toBe(512);
+  });
+
+  it('sends the high-res pass only while it is on', () => {
+    expect('hiresScale' in toRequest(valid)).toBeFalse();
+    expect(toRequest({ ...valid, hiresFix: true, hiresScale: 2, hiresStrength: 0.5 })).toEqual(jasmine.objectContaining({ hiresScale: 2, hiresStrength: 0.5 }));
+  });
+
+  it("maps an image's metadata onto the form, locking its seed", () => {
+    const metadata = {
+      prompt: 'a cat', negativePrompt: 'blurry', model: 'tiny-sd', width: 64, height: 96, steps: 4, cfgScale: 6.5,
+      scheduler: 'euler_a', seed: 1234, strength: 0.3, mode: 'img2img', initImage: 'x.png', hires: { scale: 2, strength: 0.4 },
+    };
+    expect(paramsFromMetadata(metadata)).toEqual({
+      prompt: 'a cat', negativePrompt: 'blurry', model: 'tiny-sd', width: 64, height: 96, steps: 4, cfgScale: 6.5,
+      scheduler: 'euler_a', seed: 1234, seedLocked: true, strength: 0.3, hiresFix: true, hiresScale: 2, hiresStrength: 0.4,
+    });
+  });
+
+  it('skips metadata values of the wrong type or unknown schedulers', () => {
+    expect(paramsFromMetadata({ prompt: 7, model: '', steps: '20', scheduler: 'lms', seed: -1, width: Number.NaN })).toEqual({});
+    expect(paramsFromMetadata(null)).toEqual({});
   });
 });

@@ -1,5 +1,5 @@
 import { HttpClient } from '@angular/common/http';
-import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { firstValueFrom } from 'rxjs';
 import { API_BASE, type Page, QUEUE_ID, type QueueItem } from '../core/api-types';
@@ -9,7 +9,7 @@ import { STATUS_LABELS, canCancel, canRetry, itemTiming, withStatus } from './qu
 
 const QUEUE_URL = `${API_BASE}/queue/${QUEUE_ID}`;
 
-/** The user's queue items with live status, cancel, retry and prune. */
+/** The user's queue items with live status and progress, cancel, retry, clear finished and cancel all. */
 @Component({
   selector: 'ps-queue',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -18,7 +18,8 @@ const QUEUE_URL = `${API_BASE}/queue/${QUEUE_ID}`;
       <h1>Queue</h1>
       <span class="muted">{{ total() }} items</span>
       <button type="button" (click)="load()">Refresh</button>
-      <button type="button" (click)="prune()" title="Remove finished, failed and canceled items">Prune finished</button>
+      <button type="button" (click)="prune()" title="Remove finished, failed and canceled items">Clear finished</button>
+      <button type="button" class="danger" (click)="cancelAll()" [disabled]="!anyCancellable()">Cancel all</button>
     </div>
     <div class="panel table-wrap">
       <table>
@@ -30,8 +31,20 @@ const QUEUE_URL = `${API_BASE}/queue/${QUEUE_ID}`;
           @for (item of items(); track item.id) {
             <tr [attr.data-status]="item.status" [attr.data-item-id]="item.id" data-testid="queue-row">
               <td>#{{ item.id }}<div class="muted small">batch {{ item.batchId.slice(0, 8) }}</div></td>
-              <td><span class="badge" [class]="'badge ' + item.status">{{ labels[item.status] }}</span></td>
-              <td class="small">{{ timing(item) }}</td>
+              <td>
+                <span class="badge" [class]="'badge ' + item.status">{{ labels[item.status] }}</span>
+                @if (item.status === 'in_progress' && progress()[item.id]; as step) {
+                  <div class="progress" role="progressbar" [attr.aria-label]="'Progress of item ' + item.id" aria-valuemin="0" [attr.aria-valuemax]="step.total" [attr.aria-valuenow]="step.step" data-testid="item-progress">
+                    <div class="fill" [style.width.%]="(step.step / step.total) * 100"></div>
+                  </div>
+                  <div class="muted small">step {{ step.step }} of {{ step.total }}</div>
+                }
+              </td>
+              <td class="small">
+                {{ timing(item) }}
+                @if (item.startedAt) { <div class="muted">started {{ clock(item.startedAt) }}</div> }
+                @if (item.completedAt) { <div class="muted">ended {{ clock(item.completedAt) }}</div> }
+              </td>
               <td class="small">
                 @if (item.error) { <span class="error-text">{{ item.error.message }}</span> }
                 @else if (item.waitingReason) { <span class="muted">{{ item.waitingReason }}</span> }
@@ -62,6 +75,8 @@ const QUEUE_URL = `${API_BASE}/queue/${QUEUE_ID}`;
     .badge.failed { color: var(--danger); }
     .badge.in_progress { color: var(--accent-2); }
     .badge.canceled { color: var(--muted); }
+    .progress { height: 0.4rem; width: 7rem; background: var(--panel-2); border-radius: 99px; overflow: hidden; margin-top: 0.3rem; }
+    .fill { height: 100%; background: var(--accent); transition: width 0.15s; }
   `,
 })
 export class QueueComponent {
@@ -73,6 +88,9 @@ export class QueueComponent {
   protected readonly items = signal<readonly QueueItem[]>([]);
   protected readonly total = signal(0);
   private readonly now = signal(Date.now());
+  /** The denoising step of each running item, from `invocation_progress`. */
+  protected readonly progress = signal<Readonly<Record<string, { step: number; total: number }>>>({});
+  protected readonly anyCancellable = computed(() => this.items().some((item) => canCancel(item.status)));
 
   constructor() {
     void this.load();
@@ -83,6 +101,10 @@ export class QueueComponent {
       if (updated && event.status !== 'completed' && event.status !== 'in_progress') this.items.set(updated);
       else void this.load();
     });
+    this.events.on('invocation_progress').pipe(takeUntilDestroyed(destroyRef)).subscribe((event) => {
+      if (event.step === undefined || !event.total) return;
+      this.progress.update((progress) => ({ ...progress, [event.itemId]: { step: event.step!, total: event.total! } }));
+    });
     this.events.on('batch_enqueued').pipe(takeUntilDestroyed(destroyRef)).subscribe(() => void this.load());
     this.events.reconnected$.pipe(takeUntilDestroyed(destroyRef)).subscribe(() => void this.load());
     const clock = setInterval(() => this.now.set(Date.now()), 1000);
@@ -92,6 +114,10 @@ export class QueueComponent {
   protected timing(item: QueueItem): string {
     // The ticking signal re-renders every second; Date.now() keeps a fresh start from reading negative.
     return itemTiming(item, Math.max(this.now(), Date.now()));
+  }
+
+  protected clock(iso: string): string {
+    return new Date(iso).toLocaleTimeString();
   }
 
   protected cancellable(item: QueueItem): boolean {
@@ -120,8 +146,14 @@ export class QueueComponent {
     return this.act(this.http.put(`${QUEUE_URL}/retry_items_by_id`, { itemIds: [item.id] }), `Queued item ${item.id} again`);
   }
 
-  protected prune(): Promise<void> {
-    return this.act(this.http.put(`${QUEUE_URL}/prune`, {}), 'Removed the finished items');
+  protected async prune(): Promise<void> {
+    if (!confirm('Remove every finished, failed and canceled item from the list?')) return;
+    await this.act(this.http.put(`${QUEUE_URL}/prune`, {}), 'Removed the finished items');
+  }
+
+  protected async cancelAll(): Promise<void> {
+    if (!confirm('Cancel every queued and running item?')) return;
+    await this.act(this.http.put(`${QUEUE_URL}/cancel_all`, {}), 'Canceled all items');
   }
 
   private async act(request: ReturnType<HttpClient['put']>, done: string): Promise<void> {

@@ -16,6 +16,7 @@ import { AuthImageDirective } from '../core/auth-image.directive';
 import { LiveEventsService } from '../core/live-events.service';
 import { ToastService } from '../core/toast.service';
 import { type GraphIssue, WorkflowApiService, type WorkflowSummary } from './workflow-api.service';
+import { WorkflowDraftService } from './workflow-draft.service';
 import { WorkflowEditor } from './workflow-editor';
 import { type CatalogueEntry, KIND_COLOURS, fromGraphJson, isOutdated, paletteGroups, toGraphJson } from './workflow-graph';
 import { type InputChange, WorkflowInspectorComponent } from './workflow-inspector.component';
@@ -41,6 +42,7 @@ export class WorkflowsComponent {
   private readonly toasts = inject(ToastService);
   private readonly events = inject(LiveEventsService);
   private readonly injector = inject(Injector);
+  private readonly drafts = inject(WorkflowDraftService);
   protected readonly store = inject(WorkflowRunStore);
   private readonly canvas = viewChild.required<ElementRef<HTMLElement>>('canvas');
   private editor: WorkflowEditor | null = null;
@@ -109,9 +111,19 @@ export class WorkflowsComponent {
       this.store.catalogue.set(new Map(entries.map((entry) => [entry.type, entry])));
       this.editor?.setCatalogue(entries);
       this.ready.set(true);
+      await this.openDraft();
     } catch (error) {
       this.toasts.error(error);
     }
+  }
+
+  /** A graph handed over from elsewhere (an image's "Open workflow"), shown as an import is. */
+  private async openDraft(): Promise<void> {
+    const draft = this.drafts.take();
+    if (!draft || !this.editor) return;
+    await this.show(draft.graph);
+    this.workflowId.set(null);
+    this.name.set(draft.name);
   }
 
   private async loadLibrary(): Promise<void> {

@@ -1,7 +1,8 @@
 /**
  * The real platform for the studio's browser test: a fresh database on the machine's PostgreSQL
  * (DATABASE_URL, as the backend specs use), a temp data dir, every role in this process, and the
- * built studio served at `/`. `stop()` drops the database and the folder.
+ * built studio served at `/`, with a known admin account (E2E_ADMIN). `stop()` drops the database
+ * and the folder.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -12,6 +13,9 @@ import { Client } from 'pg';
 import { loadConfig, testServiceUrls } from '../../config/config';
 import { startPlatform } from '../../services/platform/platform';
 import { withDatabase } from '../../test/support/test-database';
+
+/** The admin the platform creates on its first start (PINKSEA_ADMIN_EMAIL / PINKSEA_ADMIN_PASSWORD). */
+export const E2E_ADMIN = { email: 'admin@e2e.example.com', password: 'e2e admin: correct horse battery staple' } as const;
 
 export interface E2ePlatform {
   /** http://host:port, the studio's origin. */
@@ -38,6 +42,8 @@ export async function startE2ePlatform(studioDir: string): Promise<E2ePlatform> 
         PINKSEA_NODE_ID: id,
         PINKSEA_QUEUE_NAME: id,
         PINKSEA_STUDIO_DIR: studioDir,
+        PINKSEA_ADMIN_EMAIL: E2E_ADMIN.email,
+        PINKSEA_ADMIN_PASSWORD: E2E_ADMIN.password,
       }),
     );
     return {

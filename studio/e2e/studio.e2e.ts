@@ -2,13 +2,16 @@
  * `npm run studio:e2e`: drives the built studio in headless Chromium against the real platform.
  * Signs up, generates with the demo model, runs image to image from an uploaded picture, finds the
  * images in the gallery (boards, multi-select, bulk download, "use these parameters"), cancels a
- * queued item, and saves a screenshot of each screen under studio/e2e/output/. Ends with one line
+ * queued item, inpaints from a painted mask, signs in as the admin to install a model from a path
+ * on the server and delete it, and saves a screenshot of each screen under studio/e2e/output/. Ends with one line
  * `studio e2e: N passed, M failed`; exits non-zero when a step fails.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { type Browser, type Locator, type Page, chromium } from 'playwright-core';
-import { startE2ePlatform, type E2ePlatform } from './e2e-platform';
+import { buildTinySdPipeline } from '../../services/models/tiny-sd-pipeline';
+import { E2E_ADMIN, startE2ePlatform, type E2ePlatform } from './e2e-platform';
 
 const ROOT = path.resolve(__dirname, '../..');
 const OUTPUT = path.join(ROOT, 'studio/e2e/output');
@@ -17,6 +20,9 @@ const CHROMIUM = process.env['CHROME_BIN'] ?? '/usr/bin/chromium';
 const TIMEOUT_MS = 30_000;
 const MODEL = 'Tiny SD (demo)';
 const IMG2IMG_PROMPT = 'the same sea, at night';
+const INSTALLED_MODEL = 'E2E tiny pipeline';
+/** Temp folders the steps made, removed at the end. */
+const scratch: string[] = [];
 
 interface Step {
   readonly name: string;
@@ -303,8 +309,79 @@ const steps: Step[] = [
     },
   },
   {
+    name: 'workflows: a run shows every output of a node, not only images',
+    async run(page) {
+      const outputs = page.locator('[data-testid="run-output"]');
+      await outputs.first().waitFor();
+      const kinds = await outputs.evaluateAll((rows) => rows.map((row) => row.getAttribute('data-output-kind')));
+      if (!kinds.includes('number')) throw new Error(`expected a number output, found ${JSON.stringify(kinds)}`);
+      await page.getByRole('list', { name: 'Node statuses' }).getByText('7', { exact: true }).first().waitFor();
+    },
+  },
+  {
+    name: 'inpainting: a 64x64 init image, a painted mask, strength 1, 4 steps, and see the result',
+    async run(page) {
+      await openNav(page, 'Generate');
+      const png = await page.screenshot({ clip: { x: 0, y: 0, width: 64, height: 64 } });
+      await page.getByLabel('Upload an init image').setInputFiles({ name: 'inpaint.png', mimeType: 'image/png', buffer: png });
+      await page.waitForFunction(() => document.querySelector<HTMLImageElement>('[data-testid="init-thumb"]')?.src.startsWith('blob:') ?? false, null, { timeout: TIMEOUT_MS });
+      await page.getByRole('checkbox', { name: 'Inpaint: paint a mask' }).check();
+      const box = await page.getByTestId('mask-canvas').boundingBox();
+      if (!box) throw new Error('the mask canvas is not on screen');
+      await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.4);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.6, { steps: 8 });
+      await page.mouse.up();
+      await page.locator('input[name="strength"]').evaluate((input: HTMLInputElement) => {
+        input.value = '1';
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+      await page.getByText('Strength 1').waitFor();
+      await page.getByLabel('Model').selectOption({ label: MODEL });
+      await page.getByLabel('Prompt', { exact: true }).fill('a pink boat on the sea');
+      await page.getByLabel('Steps').fill('4');
+      await page.getByLabel('Batch count').fill('1');
+      await page.getByRole('button', { name: 'Generate', exact: true }).click();
+      await page.getByText('1 of 1 done').waitFor();
+      await page.waitForFunction(() => document.querySelector<HTMLImageElement>('[data-testid="generated-image"]')?.src.startsWith('blob:') ?? false, null, { timeout: TIMEOUT_MS });
+      const name = (await page.locator('figcaption').first().textContent())?.trim() ?? '';
+      const { metadata } = await apiGet<{ metadata: Record<string, unknown> }>(page, `/images/${encodeURIComponent(name)}/metadata`);
+      if (metadata['mode'] !== 'inpaint' || metadata['strength'] !== 1 || !metadata['mask']) throw new Error(`unexpected metadata ${JSON.stringify(metadata)}`);
+      await shoot(page, '02d-generate-inpaint');
+    },
+  },
+  {
     name: 'log out returns to the sign-in page',
     async run(page) {
+      await page.getByRole('button', { name: 'Log out' }).click();
+      await page.getByRole('heading', { name: 'Log in to Pinksea' }).waitFor();
+    },
+  },
+  {
+    name: 'the admin installs a model from a path on the server, sees it finish and listed, and deletes it',
+    async run(page) {
+      const folder = await mkdtemp(path.join(os.tmpdir(), 'pinksea-e2e-model-'));
+      scratch.push(folder);
+      await buildTinySdPipeline(folder, { seed: 7 });
+      await page.getByLabel('Email').fill(E2E_ADMIN.email);
+      await page.getByLabel('Password').fill(E2E_ADMIN.password);
+      await page.getByRole('button', { name: 'Log in', exact: true }).last().click();
+      await page.getByRole('heading', { name: 'Generate' }).waitFor();
+      await openNav(page, 'Models');
+      await page.getByLabel('Source').fill(folder);
+      await page.getByLabel('Name').fill(INSTALLED_MODEL);
+      await page.getByRole('button', { name: 'Install', exact: true }).click();
+      const job = page.locator('[data-testid="install-job"]', { hasText: folder });
+      await job.getByRole('progressbar').waitFor();
+      await page.locator('[data-testid="install-job"][data-status="completed"]', { hasText: folder }).waitFor({ timeout: 60_000 });
+      const done = await job.getByRole('progressbar').getAttribute('aria-valuenow');
+      if (done !== '100') throw new Error(`the progress bar ended at ${done}`);
+      const row = page.locator('[data-testid="model-row"]', { hasText: INSTALLED_MODEL });
+      await row.waitFor();
+      await shoot(page, '07b-models-installed');
+      await row.getByRole('button', { name: `Delete ${INSTALLED_MODEL}` }).click();
+      await page.getByText(`Deleted ${INSTALLED_MODEL}`).waitFor();
+      await waitForCount(row, 0);
       await page.getByRole('button', { name: 'Log out' }).click();
       await page.getByRole('heading', { name: 'Log in to Pinksea' }).waitFor();
     },
@@ -343,6 +420,7 @@ async function main(): Promise<number> {
     console.error(`studio e2e could not run: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
     await browser?.close();
+    for (const folder of scratch) await rm(folder, { recursive: true, force: true });
     await platform?.stop().catch((error: unknown) => console.error('stopping the platform failed:', error));
   }
   console.log(`screenshots: ${path.relative(ROOT, OUTPUT)}/`);

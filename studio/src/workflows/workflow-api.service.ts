@@ -1,7 +1,7 @@
 import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
-import { API_BASE, type ImageRecord, type ModelRecord, type Page, QUEUE_ID } from '../core/api-types';
+import { API_BASE, type ImageRecord, type ModelRecord, type Page, QUEUE_ID, type QueueItem } from '../core/api-types';
 import type { CatalogueEntry, WorkflowGraphJson } from './workflow-graph';
 
 export interface WorkflowSummary {
@@ -75,6 +75,10 @@ export class WorkflowApiService {
 
   enqueue(graph: WorkflowGraphJson): Promise<EnqueueResult> {
     return firstValueFrom(this.http.post<EnqueueResult>(`${API_BASE}/queue/${QUEUE_ID}/enqueue_batch`, { batch: { graph }, origin: 'workflows' }));
+  }
+
+  queueItem(itemId: string): Promise<QueueItem> {
+    return firstValueFrom(this.http.get<QueueItem>(`${API_BASE}/queue/${QUEUE_ID}/i/${encodeURIComponent(itemId)}`));
   }
 
   images(): Promise<Page<ImageRecord>> {

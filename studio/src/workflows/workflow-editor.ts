@@ -24,6 +24,7 @@ import {
   nextNodeId,
   socketInputs,
 } from './workflow-graph';
+import { FieldEditAction, FieldHistory } from './field-history';
 import { WorkflowNodeComponent, WorkflowSocketComponent } from './workflow-node.component';
 
 /** A socket carries its field, so the renderer can colour it and the pipe can check it. */
@@ -91,7 +92,17 @@ interface Clipboard {
 export class WorkflowEditor {
   private readonly editor = new NodeEditor<Schemes>();
   private readonly area: AreaPlugin<Schemes, AreaExtra>;
-  private readonly history = new HistoryPlugin<Schemes, HistoryActions<Schemes>>();
+  private readonly history = new HistoryPlugin<Schemes, HistoryActions<Schemes> | FieldEditAction>();
+  private readonly fieldHistory = new FieldHistory<HistoryActions<Schemes>>(
+    {
+      add: (action) => this.history.add(action),
+      latest: () => this.history.getHistorySnapshot().at(-1)?.action,
+      separate: () => this.history.separate(),
+    },
+    (graphId, field, value) => this.writeValue(graphId, field, value),
+  );
+  private readonly minimap = new MinimapPlugin<Schemes>({ boundViewport: true });
+  private boxSelection: { readonly start: { x: number; y: number }; readonly element: HTMLElement; readonly add: boolean } | null = null;
   private readonly selector = AreaExtensions.selector();
   private readonly selectable: ReturnType<typeof AreaExtensions.selectableNodes>;
   private readonly accumulating = AreaExtensions.accumulateOnCtrl();
@@ -107,7 +118,6 @@ export class WorkflowEditor {
     this.area = new AreaPlugin<Schemes, AreaExtra>(container);
     const connection = new ConnectionPlugin<Schemes, AreaExtra>();
     const render = new AngularPlugin<Schemes, AreaExtra>({ injector });
-    const minimap = new MinimapPlugin<Schemes>({ boundViewport: true });
     const contextMenu = new ContextMenuPlugin<Schemes>({ items: (context) => this.menuItems(context) });
 
     this.selectable = AreaExtensions.selectableNodes(this.area, this.selector, { accumulating: this.accumulating });
@@ -129,7 +139,9 @@ export class WorkflowEditor {
     this.area.use(connection);
     this.area.use(render);
     this.area.use(this.history);
-    this.area.use(minimap);
+    // The minimap redraws on every node added or moved; while a workflow loads it waits for the end.
+    this.minimap.setParent(this.area as never);
+    this.area.addPipe((context) => (this.loading ? context : this.minimap.signal.emit(context as never)));
     this.area.use(contextMenu);
 
     this.editor.addPipe((context) => {
@@ -148,6 +160,7 @@ export class WorkflowEditor {
       if (context.type === 'nodedragged') this.callbacks.changed();
       return context;
     });
+    container.addEventListener('pointerdown', this.boxStart, { capture: true });
   }
 
   setCatalogue(entries: readonly CatalogueEntry[]): void {
@@ -155,6 +168,8 @@ export class WorkflowEditor {
   }
 
   destroy(): void {
+    this.container().removeEventListener('pointerdown', this.boxStart, { capture: true });
+    this.boxEnd();
     this.accumulating.destroy();
     this.area.destroy();
   }
@@ -176,6 +191,8 @@ export class WorkflowEditor {
 
   /** Whether `to` is downstream of `from`. */
   private reaches(from: NodeId, to: NodeId): boolean {
+    const next = new Map<NodeId, NodeId[]>();
+    for (const connection of this.editor.getConnections()) next.set(connection.source, [...(next.get(connection.source) ?? []), connection.target]);
     const seen = new Set<NodeId>();
     const stack = [from];
     while (stack.length > 0) {
@@ -183,7 +200,7 @@ export class WorkflowEditor {
       if (id === to) return true;
       if (seen.has(id)) continue;
       seen.add(id);
-      for (const connection of this.editor.getConnections()) if (connection.source === id) stack.push(connection.target);
+      stack.push(...(next.get(id) ?? []));
     }
     return false;
   }
@@ -253,7 +270,16 @@ export class WorkflowEditor {
     return this.editor.addConnection(new EditorConnection(source, edge.source.field, target, edge.destination.field));
   }
 
+  /** Sets a field's value as an inspector edit: one undoable action (typing in one field coalesces). */
   setValue(graphId: string, field: string, value: unknown): void {
+    const node = this.byGraphId(graphId);
+    if (!node) return;
+    const before = node.values[field];
+    this.writeValue(graphId, field, value);
+    this.fieldHistory.record(graphId, field, before, value);
+  }
+
+  private writeValue(graphId: string, field: string, value: unknown): void {
     const node = this.byGraphId(graphId);
     if (!node) return;
     if (value === undefined) delete node.values[field];
@@ -350,16 +376,37 @@ export class WorkflowEditor {
     try {
       await this.clear();
       const missing = new Set<string>();
+      const taken = new Set<string>();
+      const byId = new Map<string, EditorNodeModel>();
+      // Every node first, each placed before it is drawn; then the connections, once all ends exist.
       for (const node of nodes) {
-        const id = await this.addNode(node.type, node.position, { ...node.inputs }, node.id, node.version);
-        if (!id) missing.add(node.type);
+        const entry = this.catalogue.get(node.type);
+        if (!entry) {
+          missing.add(node.type);
+          continue;
+        }
+        const id = taken.has(node.id) ? nextNodeId(node.type, taken) : node.id;
+        taken.add(id);
+        const model = new EditorNodeModel(entry, id, node.version ?? entry.version, { ...defaultInputs(entry), ...node.inputs });
+        byId.set(node.id, model);
+        await this.editor.addNode(model);
+        await this.area.translate(model.id, node.position);
       }
       let refused = 0;
-      for (const edge of edges) if (!(await this.connect(edge))) refused += 1;
+      for (const edge of edges) {
+        const source = byId.get(edge.source.nodeId);
+        const target = byId.get(edge.destination.nodeId);
+        const made =
+          source && target && source.outputs[edge.source.field] && target.inputs[edge.destination.field]
+            ? await this.editor.addConnection(new EditorConnection(source, edge.source.field, target, edge.destination.field))
+            : false;
+        if (!made) refused += 1;
+      }
       this.history.clear();
       return { missingTypes: [...missing], refusedEdges: refused };
     } finally {
       this.loading = false;
+      await this.area.emit({ type: 'resized', data: { event: new Event('resize') } });
       this.callbacks.selection([]);
       this.callbacks.changed();
     }
@@ -374,6 +421,76 @@ export class WorkflowEditor {
     const node = this.byGraphId(graphId);
     const view = node && this.area.nodeViews.get(node.id);
     if (view) await view.translate(view.position.x + dx, view.position.y + dy);
+  }
+
+  // ---- box selection: Shift and drag on the empty canvas ----
+
+  private container(): HTMLElement {
+    return this.area.container;
+  }
+
+  private readonly boxStart = (event: PointerEvent): void => {
+    if (!event.shiftKey || event.button !== 0) return;
+    const target = event.target as HTMLElement;
+    if (target.closest('[data-testid="node"], [data-testid="socket"], .minimap, [data-testid="minimap"]')) return;
+    event.stopPropagation();
+    event.preventDefault();
+    const element = document.createElement('div');
+    element.dataset['testid'] = 'selection-box';
+    element.style.cssText = 'position:absolute;z-index:20;pointer-events:none;border:1px dashed #8ab4ff;background:#8ab4ff22;';
+    this.container().appendChild(element);
+    this.boxSelection = { start: this.local(event), element, add: event.ctrlKey || event.metaKey };
+    this.drawBox(this.boxSelection.start);
+    window.addEventListener('pointermove', this.boxMove);
+    window.addEventListener('pointerup', this.boxUp);
+  };
+
+  private readonly boxMove = (event: PointerEvent): void => {
+    this.drawBox(this.local(event));
+  };
+
+  private readonly boxUp = (event: PointerEvent): void => {
+    const box = this.boxSelection;
+    if (!box) return;
+    const end = this.local(event);
+    this.boxEnd();
+    void this.selectInBox(box.start, end, box.add);
+  };
+
+  private boxEnd(): void {
+    window.removeEventListener('pointermove', this.boxMove);
+    window.removeEventListener('pointerup', this.boxUp);
+    this.boxSelection?.element.remove();
+    this.boxSelection = null;
+  }
+
+  /** A pointer's position in the container, in screen pixels. */
+  private local(event: PointerEvent): { x: number; y: number } {
+    const rect = this.container().getBoundingClientRect();
+    return { x: event.clientX - rect.left, y: event.clientY - rect.top };
+  }
+
+  private drawBox(to: { x: number; y: number }): void {
+    const box = this.boxSelection;
+    if (!box) return;
+    const rect = screenRect(box.start, to);
+    Object.assign(box.element.style, { left: `${rect.left}px`, top: `${rect.top}px`, width: `${rect.right - rect.left}px`, height: `${rect.bottom - rect.top}px` });
+  }
+
+  /** Selects the nodes that overlap a box given in container pixels (adding to the selection when asked). */
+  async selectInBox(from: Point, to: Point, add = false): Promise<string[]> {
+    const { k, x, y } = this.area.area.transform;
+    const rect = screenRect(from, to);
+    const canvas = { left: (rect.left - x) / k, right: (rect.right - x) / k, top: (rect.top - y) / k, bottom: (rect.bottom - y) / k };
+    const inside = this.editor.getNodes().filter((node) => {
+      const position = this.area.nodeViews.get(node.id)?.position;
+      return position && position.x < canvas.right && position.x + node.width > canvas.left && position.y < canvas.bottom && position.y + node.height > canvas.top;
+    });
+    if (!add) await this.selector.unselectAll();
+    for (const node of inside) await this.selectable.select(node.id, true);
+    const ids = this.selectedIds();
+    this.callbacks.selection(ids);
+    return ids;
   }
 
   private menuItems(context: 'root' | EditorNodeModel): { searchBar: boolean; list: { label: string; key: string; handler(): void | Promise<void>; subitems?: { label: string; key: string; handler(): void | Promise<void> }[] }[] } {
@@ -409,4 +526,8 @@ export class WorkflowEditor {
       ],
     };
   }
+}
+
+function screenRect(a: Point, b: Point): { left: number; top: number; right: number; bottom: number } {
+  return { left: Math.min(a.x, b.x), top: Math.min(a.y, b.y), right: Math.max(a.x, b.x), bottom: Math.max(a.y, b.y) };
 }

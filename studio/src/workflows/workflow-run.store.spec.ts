@@ -33,6 +33,18 @@ describe('WorkflowRunStore', () => {
     expect(store.runs()['a']).toEqual(jasmine.objectContaining({ status: 'failed', error: 'boom' }));
   });
 
+  it('keeps every output, and takes the queue item results of the current run', () => {
+    store.start('b3', ['a', 'b']);
+    store.handle({ name: 'invocation_complete', payload: { ...ref('b3', 'a'), outputs: { value: 3, label: 'x' } } });
+    expect(store.runs()['a']?.outputs).toEqual({ value: 3, label: 'x' });
+    store.applyResults('other', { outputs: { a: [{ value: 9 }] } });
+    expect(store.runs()['a']?.outputs).toEqual({ value: 3, label: 'x' });
+    store.applyResults('b3', { outputs: { a: [{ value: 3, label: 'x' }], b: [{ image: { imageName: 'b.png' } }], gone: [{ value: 1 }] } });
+    expect(store.runs()['a']?.outputs).toEqual([{ value: 3, label: 'x' }]);
+    expect(store.runs()['b']).toEqual(jasmine.objectContaining({ status: 'done', images: ['b.png'] }));
+    expect(store.runs()['gone']).toBeUndefined();
+  });
+
   it('finds image names anywhere in outputs', () => {
     expect(imageNames({ images: [{ imageName: 'a' }, { imageName: 'b' }], width: 3 })).toEqual(['a', 'b']);
   });

@@ -11,6 +11,8 @@ export interface NodeRun {
   readonly total?: number;
   readonly preview?: string;
   readonly images: readonly string[];
+  /** The node's outputs: one record (from its event) or one per iteration (from the queue item's results). */
+  readonly outputs?: unknown;
   readonly error?: string;
 }
 
@@ -61,6 +63,24 @@ export class WorkflowRunStore {
     this.apply(event);
   }
 
+  /**
+   * A finished queue item's results (`results.outputs[nodeId]`, a list per node) for the current
+   * run: they replace what the events said, which may have been left out or cut short.
+   */
+  applyResults(batchId: string, results: unknown): void {
+    if (batchId !== this.batchId()) return;
+    const outputs = (results as { outputs?: Record<string, unknown> } | null)?.outputs;
+    if (typeof outputs !== 'object' || outputs === null) return;
+    this.runs.update((runs) => {
+      const next = { ...runs };
+      for (const [nodeId, value] of Object.entries(outputs)) {
+        const run = next[nodeId];
+        if (run && run.status !== 'failed') next[nodeId] = { ...run, status: run.status === 'cached' ? 'cached' : 'done', images: imageNames(value), outputs: value };
+      }
+      return next;
+    });
+  }
+
   private buffer(event: RunEvent): void {
     const list = this.early.get(event.payload.batchId) ?? [];
     list.push(event);
@@ -82,10 +102,10 @@ export class WorkflowRunStore {
         break;
       }
       case 'invocation_complete':
-        next = { status: 'done', images: imageNames(event.payload.outputs), ...(before.preview ? { preview: before.preview } : {}) };
+        next = { status: 'done', images: imageNames(event.payload.outputs), ...withOutputs(event.payload.outputs), ...(before.preview ? { preview: before.preview } : {}) };
         break;
       case 'invocation_cached':
-        next = { status: 'cached', images: imageNames(event.payload.outputs) };
+        next = { status: 'cached', images: imageNames(event.payload.outputs), ...withOutputs(event.payload.outputs) };
         break;
       case 'invocation_error':
         next = { status: 'failed', images: [], error: event.payload.error?.message ?? 'the node failed' };
@@ -93,6 +113,10 @@ export class WorkflowRunStore {
     }
     this.runs.update((runs) => ({ ...runs, [nodeId]: next }));
   }
+}
+
+function withOutputs(outputs: unknown): { outputs?: unknown } {
+  return outputs === undefined ? {} : { outputs };
 }
 
 /** Image names anywhere in a node's outputs (`{ imageName }`, alone or in lists). */

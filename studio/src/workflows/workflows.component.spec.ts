@@ -80,4 +80,54 @@ describe('WorkflowsComponent', () => {
     expect(element.querySelector('ps-workflow-inspector h2')?.textContent).toContain('Add');
     fixture.nativeElement.remove();
   });
+
+  it('loads a graph in one go, undoes inspector edits as one action, box-selects, and shows every output of a run', async () => {
+    const fixture = TestBed.createComponent(WorkflowsComponent);
+    document.body.appendChild(fixture.nativeElement);
+    const backend = TestBed.inject(HttpTestingController);
+    fixture.detectChanges();
+    await fixture.whenStable();
+    backend.expectOne('/api/v1/nodes').flush([ADD, TEXT]);
+    backend.match(() => true).forEach((request) => request.flush({ items: [], total: 0, limit: 100, offset: 0 }));
+    await settle();
+    const editor = fixture.componentInstance.editorForTesting!;
+    const result = await editor.load(
+      [
+        { id: 'add-1', type: 'core.add', inputs: { b: 1 }, position: { x: 0, y: 0 } },
+        { id: 'add-2', type: 'core.add', inputs: {}, position: { x: 300, y: 0 } },
+        { id: 'text-1', type: 'core.string', inputs: {}, position: { x: 0, y: 2000 } },
+      ],
+      [{ source: { nodeId: 'add-1', field: 'value' }, destination: { nodeId: 'add-2', field: 'a' } }],
+    );
+    expect(result).toEqual({ missingTypes: [], refusedEdges: 0 });
+    expect(editor.edges()).toHaveSize(1);
+
+    editor.setValue('add-1', 'b', 2);
+    editor.setValue('add-1', 'b', 23);
+    await editor.undo();
+    expect(editor.node('add-1')!.values['b']).toBe(1);
+    await editor.redo();
+    expect(editor.node('add-1')!.values['b']).toBe(23);
+    await editor.undo();
+    await editor.undo();
+    expect(editor.edges()).toHaveSize(1);
+    expect(editor.node('add-1')!.values['b']).toBe(1);
+
+    await editor.zoomToFit();
+    await editor.selectInBox({ x: -5000, y: -5000 }, { x: 5000, y: 5000 });
+    expect(editor.selectedIds().sort()).toEqual(['add-1', 'add-2', 'text-1']);
+
+    const store = fixture.componentInstance['store'];
+    store.start('b1', ['add-1', 'text-1']);
+    const ref = { queueId: 'default', itemId: '1', batchId: 'b1' };
+    store.handle({ name: 'invocation_complete', payload: { ...ref, nodeId: 'add-1', outputs: { value: 3.5 } } });
+    store.handle({ name: 'invocation_complete', payload: { ...ref, nodeId: 'text-1', outputs: { value: 'hello' } } });
+    await fixture.whenStable();
+    const outputs = Array.from(fixture.nativeElement.querySelectorAll('[data-testid="run-output"]') as NodeListOf<HTMLElement>).map((row) => [row.dataset['outputKind'], `${row.querySelector('dt')?.textContent?.trim()}=${row.querySelector('dd')?.textContent?.trim()}`]);
+    expect(outputs).toEqual([
+      ['number', 'value=3.5'],
+      ['string', 'value=hello'],
+    ]);
+    fixture.nativeElement.remove();
+  });
 });

@@ -20,6 +20,7 @@ import { WorkflowDraftService } from './workflow-draft.service';
 import { WorkflowEditor } from './workflow-editor';
 import { type CatalogueEntry, KIND_COLOURS, fromGraphJson, isOutdated, paletteGroups, toGraphJson } from './workflow-graph';
 import { type InputChange, WorkflowInspectorComponent } from './workflow-inspector.component';
+import { describeOutputs } from './workflow-outputs';
 import { WorkflowRunStore } from './workflow-run.store';
 
 const DRAG_TYPE = 'application/x-pinksea-node';
@@ -68,7 +69,15 @@ export class WorkflowsComponent {
     return node ? (this.store.issues()[node.id] ?? []) : [];
   });
   protected readonly graphIssues = computed(() => this.store.issues()['']  ?? []);
-  protected readonly runRows = computed(() => Object.entries(this.store.runs()).map(([id, run]) => ({ id, run })));
+  protected readonly runRows = computed(() =>
+    Object.entries(this.store.runs()).map(([id, run]) => {
+      const fields = this.store.catalogue().get(this.nodeTypes().get(id) ?? '')?.outputs ?? [];
+      const outputs = run.outputs === undefined ? [] : describeOutputs(run.outputs, fields);
+      return { id, run, outputs, images: run.images.length > 0 || outputs.some((view) => view.images.length > 0) };
+    }),
+  );
+  /** Graph id to node type, for the outputs' field kinds. */
+  private readonly nodeTypes = computed(() => (this.revision(), new Map((this.editor?.nodes() ?? []).map((node) => [node.id, node.type]))));
 
   protected readonly workflows = signal<readonly WorkflowSummary[]>([]);
   protected readonly workflowId = signal<string | null>(null);
@@ -89,7 +98,9 @@ export class WorkflowsComponent {
       .on('queue_item_status_changed')
       .pipe(takeUntilDestroyed(destroyRef))
       .subscribe((event) => {
-        if (event.batchId === this.store.batchId() && event.status === 'failed' && event.error) this.toasts.error(`The run failed: ${event.error.message}`);
+        if (event.batchId !== this.store.batchId()) return;
+        if (event.status === 'failed' && event.error) this.toasts.error(`The run failed: ${event.error.message}`);
+        if (event.status === 'completed') void this.loadResults(event.batchId, event.itemId);
       });
     afterNextRender(() => {
       this.editor = new WorkflowEditor(this.canvas().nativeElement, this.injector, {
@@ -354,6 +365,16 @@ export class WorkflowsComponent {
       this.toasts.error(error);
     } finally {
       this.busy.set(false);
+    }
+  }
+
+  /** The finished item's results carry every leaf node's outputs in full. */
+  private async loadResults(batchId: string, itemId: string): Promise<void> {
+    try {
+      const item = await this.api.queueItem(itemId);
+      this.store.applyResults(batchId, item.results);
+    } catch {
+      // The events already showed what they carried.
     }
   }
 

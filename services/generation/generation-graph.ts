@@ -61,6 +61,26 @@ export function generationMetadata(params: GenerationParams, seed: number): Gene
   return { ...rest, seed, mode: generationMode(params), ...(initImage ? { initImage } : {}), ...(mask ? { mask } : {}) };
 }
 
+/** A denoise pass with the request's sampler settings, starting `start` of the way into the schedule. */
+function denoiseNode(id: string, params: GenerationParams, start: number, mask?: string): GraphNode {
+  const { steps, cfgScale, scheduler, seed } = params;
+  return {
+    id,
+    type: 'diffusion.denoise_latents',
+    inputs: { steps, cfgScale, scheduler, denoisingStart: start, denoisingEnd: 1, seed, ...(mask ? { mask: { imageName: mask } } : {}) },
+  };
+}
+
+/** What every denoise pass takes from the loader, the prompts and its noise node. */
+function denoiseLinks(id: string, noise: string): GraphEdge[] {
+  return [
+    link('model', 'unet', id, 'unet'),
+    link('positive', 'conditioning', id, 'positive'),
+    link('negative', 'conditioning', id, 'negative'),
+    link(noise, 'noise', id, 'noise'),
+  ];
+}
+
 export function buildGenerationGraph(params: GenerationParams): Graph {
   const mode = generationMode(params);
   const nodes: GraphNode[] = [
@@ -68,29 +88,14 @@ export function buildGenerationGraph(params: GenerationParams): Graph {
     { id: 'positive', type: 'diffusion.prompt', inputs: { prompt: params.prompt } },
     { id: 'negative', type: 'diffusion.prompt', inputs: { prompt: params.negativePrompt } },
     { id: 'noise', type: 'diffusion.noise', inputs: { seed: params.seed, width: params.width, height: params.height } },
-    {
-      id: 'denoise',
-      type: 'diffusion.denoise_latents',
-      inputs: {
-        steps: params.steps,
-        cfgScale: params.cfgScale,
-        scheduler: params.scheduler,
-        denoisingStart: mode === 'txt2img' ? 0 : 1 - params.strength,
-        denoisingEnd: 1,
-        seed: params.seed,
-        ...(params.mask ? { mask: { imageName: params.mask } } : {}),
-      },
-    },
+    denoiseNode('denoise', params, mode === 'txt2img' ? 0 : 1 - params.strength, params.mask),
     { id: 'decode', type: 'diffusion.latents_to_image', inputs: { tiled: params.hires !== undefined } },
     { id: 'save', type: 'image.save', inputs: { metadata: generationMetadata(params, params.seed) } },
   ];
   const edges: GraphEdge[] = [
     link('model', 'clip', 'positive', 'clip'),
     link('model', 'clip', 'negative', 'clip'),
-    link('model', 'unet', 'denoise', 'unet'),
-    link('positive', 'conditioning', 'denoise', 'positive'),
-    link('negative', 'conditioning', 'denoise', 'negative'),
-    link('noise', 'noise', 'denoise', 'noise'),
+    ...denoiseLinks('denoise', 'noise'),
     link('model', 'vaeDecoder', 'decode', 'vae'),
     link('decode', 'image', 'save', 'image'),
   ];
@@ -99,19 +104,12 @@ export function buildGenerationGraph(params: GenerationParams): Graph {
     nodes.push(
       { id: 'upscale', type: 'diffusion.resize_latents', inputs: { ...size, mode: 'bilinear' } },
       { id: 'hires_noise', type: 'diffusion.noise', inputs: { seed: params.seed, ...size } },
-      {
-        id: 'hires',
-        type: 'diffusion.denoise_latents',
-        inputs: { steps: params.steps, cfgScale: params.cfgScale, scheduler: params.scheduler, denoisingStart: 1 - params.hires.strength, denoisingEnd: 1, seed: params.seed },
-      },
+      denoiseNode('hires', params, 1 - params.hires.strength),
     );
     edges.push(
       link('denoise', 'latents', 'upscale', 'latents'),
       link('upscale', 'latents', 'hires', 'latents'),
-      link('hires_noise', 'noise', 'hires', 'noise'),
-      link('model', 'unet', 'hires', 'unet'),
-      link('positive', 'conditioning', 'hires', 'positive'),
-      link('negative', 'conditioning', 'hires', 'negative'),
+      ...denoiseLinks('hires', 'hires_noise'),
       link('hires', 'latents', 'decode', 'latents'),
     );
   } else {

@@ -24,6 +24,7 @@ import {
   nextNodeId,
   socketInputs,
 } from './workflow-graph';
+import { BoxSelectGesture, screenRect } from './box-select';
 import { FieldEditAction, FieldHistory } from './field-history';
 import { WorkflowNodeComponent, WorkflowSocketComponent } from './workflow-node.component';
 
@@ -102,7 +103,7 @@ export class WorkflowEditor {
     (graphId, field, value) => this.writeValue(graphId, field, value),
   );
   private readonly minimap = new MinimapPlugin<Schemes>({ boundViewport: true });
-  private boxSelection: { readonly start: { x: number; y: number }; readonly element: HTMLElement; readonly add: boolean } | null = null;
+  private readonly boxSelect: BoxSelectGesture;
   private readonly selector = AreaExtensions.selector();
   private readonly selectable: ReturnType<typeof AreaExtensions.selectableNodes>;
   private readonly accumulating = AreaExtensions.accumulateOnCtrl();
@@ -160,7 +161,7 @@ export class WorkflowEditor {
       if (context.type === 'nodedragged') this.callbacks.changed();
       return context;
     });
-    container.addEventListener('pointerdown', this.boxStart, { capture: true });
+    this.boxSelect = new BoxSelectGesture(container, (from, to, add) => void this.selectInBox(from, to, add));
   }
 
   setCatalogue(entries: readonly CatalogueEntry[]): void {
@@ -168,8 +169,7 @@ export class WorkflowEditor {
   }
 
   destroy(): void {
-    this.container().removeEventListener('pointerdown', this.boxStart, { capture: true });
-    this.boxEnd();
+    this.boxSelect.destroy();
     this.accumulating.destroy();
     this.area.destroy();
   }
@@ -423,60 +423,6 @@ export class WorkflowEditor {
     if (view) await view.translate(view.position.x + dx, view.position.y + dy);
   }
 
-  // ---- box selection: Shift and drag on the empty canvas ----
-
-  private container(): HTMLElement {
-    return this.area.container;
-  }
-
-  private readonly boxStart = (event: PointerEvent): void => {
-    if (!event.shiftKey || event.button !== 0) return;
-    const target = event.target as HTMLElement;
-    if (target.closest('[data-testid="node"], [data-testid="socket"], .minimap, [data-testid="minimap"]')) return;
-    event.stopPropagation();
-    event.preventDefault();
-    const element = document.createElement('div');
-    element.dataset['testid'] = 'selection-box';
-    element.style.cssText = 'position:absolute;z-index:20;pointer-events:none;border:1px dashed #8ab4ff;background:#8ab4ff22;';
-    this.container().appendChild(element);
-    this.boxSelection = { start: this.local(event), element, add: event.ctrlKey || event.metaKey };
-    this.drawBox(this.boxSelection.start);
-    window.addEventListener('pointermove', this.boxMove);
-    window.addEventListener('pointerup', this.boxUp);
-  };
-
-  private readonly boxMove = (event: PointerEvent): void => {
-    this.drawBox(this.local(event));
-  };
-
-  private readonly boxUp = (event: PointerEvent): void => {
-    const box = this.boxSelection;
-    if (!box) return;
-    const end = this.local(event);
-    this.boxEnd();
-    void this.selectInBox(box.start, end, box.add);
-  };
-
-  private boxEnd(): void {
-    window.removeEventListener('pointermove', this.boxMove);
-    window.removeEventListener('pointerup', this.boxUp);
-    this.boxSelection?.element.remove();
-    this.boxSelection = null;
-  }
-
-  /** A pointer's position in the container, in screen pixels. */
-  private local(event: PointerEvent): { x: number; y: number } {
-    const rect = this.container().getBoundingClientRect();
-    return { x: event.clientX - rect.left, y: event.clientY - rect.top };
-  }
-
-  private drawBox(to: { x: number; y: number }): void {
-    const box = this.boxSelection;
-    if (!box) return;
-    const rect = screenRect(box.start, to);
-    Object.assign(box.element.style, { left: `${rect.left}px`, top: `${rect.top}px`, width: `${rect.right - rect.left}px`, height: `${rect.bottom - rect.top}px` });
-  }
-
   /** Selects the nodes that overlap a box given in container pixels (adding to the selection when asked). */
   async selectInBox(from: Point, to: Point, add = false): Promise<string[]> {
     const { k, x, y } = this.area.area.transform;
@@ -526,8 +472,4 @@ export class WorkflowEditor {
       ],
     };
   }
-}
-
-function screenRect(a: Point, b: Point): { left: number; top: number; right: number; bottom: number } {
-  return { left: Math.min(a.x, b.x), top: Math.min(a.y, b.y), right: Math.max(a.x, b.x), bottom: Math.max(a.y, b.y) };
 }

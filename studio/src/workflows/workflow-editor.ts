@@ -25,6 +25,7 @@ import {
   socketInputs,
 } from './workflow-graph';
 import { BoxSelectGesture, screenRect } from './box-select';
+import { canvasMenu, nodeMenu, type Menu } from './editor-menu';
 import { FieldEditAction, FieldHistory } from './field-history';
 import { WorkflowNodeComponent, WorkflowSocketComponent } from './workflow-node.component';
 
@@ -439,37 +440,18 @@ export class WorkflowEditor {
     return ids;
   }
 
-  private menuItems(context: 'root' | EditorNodeModel): { searchBar: boolean; list: { label: string; key: string; handler(): void | Promise<void>; subitems?: { label: string; key: string; handler(): void | Promise<void> }[] }[] } {
+  private menuItems(context: 'root' | EditorNodeModel): Menu {
     if (context === 'root') {
       const at = { ...this.area.area.pointer };
-      const categories = new Map<string, CatalogueEntry[]>();
-      for (const entry of this.catalogue.values()) categories.set(entry.category, [...(categories.get(entry.category) ?? []), entry]);
-      return {
-        searchBar: true,
-        list: [...categories.entries()]
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([category, entries]) => ({
-            label: category,
-            key: category,
-            handler: () => undefined,
-            subitems: entries.map((entry) => ({ label: entry.title, key: entry.type, handler: () => void this.addNode(entry.type, at) })),
-          })),
-      };
+      return canvasMenu([...this.catalogue.values()], (type) => void this.addNode(type, at));
     }
     const node = context;
-    return {
-      searchBar: false,
-      list: [
-        { label: 'Delete', key: 'delete', handler: () => this.removeNode(node.id) },
-        {
-          label: 'Duplicate',
-          key: 'duplicate',
-          handler: async () => {
-            const position = this.area.nodeViews.get(node.id)?.position ?? { x: 0, y: 0 };
-            await this.addNode(node.entry.type, { x: position.x + 40, y: position.y + 40 }, structuredClone({ ...node.values }), undefined, node.version);
-          },
-        },
-      ],
-    };
+    return nodeMenu({
+      remove: () => this.removeNode(node.id),
+      duplicate: async () => {
+        const position = this.area.nodeViews.get(node.id)?.position ?? { x: 0, y: 0 };
+        await this.addNode(node.entry.type, { x: position.x + 40, y: position.y + 40 }, structuredClone({ ...node.values }), undefined, node.version);
+      },
+    });
   }
 }

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Graph } from '../../engine/graph/graph';
+import { buildGenerationGraph } from '../../services/generation/generation-graph';
 import { hashFolder } from '../../services/models/model-hash';
 import { ModelRepository } from '../../services/models/model.repository';
 import { probeModel } from '../../services/models/onnx-probe';
@@ -36,32 +37,20 @@ export async function registerPipeline(bench: BenchPlatform, name: string, folde
   return key;
 }
 
+/** The standard text-to-image graph the generate route builds (services/generation), on this model. */
 export function textToImageGraph(modelKey: string, options: { seed?: number; side?: number; steps?: number } = {}): Graph {
   const { seed = 1, side = SIDE, steps = STEPS } = options;
-  return {
-    nodes: [
-      { id: 'model', type: 'diffusion.main_model_loader', inputs: { model: { key: modelKey } } },
-      { id: 'pos', type: 'diffusion.prompt', inputs: { prompt: 'a red house by the sea, highly detailed' } },
-      { id: 'neg', type: 'diffusion.prompt', inputs: { prompt: 'blurry' } },
-      { id: 'noise', type: 'diffusion.noise', inputs: { seed, width: side, height: side } },
-      { id: 'denoise', type: 'diffusion.denoise_latents', inputs: { steps, cfgScale: 7.5, scheduler: 'euler', seed } },
-      { id: 'decode', type: 'diffusion.latents_to_image', inputs: {} },
-    ],
-    edges: [
-      edge('model.clip', 'pos.clip'),
-      edge('model.clip', 'neg.clip'),
-      edge('model.unet', 'denoise.unet'),
-      edge('pos.conditioning', 'denoise.positive'),
-      edge('neg.conditioning', 'denoise.negative'),
-      edge('noise.noise', 'denoise.noise'),
-      edge('denoise.latents', 'decode.latents'),
-      edge('model.vaeDecoder', 'decode.vae'),
-    ],
-  };
-}
-
-function edge(from: string, to: string): Graph['edges'][number] {
-  const [sourceNode, sourceField] = from.split('.') as [string, string];
-  const [destinationNode, destinationField] = to.split('.') as [string, string];
-  return { source: { nodeId: sourceNode, field: sourceField }, destination: { nodeId: destinationNode, field: destinationField } };
+  return buildGenerationGraph({
+    model: modelKey,
+    prompt: 'a red house by the sea, highly detailed',
+    negativePrompt: 'blurry',
+    width: side,
+    height: side,
+    steps,
+    cfgScale: 7.5,
+    scheduler: 'euler',
+    seed,
+    strength: 1,
+    batchCount: 1,
+  });
 }

@@ -35,6 +35,13 @@ async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(OUTPUT, `${name}.png`), fullPage: true });
 }
 
+/** Uploads a 64x64 init image on the Generate page (a PNG of the page itself is as good as any) and waits for its thumbnail. */
+async function uploadInitImage(page: Page, name: string): Promise<void> {
+  const png = await page.screenshot({ clip: { x: 0, y: 0, width: 64, height: 64 } });
+  await page.getByLabel('Upload an init image').setInputFiles({ name, mimeType: 'image/png', buffer: png });
+  await page.waitForFunction(() => document.querySelector<HTMLImageElement>('[data-testid="init-thumb"]')?.src.startsWith('blob:') ?? false, null, { timeout: TIMEOUT_MS });
+}
+
 async function openNav(page: Page, label: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label }).click();
 }
@@ -147,10 +154,7 @@ const steps: Step[] = [
     name: 'image to image: upload a 64x64 picture, strength 0.3, and see the result',
     async run(page) {
       await openNav(page, 'Generate');
-      // A 64x64 PNG of the page itself is as good a picture as any.
-      const png = await page.screenshot({ clip: { x: 0, y: 0, width: 64, height: 64 } });
-      await page.getByLabel('Upload an init image').setInputFiles({ name: 'init.png', mimeType: 'image/png', buffer: png });
-      await page.waitForFunction(() => document.querySelector<HTMLImageElement>('[data-testid="init-thumb"]')?.src.startsWith('blob:') ?? false, null, { timeout: TIMEOUT_MS });
+      await uploadInitImage(page, 'init.png');
       if (!(await page.getByLabel('Width').isDisabled())) throw new Error('the width should follow the init image');
       await page.locator('input[name="strength"]').evaluate((input: HTMLInputElement) => {
         input.value = '0.3';
@@ -322,9 +326,7 @@ const steps: Step[] = [
     name: 'inpainting: a 64x64 init image, a painted mask, strength 1, 4 steps, and see the result',
     async run(page) {
       await openNav(page, 'Generate');
-      const png = await page.screenshot({ clip: { x: 0, y: 0, width: 64, height: 64 } });
-      await page.getByLabel('Upload an init image').setInputFiles({ name: 'inpaint.png', mimeType: 'image/png', buffer: png });
-      await page.waitForFunction(() => document.querySelector<HTMLImageElement>('[data-testid="init-thumb"]')?.src.startsWith('blob:') ?? false, null, { timeout: TIMEOUT_MS });
+      await uploadInitImage(page, 'inpaint.png');
       await page.getByRole('checkbox', { name: 'Inpaint: paint a mask' }).check();
       const box = await page.getByTestId('mask-canvas').boundingBox();
       if (!box) throw new Error('the mask canvas is not on screen');

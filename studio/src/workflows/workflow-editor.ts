@@ -22,6 +22,7 @@ import {
   checkFields,
   defaultInputs,
   nextNodeId,
+  reaches,
   socketInputs,
 } from './workflow-graph';
 import { BoxSelectGesture, screenRect } from './box-select';
@@ -186,24 +187,8 @@ export class WorkflowEditor {
     if (!output || !input) return 'one end of the connection is not a field of its node';
     const result = checkFields(output, input);
     if (!result.ok) return `Cannot connect ${source.label}.${output.title} to ${target.label}.${input.title}: ${result.reason}`;
-    if (this.reaches(target.id, source.id)) return `Cannot connect ${source.label} to ${target.label}: it would make a cycle`;
+    if (reaches(this.editor.getConnections(), target.id, source.id)) return `Cannot connect ${source.label} to ${target.label}: it would make a cycle`;
     return undefined;
-  }
-
-  /** Whether `to` is downstream of `from`. */
-  private reaches(from: NodeId, to: NodeId): boolean {
-    const next = new Map<NodeId, NodeId[]>();
-    for (const connection of this.editor.getConnections()) next.set(connection.source, [...(next.get(connection.source) ?? []), connection.target]);
-    const seen = new Set<NodeId>();
-    const stack = [from];
-    while (stack.length > 0) {
-      const id = stack.pop()!;
-      if (id === to) return true;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      stack.push(...(next.get(id) ?? []));
-    }
-    return false;
   }
 
   // ---- nodes in graph terms ----

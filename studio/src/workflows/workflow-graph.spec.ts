@@ -7,6 +7,7 @@ import {
   fromGraphJson,
   isOutdated,
   nextNodeId,
+  reaches,
   paletteGroups,
   toGraphJson,
   widgetFor,
@@ -129,5 +130,16 @@ describe('palette and versions', () => {
 
   it('makes short unique node ids', () => {
     expect(nextNodeId('core.add', new Set(['add-1']))).toBe('add-2');
+  });
+
+  it('tells whether one node is downstream of another, through cycles of links without looping', () => {
+    const links = [
+      { source: 'a', target: 'b' },
+      { source: 'b', target: 'c' },
+      { source: 'c', target: 'b' },
+    ];
+    expect(reaches(links, 'a', 'c')).toBeTrue();
+    expect(reaches(links, 'c', 'a')).toBeFalse();
+    expect(reaches(links, 'd', 'a')).toBeFalse();
   });
 });

@@ -288,3 +288,19 @@ export function nextNodeId(type: string, taken: ReadonlySet<string>): string {
     if (!taken.has(id)) return id;
   }
 }
+
+/** Whether `to` is downstream of `from` along the links (a new link `to → from` would close a cycle). */
+export function reaches(links: readonly { readonly source: string; readonly target: string }[], from: string, to: string): boolean {
+  const next = new Map<string, string[]>();
+  for (const link of links) next.set(link.source, [...(next.get(link.source) ?? []), link.target]);
+  const seen = new Set<string>();
+  const stack = [from];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (id === to) return true;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    stack.push(...(next.get(id) ?? []));
+  }
+  return false;
+}

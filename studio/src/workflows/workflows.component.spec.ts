@@ -22,6 +22,19 @@ const TEXT: CatalogueEntry = {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 
+/** The Workflows page with the catalogue (Add, Text) loaded and every other list empty. */
+async function openPage() {
+  const fixture = TestBed.createComponent(WorkflowsComponent);
+  document.body.appendChild(fixture.nativeElement);
+  const backend = TestBed.inject(HttpTestingController);
+  fixture.detectChanges();
+  await fixture.whenStable();
+  backend.expectOne('/api/v1/nodes').flush([ADD, TEXT]);
+  backend.match(() => true).forEach((request) => request.flush({ items: [], total: 0, limit: 100, offset: 0 }));
+  await settle();
+  return fixture;
+}
+
 describe('WorkflowsComponent', () => {
   const events = new Subject<unknown>();
   beforeEach(() =>
@@ -38,14 +51,7 @@ describe('WorkflowsComponent', () => {
   );
 
   it('builds the palette, adds nodes from it, and refuses an incompatible connection with the reason', async () => {
-    const fixture = TestBed.createComponent(WorkflowsComponent);
-    document.body.appendChild(fixture.nativeElement);
-    const backend = TestBed.inject(HttpTestingController);
-    fixture.detectChanges();
-    await fixture.whenStable();
-    backend.expectOne('/api/v1/nodes').flush([ADD, TEXT]);
-    backend.match(() => true).forEach((request) => request.flush({ items: [], total: 0, limit: 100, offset: 0 }));
-    await settle();
+    const fixture = await openPage();
     await fixture.whenStable();
     const element: HTMLElement = fixture.nativeElement;
 
@@ -82,14 +88,7 @@ describe('WorkflowsComponent', () => {
   });
 
   it('loads a graph in one go, undoes inspector edits as one action, box-selects, and shows every output of a run', async () => {
-    const fixture = TestBed.createComponent(WorkflowsComponent);
-    document.body.appendChild(fixture.nativeElement);
-    const backend = TestBed.inject(HttpTestingController);
-    fixture.detectChanges();
-    await fixture.whenStable();
-    backend.expectOne('/api/v1/nodes').flush([ADD, TEXT]);
-    backend.match(() => true).forEach((request) => request.flush({ items: [], total: 0, limit: 100, offset: 0 }));
-    await settle();
+    const fixture = await openPage();
     const editor = fixture.componentInstance.editorForTesting!;
     const result = await editor.load(
       [

@@ -6,14 +6,14 @@
  * is the service's job.
  */
 import { randomUUID } from 'node:crypto';
-import { cp, lstat, mkdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { cp, lstat, mkdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PackError } from '../../engine/errors';
 import { ConflictError, InvalidInputError, NotFoundError } from '../platform/service-errors';
 import type { InstalledPackHost } from './installed-pack-host';
 import type { InstalledPack, InstalledPacks, PackSource } from './installed-packs';
 import { readPackManifest } from './pack-loader';
-import { gunzipTarball, readTar } from './tar-reader';
+import { extractPackTarball } from './pack-tarball';
 
 /** Most bytes and entries an unpacked pack may hold. */
 const MAX_PACK_BYTES = 256 * 1024 * 1024;
@@ -50,19 +50,7 @@ export class PackInstaller {
   }
 
   installTarball(bytes: Buffer, installedBy: string): Promise<InstalledPack> {
-    return this.stage('tarball', installedBy, async (staging) => {
-      const entries = readTar(await gunzipTarball(bytes, MAX_PACK_BYTES), { maxBytes: MAX_PACK_BYTES, maxEntries: MAX_PACK_ENTRIES });
-      for (const entry of entries) {
-        // safePath already refused absolute paths and `..`; this keeps it so whatever changes there.
-        const target = path.resolve(staging, entry.path);
-        if (!target.startsWith(staging + path.sep)) throw invalid('body', `the entry "${entry.path}" would be written outside the pack folder`);
-        if (entry.type === 'directory') await mkdir(target, { recursive: true });
-        else {
-          await mkdir(path.dirname(target), { recursive: true });
-          await writeFile(target, entry.data, { flag: 'wx' });
-        }
-      }
-    });
+    return this.stage('tarball', installedBy, (staging) => extractPackTarball(bytes, staging, { maxBytes: MAX_PACK_BYTES, maxEntries: MAX_PACK_ENTRIES }));
   }
 
   async uninstall(name: string): Promise<InstalledPack> {

@@ -114,7 +114,7 @@ exports.default = defineNode({ type: 'core.add', title: 'Add', description: 'Not
     for (const evil of [
       [{ name: 'package/package.json', data: manifest }, { name: 'package/../../escaped.js', data: 'x' }],
       [{ name: '/etc/evil.js', data: 'x' }],
-      [{ name: 'package/package.json', data: manifest }, { name: 'package/a.node.js', type: '2' as const, linkTarget: '/etc/passwd' }],
+      [{ name: 'package/package.json', data: manifest }, { name: 'package/a.node.js', type: 'SymbolicLink' as const, linkTarget: '/etc/passwd' }],
     ]) {
       const response = await upload(tarGz(evil));
       expect(response.status).withContext(JSON.stringify(response.body)).toBe(422);

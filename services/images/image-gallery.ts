@@ -4,6 +4,7 @@
  * touched for an image the caller does not own.
  */
 import type { Readable } from 'node:stream';
+import { readBody } from '../platform/read-body';
 import { NotFoundError } from '../platform/service-errors';
 import { isUuid, type Page, type PageRequest } from '../platform/request-params';
 import { makeThumbnail, MAX_IMAGE_PIXELS } from './image-decoding';
@@ -11,8 +12,9 @@ import { ImageFileMissingError, type ImageFileStore, type ImageVariant } from '.
 import type { ImageCategory, ImageFilter, ImageRecord, ImageRecords } from './image-records';
 import type { ImageSaver } from './image-saver';
 import { readEmbeddedData, type EmbeddedData } from './embedded-data';
-import { readUpload } from './read-upload';
 import { zipStream } from './image-archive';
+
+const NO_IMAGE = { field: 'file', message: 'send the image file itself as the request body, with an image Content-Type such as image/png (not JSON or a form)' };
 
 export interface UploadOptions {
   readonly category?: ImageCategory;
@@ -68,7 +70,7 @@ export class ImageGallery {
   /** Checks the board, reads the body (byte limit), then stores the image as the caller's upload. */
   async upload(ownerId: string, body: Readable | null | undefined, options: UploadOptions): Promise<ImageRecord> {
     if (options.board !== undefined) await this.checkBoard(ownerId, options.board);
-    const bytes = await readUpload(body, this.deps.maxUploadBytes);
+    const bytes = await readBody(body, { maxBytes: this.deps.maxUploadBytes, tooLarge: (limit) => `The upload is larger than ${limit}; send a smaller image.`, missing: NO_IMAGE });
     return this.deps.saver.save(ownerId, {
       data: bytes,
       origin: 'external',

@@ -6,6 +6,7 @@
  * Pure TypeScript with an injected loader, so the policy is tested without any model runtime.
  */
 import { PinkseaError } from '../../engine/errors';
+import { formatBytes } from '../../engine/format-bytes';
 
 export class ModelTooLargeError extends PinkseaError {
   override readonly name = 'ModelTooLargeError';
@@ -205,13 +206,6 @@ export class ModelCache<T> {
   }
 }
 
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
+// model-download.ts still imports formatBytes from here in the committed tree; it goes once that
+// file imports engine/format-bytes (its working copy already does).
+export { formatBytes };

@@ -6,12 +6,12 @@
 import type { Readable } from 'node:stream';
 import type { Context, ServiceBroker, ServiceSchema } from 'moleculer';
 import { callerOf } from '../platform/auth-middleware';
+import { readBody } from '../platform/read-body';
 import { created, type ResponseMeta } from '../platform/response-meta';
 import type { InstalledPack } from './installed-packs';
 import type { PackLoadState } from './installed-pack-host';
 import type { PackInstaller } from './pack-installer';
 import { PLUGIN_AGENT, PLUGINS_CHANGED, type AgentStatus, type PluginsChanged } from './plugin-agent.service';
-import { readPackUpload } from './read-pack-upload';
 
 export interface PluginsServiceOptions {
   readonly installer: PackInstaller;
@@ -31,6 +31,7 @@ type Ctx<P> = Context<P, ResponseMeta>;
 /** moleculer-web's `type: 'stream'` (missing from its typings): the action gets the request body as ctx.stream. */
 const UPLOAD_ROUTE = { method: 'POST', path: '/plugins/upload', type: 'stream' } as const;
 const STATUS_TIMEOUT_MS = 2_000;
+const NO_PACK = { field: 'body', message: 'send the .tgz that `npm pack` writes as the request body, with Content-Type application/gzip (not JSON or a form)' };
 
 export function createPluginsService(options: PluginsServiceOptions): ServiceSchema {
   const { installer } = options;
@@ -67,7 +68,7 @@ export function createPluginsService(options: PluginsServiceOptions): ServiceSch
         auth: 'admin',
         params: {},
         async handler(ctx: Ctx<object>): Promise<InstalledPack> {
-          const bytes = await readPackUpload(ctx.stream as Readable | null, options.maxUploadBytes);
+          const bytes = await readBody(ctx.stream as Readable | null, { maxBytes: options.maxUploadBytes, tooLarge: (limit) => `The pack is larger than ${limit}`, missing: NO_PACK });
           const pack = await installer.installTarball(bytes, callerOf(ctx).id);
           await changed(ctx, pack, 'installed');
           created(ctx.meta, pack.name);

@@ -7,7 +7,7 @@ import { API_BASE, type InstallJob, type ModelRecord, type Page } from '../core/
 import { AuthService } from '../core/auth.service';
 import { LiveEventsService } from '../core/live-events.service';
 import { ToastService } from '../core/toast.service';
-import { formatBytes } from './format-bytes';
+import { formatBytes } from '../../../engine/format-bytes';
 import { isFinal, isUrlSource, jobPercent, withJob } from './install-job';
 
 const POLL_MS = 1000;

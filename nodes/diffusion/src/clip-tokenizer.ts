@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { NodeError } from '@pinksea/node-sdk';
+import { LRUCache } from 'lru-cache';
 
 /** The special tokens of a tokenizer, by their strings in the vocabulary. */
 export interface ClipSpecialTokens {
@@ -48,7 +49,7 @@ export const CLIP_DEFAULT_MAX_LENGTH = 77;
 
 /** HF keeps at most this many merges (`[1 : 49152 - 256 - 2 + 1]` of the lines). */
 const MAX_MERGES = 49152 - 256 - 2;
-/** Words cached before the cache starts over: bounds memory on long-running workers. */
+/** Words cached, least recently used dropped first: bounds memory on long-running workers. */
 const CACHE_LIMIT = 50_000;
 const END_OF_WORD = '</w>';
 
@@ -134,7 +135,7 @@ export class ClipTokenizer {
   private readonly cleanUpSpaces: boolean;
   private readonly specialIds: ReadonlySet<number>;
   /** Piece (after cleanup and splitting) → its ids. */
-  private readonly cache = new Map<string, readonly number[]>();
+  private readonly cache = new LRUCache<string, readonly number[]>({ max: CACHE_LIMIT });
 
   private constructor(data: ClipTokenizerData) {
     this.encoder = data.vocab instanceof Map ? new Map(data.vocab) : new Map(Object.entries(data.vocab));
@@ -225,7 +226,6 @@ export class ClipTokenizer {
       let pieceIds = this.cache.get(piece);
       if (pieceIds === undefined) {
         pieceIds = this.encodePiece(piece);
-        if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
         this.cache.set(piece, pieceIds);
       }
       for (const id of pieceIds) ids.push(id);

@@ -4,26 +4,22 @@
  * two prompts per model on every run. Parsed by ClipTokenizer.fromFiles, as fromFolder does.
  */
 import { NodeError, type ModelRef, type NodeContext } from '@pinksea/node-sdk';
+import { LRUCache } from 'lru-cache';
 import { ClipTokenizer } from './clip-tokenizer';
 import { readModelText } from './sd-model';
 
 /** Tokenizers kept at once; one per model a worker switches between. */
 export const TOKENIZER_CACHE_SIZE = 4;
-const cache = new Map<string, Promise<ClipTokenizer>>();
+const cache = new LRUCache<string, Promise<ClipTokenizer>>({ max: TOKENIZER_CACHE_SIZE });
 
 /** The tokenizer of the model `ref` names, parsed once per model key. */
 export function tokenizerFor(ctx: NodeContext, ref: ModelRef, field: string): Promise<ClipTokenizer> {
   const cached = cache.get(ref.key);
-  if (cached) {
-    cache.delete(ref.key);
-    cache.set(ref.key, cached); // most recently used last
-    return cached;
-  }
+  if (cached) return cached;
   const loading = readTokenizer(ctx, ref, field);
   cache.set(ref.key, loading);
   // A failed read is not kept: the next run reads the files again.
-  loading.catch(() => cache.get(ref.key) === loading && cache.delete(ref.key));
-  while (cache.size > TOKENIZER_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  loading.catch(() => cache.peek(ref.key) === loading && cache.delete(ref.key));
   return loading;
 }
 

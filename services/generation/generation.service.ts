@@ -14,8 +14,9 @@ import type { ModelRecordReader } from '../models/model-records';
 import { callerOf, type RequestMeta } from '../platform/auth-middleware';
 import { InvalidInputError } from '../platform/service-errors';
 import { MAX_BATCH_PRIORITY } from '../queue/job-transport';
-import type { EnqueueResult, SessionQueue } from '../queue/session-queue';
+import type { SessionQueue } from '../queue/session-queue';
 import { buildGenerationBatch, hiresSize, MAX_SEED, type GenerationParams } from './generation-graph';
+import type { GenerateRequest, GenerateResult } from './generation-views';
 
 export interface GenerationServiceOptions {
   readonly queue: SessionQueue;
@@ -24,21 +25,6 @@ export interface GenerationServiceOptions {
   readonly images: Pick<ImageRecords, 'find'>;
   /** Most pixels (width × height) one image may have. */
   readonly maxPixels: number;
-}
-
-export type GenerateRequest = Omit<GenerationParams, 'seed' | 'width' | 'height' | 'hires'> & {
-  readonly hiresScale?: number;
-  readonly hiresStrength?: number;
-  readonly queueId: string;
-  readonly seed?: number;
-  readonly width?: number;
-  readonly height?: number;
-  readonly priority?: number;
-};
-
-export interface GenerateResult extends EnqueueResult {
-  /** The seed of each image, in order. */
-  readonly seeds: number[];
 }
 
 const DEFAULT_SIDE = 512;

@@ -3,15 +3,13 @@
  * as JSON in the text chunks `pinksea_metadata` and `pinksea_graph`. Dropping an image back into
  * the studio recovers its graph from the file alone.
  */
+import type { EmbeddedData } from './image-records';
 import { embedTextChunks, readTextChunks } from './png-text-chunks';
 
 export const METADATA_KEYWORD = 'pinksea_metadata';
 export const GRAPH_KEYWORD = 'pinksea_graph';
 
-export interface EmbeddedData {
-  readonly metadata: Readonly<Record<string, unknown>> | null;
-  readonly graph: unknown;
-}
+export type { EmbeddedData };
 
 export function embedData(png: Uint8Array, data: Partial<EmbeddedData>): Buffer {
   const texts: Record<string, string> = {};

@@ -2,7 +2,7 @@
  * The gallery's database records, by use case. Every method takes the owner and matches only
  * that owner's rows: another user's image is indistinguishable from one that does not exist.
  */
-import type { Page, PageRequest } from '../platform/request-params';
+import type { Page, PageRequest } from '../platform/page';
 
 export const IMAGE_CATEGORIES = ['general', 'mask', 'control', 'user', 'other'] as const;
 export type ImageCategory = (typeof IMAGE_CATEGORIES)[number];
@@ -23,6 +23,12 @@ export interface ImageRecord {
   readonly nodeId: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
+}
+
+/** What a saved PNG carries besides pixels (embedded-data.ts), as `GET /images/:name/metadata` answers it. */
+export interface EmbeddedData {
+  readonly metadata: Readonly<Record<string, unknown>> | null;
+  readonly graph: unknown;
 }
 
 export interface NewImageRecord {

@@ -17,32 +17,7 @@ import type { ModelChanges, ModelFilter, ModelRecord, ModelRecords } from './mod
 import { probeModel } from './onnx-probe';
 import { checkModelUrl, type Lookup } from './url-guard';
 import { scanModelFolder, type ScannedModel } from './model-scan';
-
-export const INSTALL_STATUSES = ['queued', 'downloading', 'probing', 'completed', 'failed', 'canceled'] as const;
-export type InstallStatus = (typeof INSTALL_STATUSES)[number];
-
-export interface InstallJob {
-  readonly id: string;
-  readonly source: string;
-  readonly status: InstallStatus;
-  readonly bytes: number;
-  readonly totalBytes: number | null;
-  readonly error: ErrorInfo | null;
-  /** The installed model's key, once completed. */
-  readonly modelKey: string | null;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
-
-/** Model manager events, one map from name to payload (CONVENTIONS §15). */
-export interface ModelEventMap {
-  model_install_status_changed: InstallJob;
-  model_install_progress: InstallJob;
-}
-
-export interface ModelEventSink {
-  emit<K extends keyof ModelEventMap>(ownerId: string, name: K, payload: ModelEventMap[K]): void;
-}
+import type { InstallJob, InstallStatus, ModelEventSink } from './model-events';
 
 export interface InstallRequest {
   readonly source: string;

@@ -5,9 +5,10 @@
  * The gateway puts the caller in `ctx.meta.user`; services scope every query by it.
  */
 import type { Context, Middleware } from 'moleculer';
+import type { Role } from './roles';
 import { ForbiddenError, UnauthorizedError } from './service-errors';
 
-export type Role = 'admin' | 'user';
+export type { Role } from './roles';
 export type ActionAuth = 'none' | 'user' | 'admin';
 
 export interface AuthUser {

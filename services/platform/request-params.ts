@@ -10,18 +10,7 @@ export const PAGE_PARAMS = {
   offset: { type: 'number', integer: true, min: 0, convert: true, optional: true, default: 0 },
 } as const;
 
-export interface PageRequest {
-  readonly limit: number;
-  readonly offset: number;
-}
-
-/** One page of a list, with the total the filter matches. */
-export interface Page<T> {
-  readonly items: readonly T[];
-  readonly total: number;
-  readonly limit: number;
-  readonly offset: number;
-}
+export type { Page, PageRequest } from './page';
 
 /** An optional boolean query parameter (`?starred=true`). */
 export const QUERY_BOOLEAN = { type: 'boolean', convert: true, optional: true } as const;

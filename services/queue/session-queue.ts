@@ -16,19 +16,13 @@ import { modelInputsOf, modelKeysOf } from './item-models';
 import { jobPriority, type JobTransport } from './job-transport';
 import type { QueueEventSink } from './queue-events';
 import type { ItemFilter, ItemSelection, Page, QueueItem, QueueStore, StatusCounts, UnfinishedItem } from './queue-store';
+import type { EnqueueResult } from './queue-views';
 
 export interface EnqueueInput {
   readonly batch: Batch;
   readonly priority?: number;
   readonly origin?: string;
   readonly destination?: string;
-}
-
-export interface EnqueueResult {
-  readonly queueId: string;
-  readonly batchId: string;
-  readonly enqueued: number;
-  readonly priority: number;
 }
 
 export interface SessionQueueOptions {

@@ -7,7 +7,7 @@ import { GraphValidationError } from '../../engine/errors';
 import { checkGraphShape } from '../../engine/graph/graph-shape';
 import type { Graph } from '../../engine/graph/graph';
 import { InvalidInputError } from '../platform/service-errors';
-import type { WorkflowContent } from './workflow-records';
+import type { WorkflowContent, WorkflowFields } from './workflow-records';
 
 export const MAX_TAGS = 20;
 export const MAX_TAG_LENGTH = 50;
@@ -37,13 +37,7 @@ export function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 }
 
-export interface WorkflowFields {
-  readonly name?: string | null;
-  readonly description?: string | null;
-  readonly tags?: readonly string[] | null;
-  readonly graph?: unknown;
-  readonly layout?: unknown;
-}
+export type { WorkflowFields };
 
 /**
  * The content of a new workflow, or (`partial`) the changes to one: at least one field, and

@@ -3,7 +3,7 @@
  * is scoped by owner; another user's workflow is answered as missing.
  */
 import type { Graph } from '../../engine/graph/graph';
-import type { Page, PageRequest } from '../platform/request-params';
+import type { Page, PageRequest } from '../platform/page';
 
 /** A workflow as lists show it: no graph or layout. */
 export interface WorkflowSummary {
@@ -27,6 +27,15 @@ export interface WorkflowContent {
   readonly tags: readonly string[];
   readonly graph: Graph;
   readonly layout: unknown;
+}
+
+/** The body of `POST /workflows` and `PATCH /workflows/:id`, as a client sends it (workflow-input.ts reads it). */
+export interface WorkflowFields {
+  readonly name?: string | null;
+  readonly description?: string | null;
+  readonly tags?: readonly string[] | null;
+  readonly graph?: unknown;
+  readonly layout?: unknown;
 }
 
 export interface WorkflowFilter {

@@ -5,9 +5,9 @@
  * indices count the kept steps, 0 .. timesteps.length - 1.
  */
 import { keptStepRange, type DenoiseRange } from './schedule';
+import type { SchedulerName } from './scheduler-names';
 
-export type SchedulerName = 'ddim' | 'euler' | 'euler_a' | 'dpmpp_2m' | 'dpmpp_2m_karras';
-export const SCHEDULER_NAMES: readonly SchedulerName[] = Object.freeze(['ddim', 'euler', 'euler_a', 'dpmpp_2m', 'dpmpp_2m_karras']);
+export { SCHEDULER_NAMES, type SchedulerName } from './scheduler-names';
 
 export interface Scheduler {
   readonly name: SchedulerName;

@@ -1,15 +1,12 @@
 import { HttpBackend, HttpClient } from '@angular/common/http';
 import { Injectable, computed, inject, signal } from '@angular/core';
 import { type Observable, finalize, firstValueFrom, map, shareReplay } from 'rxjs';
-import { API_BASE, type PublicUser, type Session } from './api-types';
+import { API_BASE, type Session } from './api-types';
 
 const STORAGE_KEY = 'pinksea.session';
 
-interface StoredSession {
-  readonly accessToken: string;
-  readonly refreshToken: string;
-  readonly user: PublicUser;
-}
+/** What is kept of the server's session between reloads. */
+type StoredSession = Pick<Session, 'accessToken' | 'refreshToken' | 'user'>;
 
 /**
  * Who is signed in. The session (access and refresh token, user) lives in localStorage so a reload

@@ -1,24 +1,26 @@
 import { DestroyRef, Injectable, effect, inject, signal } from '@angular/core';
 import { Subject, type Observable, filter, map } from 'rxjs';
 import { io, type Socket } from 'socket.io-client';
-import { API_BASE, type StudioEventMap, type StudioEventName } from './api-types';
+import { API_BASE, type SocketEventMap, type SocketEventName } from './api-types';
 import { AuthService } from './auth.service';
 
-const EVENT_NAMES: readonly StudioEventName[] = [
-  'batch_enqueued',
-  'queue_item_status_changed',
-  'invocation_started',
-  'invocation_progress',
-  'invocation_complete',
-  'invocation_cached',
-  'invocation_error',
-  'model_install_status_changed',
-  'model_install_progress',
-];
+/** Keyed by the server's map, so an event it adds or drops fails to compile until it is listened to here. */
+const LISTENED: Readonly<Record<SocketEventName, true>> = {
+  batch_enqueued: true,
+  queue_item_status_changed: true,
+  invocation_started: true,
+  invocation_progress: true,
+  invocation_complete: true,
+  invocation_cached: true,
+  invocation_error: true,
+  model_install_status_changed: true,
+  model_install_progress: true,
+};
+const EVENT_NAMES = Object.keys(LISTENED) as SocketEventName[];
 
 interface Envelope {
-  readonly name: StudioEventName;
-  readonly payload: StudioEventMap[StudioEventName];
+  readonly name: SocketEventName;
+  readonly payload: SocketEventMap[SocketEventName];
 }
 
 /**
@@ -41,10 +43,10 @@ export class LiveEventsService {
     inject(DestroyRef).onDestroy(() => this.disconnect());
   }
 
-  on<K extends StudioEventName>(name: K): Observable<StudioEventMap[K]> {
+  on<K extends SocketEventName>(name: K): Observable<SocketEventMap[K]> {
     return this.events.pipe(
       filter((event) => event.name === name),
-      map((event) => event.payload as StudioEventMap[K]),
+      map((event) => event.payload as SocketEventMap[K]),
     );
   }
 
@@ -60,7 +62,7 @@ export class LiveEventsService {
     });
     socket.on('disconnect', () => this.connectedState.set(false));
     for (const name of EVENT_NAMES) {
-      socket.on(name, (payload: StudioEventMap[typeof name]) => this.events.next({ name, payload }));
+      socket.on(name, (payload: SocketEventMap[typeof name]) => this.events.next({ name, payload }));
     }
     this.socket = socket;
   }

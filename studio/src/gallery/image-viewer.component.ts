@@ -2,19 +2,13 @@ import { HttpClient } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, ElementRef, computed, effect, inject, input, output, signal } from '@angular/core';
 import { Router } from '@angular/router';
 import { firstValueFrom } from 'rxjs';
-import { API_BASE, type ImageRecord } from '../core/api-types';
+import { API_BASE, type EmbeddedData, type ImageRecord } from '../core/api-types';
 import { AuthImageDirective } from '../core/auth-image.directive';
 import { ToastService } from '../core/toast.service';
 import { GenerateDraftService } from '../generate/generate-draft.service';
 import { paramsFromMetadata } from '../generate/generation-params';
 import { WorkflowDraftService } from '../workflows/workflow-draft.service';
 import { metadataRows } from './metadata-rows';
-
-interface ImageMetadata {
-  readonly metadata: Readonly<Record<string, unknown>> | null;
-  /** The graph that made the image, as the Workflows editor imports it. */
-  readonly graph?: unknown;
-}
 
 /**
  * One image at full size, with the parameters embedded in it, star and delete; "Use these
@@ -79,7 +73,7 @@ export class ImageViewerComponent {
   private readonly generateDrafts = inject(GenerateDraftService);
   private readonly workflowDrafts = inject(WorkflowDraftService);
   /** undefined while loading. */
-  protected readonly metadata = signal<ImageMetadata['metadata'] | undefined>(undefined);
+  protected readonly metadata = signal<EmbeddedData['metadata'] | undefined>(undefined);
   protected readonly graph = signal<unknown>(null);
   protected readonly deleting = signal(false);
   protected readonly rows = computed(() => metadataRows(this.metadata() ?? null));
@@ -123,7 +117,7 @@ export class ImageViewerComponent {
     this.metadata.set(undefined);
     this.graph.set(null);
     try {
-      const body = await firstValueFrom(this.http.get<ImageMetadata>(`${API_BASE}/images/${encodeURIComponent(name)}/metadata`));
+      const body = await firstValueFrom(this.http.get<EmbeddedData>(`${API_BASE}/images/${encodeURIComponent(name)}/metadata`));
       if (name !== this.image().name) return;
       this.metadata.set(body.metadata);
       this.graph.set(body.graph ?? null);

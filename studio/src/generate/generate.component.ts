@@ -5,12 +5,12 @@ import { FormsModule } from '@angular/forms';
 import { RouterLink } from '@angular/router';
 import { firstValueFrom } from 'rxjs';
 import { fieldIssues } from '../core/api-error';
-import { API_BASE, type GenerateResult, type ImageRecord, type ModelRecord, type Page, QUEUE_ID, type QueueItem, SCHEDULERS, type StudioEventMap } from '../core/api-types';
+import { API_BASE, type GenerateResult, type ImageRecord, type ModelRecord, type Page, QUEUE_ID, type QueueItemView, type SocketEventMap } from '../core/api-types';
 import { AuthImageDirective } from '../core/auth-image.directive';
 import { LiveEventsService } from '../core/live-events.service';
 import { ToastService } from '../core/toast.service';
 import { GenerateDraftService } from './generate-draft.service';
-import { DEFAULT_PARAMS, type GenerationParams, HIRES_SCALES, type ParamProblems, randomSeed, savedImageNames, toRequest, validateParams } from './generation-params';
+import { DEFAULT_PARAMS, type GenerationParams, HIRES_SCALES, type ParamProblems, SCHEDULERS, randomSeed, savedImageNames, toRequest, validateParams } from './generation-params';
 import { MaskEditorComponent } from './mask-editor.component';
 
 const UPLOAD_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
@@ -18,7 +18,7 @@ const UPLOAD_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
 interface Progress {
   readonly step: number;
   readonly total: number;
-  readonly preview: StudioEventMap['invocation_progress']['preview'] | null;
+  readonly preview: SocketEventMap['invocation_progress']['preview'] | null;
 }
 
 /**
@@ -57,7 +57,7 @@ export class GenerateComponent {
   protected readonly shownProblems = computed<ParamProblems>(() => ({ ...this.serverProblems(), ...(this.submitted() ? this.problems() : {}) }));
   protected readonly busy = signal(false);
   private readonly batchId = signal<string | null>(null);
-  private readonly items = signal<readonly QueueItem[]>([]);
+  private readonly items = signal<readonly QueueItemView[]>([]);
   protected readonly progress = signal<Progress | null>(null);
 
   protected readonly images = computed(() => this.items().flatMap((item) => savedImageNames(item.results)));
@@ -193,7 +193,7 @@ export class GenerateComponent {
     const batchId = this.batchId();
     if (!batchId) return;
     try {
-      const page = await firstValueFrom(this.http.get<Page<QueueItem>>(`${API_BASE}/queue/${QUEUE_ID}/list`, { params: { batchId, limit: 100 } }));
+      const page = await firstValueFrom(this.http.get<Page<QueueItemView>>(`${API_BASE}/queue/${QUEUE_ID}/list`, { params: { batchId, limit: 100 } }));
       if (batchId === this.batchId()) this.items.set([...page.items].sort((a, b) => Number(a.id) - Number(b.id)));
     } catch (error) {
       this.toasts.error(error);

@@ -1,4 +1,11 @@
-import { type GenerateRequest, SCHEDULERS, type Scheduler } from '../core/api-types';
+import type { SchedulerName } from '../../../nodes/diffusion/src/schedulers/scheduler-names';
+import type { GenerateBody } from '../core/api-types';
+
+/** Keyed by the diffusion pack's own type, so a sampler it adds or drops fails to compile here. */
+const OFFERED: Readonly<Record<SchedulerName, true>> = { ddim: true, euler: true, euler_a: true, dpmpp_2m: true, dpmpp_2m_karras: true };
+
+/** The samplers the form offers: the diffusion pack's (its denoise node's `scheduler` options). */
+export const SCHEDULERS: readonly SchedulerName[] = Object.keys(OFFERED) as SchedulerName[];
 
 /**
  * What the Generate form edits; `seed` is used only while `seedLocked`, `strength` only with an
@@ -12,7 +19,7 @@ export interface GenerationParams {
   height: number;
   steps: number;
   cfgScale: number;
-  scheduler: Scheduler;
+  scheduler: SchedulerName;
   seed: number;
   seedLocked: boolean;
   batchCount: number;
@@ -82,7 +89,7 @@ export function roundToEight(value: number): number {
  * an init image the width and height are left out (the server takes the image's) and the strength
  * and mask go along.
  */
-export function toRequest(params: GenerationParams, source?: InitSource): GenerateRequest {
+export function toRequest(params: GenerationParams, source?: InitSource): GenerateBody {
   return {
     model: params.model,
     prompt: params.prompt,
@@ -122,7 +129,7 @@ export function paramsFromMetadata(metadata: Readonly<Record<string, unknown>> |
   number('cfgScale');
   number('strength');
   const scheduler = metadata['scheduler'];
-  if (typeof scheduler === 'string' && (SCHEDULERS as readonly string[]).includes(scheduler)) params.scheduler = scheduler as Scheduler;
+  if (typeof scheduler === 'string' && (SCHEDULERS as readonly string[]).includes(scheduler)) params.scheduler = scheduler as SchedulerName;
   const seed = metadata['seed'];
   if (typeof seed === 'number' && Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED) {
     params.seed = seed;

@@ -1,5 +1,27 @@
-import type { QueueItem } from '../core/api-types';
+import type { QueueItemView } from '../core/api-types';
 import { canCancel, canRetry, formatDuration, itemTiming, withStatus } from './queue-format';
+
+/** A pending queue item as the API sends it, for specs to override what they test. */
+export function queueItem(id: string, batchId: string): QueueItemView {
+  return {
+    id,
+    batchId,
+    ownerId: 'user-1',
+    queueId: 'default',
+    status: 'pending',
+    priority: 0,
+    fieldValues: [],
+    results: null,
+    error: null,
+    attempts: 0,
+    worker: null,
+    pool: 'basic',
+    acceleratorSeconds: 0,
+    createdAt: new Date().toISOString(),
+    startedAt: null,
+    completedAt: null,
+  };
+}
 
 describe('queue formatting', () => {
   it('formats durations for people', () => {
@@ -25,7 +47,7 @@ describe('queue formatting', () => {
   });
 
   it('applies a status event to the one item it names', () => {
-    const item = { id: '1', batchId: 'b', status: 'pending', results: null, error: null, attempts: 0, createdAt: '', startedAt: null, completedAt: null } satisfies QueueItem;
+    const item = queueItem('1', 'b');
     expect(withStatus([item], '1', 'canceled')?.[0]?.status).toBe('canceled');
     expect(withStatus([item], '2', 'canceled')).toBeNull();
   });

@@ -1,4 +1,4 @@
-import type { ItemStatus, QueueItem } from '../core/api-types';
+import type { ItemStatus, QueueItemView } from '../core/api-types';
 
 export const STATUS_LABELS: Readonly<Record<ItemStatus, string>> = {
   pending: 'Queued',
@@ -19,7 +19,7 @@ export function formatDuration(ms: number): string {
 }
 
 /** The run time of a finished or running item, else how long it has been waiting. */
-export function itemTiming(item: Pick<QueueItem, 'createdAt' | 'startedAt' | 'completedAt' | 'status'>, now: number): string {
+export function itemTiming(item: Pick<QueueItemView, 'createdAt' | 'startedAt' | 'completedAt' | 'status'>, now: number): string {
   const created = Date.parse(item.createdAt);
   if (!item.startedAt) return item.status === 'pending' ? `waiting ${formatDuration(now - created)}` : '–';
   const started = Date.parse(item.startedAt);
@@ -36,7 +36,7 @@ export function canRetry(status: ItemStatus): boolean {
 }
 
 /** A status event applied to the list: only the item's status (and error) change. */
-export function withStatus(items: readonly QueueItem[], itemId: string, status: ItemStatus, error?: QueueItem['error']): QueueItem[] | null {
+export function withStatus(items: readonly QueueItemView[], itemId: string, status: ItemStatus, error?: QueueItemView['error']): QueueItemView[] | null {
   const index = items.findIndex((item) => item.id === itemId);
   if (index < 0) return null;
   const next = [...items];

@@ -3,16 +3,17 @@ import { HttpTestingController, provideHttpClientTesting } from '@angular/common
 import { provideZonelessChangeDetection } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { Subject } from 'rxjs';
-import type { QueueItem, StudioEventMap } from '../core/api-types';
+import type { QueueItemView, SocketEventMap } from '../core/api-types';
 import { LiveEventsService } from '../core/live-events.service';
 import { QueueComponent } from './queue.component';
+import { queueItem } from './queue-format.spec';
 
-function item(id: string, status: QueueItem['status']): QueueItem {
-  return { id, batchId: 'batch-1', status, results: null, error: null, attempts: 0, createdAt: new Date().toISOString(), startedAt: null, completedAt: null };
+function item(id: string, status: QueueItemView['status']): QueueItemView {
+  return { ...queueItem(id, 'batch-1'), status };
 }
 
 describe('QueueComponent', () => {
-  const statusEvents = new Subject<StudioEventMap['queue_item_status_changed']>();
+  const statusEvents = new Subject<SocketEventMap['queue_item_status_changed']>();
   const fakeEvents = {
     on: (name: string) => (name === 'queue_item_status_changed' ? statusEvents : new Subject()),
     reconnected$: new Subject<void>(),

@@ -2,7 +2,7 @@ import { HttpClient } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { firstValueFrom } from 'rxjs';
-import { API_BASE, type Page, QUEUE_ID, type QueueItem } from '../core/api-types';
+import { API_BASE, type Page, QUEUE_ID, type QueueItemView } from '../core/api-types';
 import { LiveEventsService } from '../core/live-events.service';
 import { ToastService } from '../core/toast.service';
 import { STATUS_LABELS, canCancel, canRetry, itemTiming, withStatus } from './queue-format';
@@ -85,7 +85,7 @@ export class QueueComponent {
   private readonly events = inject(LiveEventsService);
 
   protected readonly labels = STATUS_LABELS;
-  protected readonly items = signal<readonly QueueItem[]>([]);
+  protected readonly items = signal<readonly QueueItemView[]>([]);
   protected readonly total = signal(0);
   private readonly now = signal(Date.now());
   /** The denoising step of each running item, from `invocation_progress`. */
@@ -111,7 +111,7 @@ export class QueueComponent {
     destroyRef.onDestroy(() => clearInterval(clock));
   }
 
-  protected timing(item: QueueItem): string {
+  protected timing(item: QueueItemView): string {
     // The ticking signal re-renders every second; Date.now() keeps a fresh start from reading negative.
     return itemTiming(item, Math.max(this.now(), Date.now()));
   }
@@ -120,17 +120,17 @@ export class QueueComponent {
     return new Date(iso).toLocaleTimeString();
   }
 
-  protected cancellable(item: QueueItem): boolean {
+  protected cancellable(item: QueueItemView): boolean {
     return canCancel(item.status);
   }
 
-  protected retryable(item: QueueItem): boolean {
+  protected retryable(item: QueueItemView): boolean {
     return canRetry(item.status);
   }
 
   protected async load(): Promise<void> {
     try {
-      const page = await firstValueFrom(this.http.get<Page<QueueItem>>(`${QUEUE_URL}/list`, { params: { limit: 200 } }));
+      const page = await firstValueFrom(this.http.get<Page<QueueItemView>>(`${QUEUE_URL}/list`, { params: { limit: 200 } }));
       this.items.set([...page.items].sort((a, b) => Number(b.id) - Number(a.id)));
       this.total.set(page.total);
     } catch (error) {
@@ -138,11 +138,11 @@ export class QueueComponent {
     }
   }
 
-  protected cancel(item: QueueItem): Promise<void> {
+  protected cancel(item: QueueItemView): Promise<void> {
     return this.act(this.http.put(`${QUEUE_URL}/i/${item.id}/cancel`, {}), `Canceled item ${item.id}`);
   }
 
-  protected retry(item: QueueItem): Promise<void> {
+  protected retry(item: QueueItemView): Promise<void> {
     return this.act(this.http.put(`${QUEUE_URL}/retry_items_by_id`, { itemIds: [item.id] }), `Queued item ${item.id} again`);
   }
 

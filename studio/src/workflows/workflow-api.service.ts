@@ -1,44 +1,20 @@
 import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
-import { API_BASE, type ImageRecord, type ModelRecord, type Page, QUEUE_ID, type QueueItem } from '../core/api-types';
+import {
+  API_BASE,
+  type EnqueueResult,
+  type ImageRecord,
+  type Issue,
+  type ModelRecord,
+  type Page,
+  QUEUE_ID,
+  type QueueItemView,
+  type Workflow,
+  type WorkflowFields,
+  type WorkflowSummary,
+} from '../core/api-types';
 import type { CatalogueEntry, WorkflowGraphJson } from './workflow-graph';
-
-export interface WorkflowSummary {
-  readonly id: string;
-  readonly name: string;
-  readonly description: string;
-  readonly tags: readonly string[];
-  readonly updatedAt: string;
-}
-
-export interface Workflow extends WorkflowSummary {
-  readonly graph: WorkflowGraphJson;
-  readonly layout: unknown;
-}
-
-export interface WorkflowSave {
-  readonly name: string;
-  readonly description?: string;
-  readonly tags?: readonly string[];
-  readonly graph: WorkflowGraphJson;
-  readonly layout: unknown;
-}
-
-/** One problem `POST /graphs/validate` found: which node and field, and what was expected. */
-export interface GraphIssue {
-  readonly code: string;
-  readonly message: string;
-  readonly nodeId?: string;
-  readonly field?: string;
-  readonly expected?: string;
-}
-
-export interface EnqueueResult {
-  readonly batchId: string;
-  readonly enqueued: number;
-  readonly itemIds?: readonly string[];
-}
 
 /** The Workflows page's calls to /api/v1: catalogue, library, validation, queue, pickers. */
 @Injectable({ providedIn: 'root' })
@@ -57,11 +33,11 @@ export class WorkflowApiService {
     return firstValueFrom(this.http.get<Workflow>(`${API_BASE}/workflows/${encodeURIComponent(id)}`));
   }
 
-  create(workflow: WorkflowSave): Promise<Workflow> {
+  create(workflow: WorkflowFields): Promise<Workflow> {
     return firstValueFrom(this.http.post<Workflow>(`${API_BASE}/workflows`, workflow));
   }
 
-  update(id: string, workflow: Partial<WorkflowSave>): Promise<Workflow> {
+  update(id: string, workflow: WorkflowFields): Promise<Workflow> {
     return firstValueFrom(this.http.patch<Workflow>(`${API_BASE}/workflows/${encodeURIComponent(id)}`, workflow));
   }
 
@@ -69,16 +45,16 @@ export class WorkflowApiService {
     return firstValueFrom(this.http.delete(`${API_BASE}/workflows/${encodeURIComponent(id)}`));
   }
 
-  validate(graph: WorkflowGraphJson): Promise<{ valid: boolean; issues: GraphIssue[] }> {
-    return firstValueFrom(this.http.post<{ valid: boolean; issues: GraphIssue[] }>(`${API_BASE}/graphs/validate`, { graph }));
+  validate(graph: WorkflowGraphJson): Promise<{ valid: boolean; issues: Issue[] }> {
+    return firstValueFrom(this.http.post<{ valid: boolean; issues: Issue[] }>(`${API_BASE}/graphs/validate`, { graph }));
   }
 
   enqueue(graph: WorkflowGraphJson): Promise<EnqueueResult> {
     return firstValueFrom(this.http.post<EnqueueResult>(`${API_BASE}/queue/${QUEUE_ID}/enqueue_batch`, { batch: { graph }, origin: 'workflows' }));
   }
 
-  queueItem(itemId: string): Promise<QueueItem> {
-    return firstValueFrom(this.http.get<QueueItem>(`${API_BASE}/queue/${QUEUE_ID}/i/${encodeURIComponent(itemId)}`));
+  queueItem(itemId: string): Promise<QueueItemView> {
+    return firstValueFrom(this.http.get<QueueItemView>(`${API_BASE}/queue/${QUEUE_ID}/i/${encodeURIComponent(itemId)}`));
   }
 
   images(): Promise<Page<ImageRecord>> {

@@ -2,7 +2,7 @@
  * The Rete v2 editor behind the Workflows canvas: area (zoom and pan), typed sockets, connections
  * checked by the engine's rule, selection, history, minimap, context menu, copy and paste, and a
  * lazy auto-arrange. Angular renders nodes (WorkflowNodeComponent) through rete-angular-plugin.
- * The page talks to it in graph terms (graph node ids, EditorNode, EditorEdge); Rete's own ids stay in here.
+ * The page talks to it in graph terms (graph node ids, EditorNode, GraphEdge); Rete's own ids stay in here.
  */
 import type { Injector } from '@angular/core';
 import { ClassicPreset, type GetSchemes, NodeEditor, type NodeId } from 'rete';
@@ -16,7 +16,6 @@ import {
   type CatalogueEntry,
   type CatalogueField,
   type CatalogueInput,
-  type EditorEdge,
   type EditorNode,
   type Point,
   checkFields,
@@ -25,6 +24,7 @@ import {
   reaches,
   socketInputs,
 } from './workflow-graph';
+import type { GraphEdge } from '../../../engine/graph/graph';
 import { BoxSelectGesture, screenRect } from './box-select';
 import { canvasMenu, nodeMenu, type Menu } from './editor-menu';
 import { FieldEditAction, FieldHistory } from './field-history';
@@ -89,7 +89,7 @@ export interface EditorCallbacks {
 
 interface Clipboard {
   readonly nodes: readonly EditorNode[];
-  readonly edges: readonly EditorEdge[];
+  readonly edges: readonly GraphEdge[];
 }
 
 export class WorkflowEditor {
@@ -211,7 +211,7 @@ export class WorkflowEditor {
     }));
   }
 
-  edges(): EditorEdge[] {
+  edges(): GraphEdge[] {
     const nodes = new Map(this.editor.getNodes().map((node) => [node.id, node.graphId]));
     return this.editor.getConnections().map((connection) => ({
       source: { nodeId: nodes.get(connection.source)!, field: connection.sourceOutput },
@@ -249,7 +249,7 @@ export class WorkflowEditor {
     return { x: (rect.width / 2 - x) / k, y: (rect.height / 2 - y) / k };
   }
 
-  async connect(edge: EditorEdge): Promise<boolean> {
+  async connect(edge: GraphEdge): Promise<boolean> {
     const source = this.byGraphId(edge.source.nodeId);
     const target = this.byGraphId(edge.destination.nodeId);
     if (!source || !target || !source.outputs[edge.source.field] || !target.inputs[edge.destination.field]) return false;
@@ -357,7 +357,7 @@ export class WorkflowEditor {
   }
 
   /** Replaces the canvas with these nodes and edges; unknown node types are reported back. */
-  async load(nodes: readonly EditorNode[], edges: readonly EditorEdge[]): Promise<{ missingTypes: string[]; refusedEdges: number }> {
+  async load(nodes: readonly EditorNode[], edges: readonly GraphEdge[]): Promise<{ missingTypes: string[]; refusedEdges: number }> {
     this.loading = true;
     try {
       await this.clear();

@@ -22,6 +22,14 @@ const out = (kind: CatalogueField['kind'], cardinality: CatalogueField['cardinal
 });
 const inp = (kind: CatalogueField['kind'], extra: Partial<CatalogueInput> = {}): CatalogueInput => ({ ...out(kind), input: 'any', required: false, ...extra });
 
+/** What the catalogue says of every plain node type (engine/catalogue.ts) besides its fields. */
+export const entryMeta = {
+  classification: 'stable',
+  needs: { gpu: false, models: [], network: false },
+  useCache: true,
+  inputSchema: { type: 'object' },
+} as const satisfies Partial<CatalogueEntry>;
+
 export const ADD: CatalogueEntry = {
   type: 'core.add',
   title: 'Add',
@@ -29,6 +37,7 @@ export const ADD: CatalogueEntry = {
   category: 'math',
   tags: ['plus'],
   version: '1.1.0',
+  ...entryMeta,
   inputs: [
     { ...inp('float'), name: 'a', title: 'A', default: 0 },
     { ...inp('float'), name: 'b', title: 'B', default: 0 },

@@ -4,40 +4,12 @@
  * engine/fields/type-compat.ts), which widget an input gets, and the conversion between the
  * editor's nodes and edges and the engine's graph JSON with node positions under `ui`.
  */
+import type { CatalogueEntry, CatalogueField, CatalogueInput } from '../../../engine/catalogue';
 import type { FieldKind, UiHints, Widget } from '../../../engine/fields/field-types';
 import { checkConnection, type Compatibility } from '../../../engine/fields/type-compat';
+import type { EdgeEnd, Graph, GraphEdge } from '../../../engine/graph/graph';
 
-export type { FieldKind, UiHints, Widget, Compatibility };
-
-export interface CatalogueField {
-  readonly name: string;
-  readonly title: string;
-  readonly description?: string;
-  readonly kind: FieldKind;
-  readonly cardinality: 'single' | 'collection' | 'either';
-  readonly schema: { readonly [key: string]: unknown };
-  readonly ui?: UiHints;
-}
-
-export interface CatalogueInput extends CatalogueField {
-  readonly input: 'connection' | 'direct' | 'any';
-  readonly required: boolean;
-  readonly default?: unknown;
-  readonly lazy?: boolean;
-  readonly multiple?: boolean;
-}
-
-export interface CatalogueEntry {
-  readonly type: string;
-  readonly title: string;
-  readonly description: string;
-  readonly category: string;
-  readonly tags: readonly string[];
-  readonly version: string;
-  readonly pack?: string;
-  readonly inputs: readonly CatalogueInput[];
-  readonly outputs: readonly CatalogueField[];
-}
+export type { CatalogueEntry, CatalogueField, CatalogueInput, FieldKind, UiHints, Widget, Compatibility };
 
 /** Socket colours by field kind; the legend and the sockets read the same table. */
 export const KIND_COLOURS: Readonly<Record<FieldKind, string>> = {
@@ -177,33 +149,11 @@ export interface EditorNode {
   readonly label?: string;
 }
 
-export interface EdgeEnd {
-  readonly nodeId: string;
-  readonly field: string;
-}
-
-export interface EditorEdge {
-  readonly source: EdgeEnd;
-  readonly destination: EdgeEnd;
-}
-
-export interface GraphNodeJson {
-  readonly id: string;
-  readonly type: string;
-  readonly version?: string;
-  readonly inputs?: Readonly<Record<string, unknown>>;
-  readonly label?: string;
-}
-
 /** The engine's graph JSON, with the editor's node positions under `ui` (ignored by the engine). */
-export interface WorkflowGraphJson {
-  readonly nodes: readonly GraphNodeJson[];
-  readonly edges: readonly EditorEdge[];
-  readonly ui?: { readonly positions: Readonly<Record<string, Point>> };
-}
+export type WorkflowGraphJson = Graph & { readonly ui?: { readonly positions: Readonly<Record<string, Point>> } };
 
 /** The graph the engine runs; inputs fed by an edge are left out, as the edge's value wins. */
-export function toGraphJson(nodes: readonly EditorNode[], edges: readonly EditorEdge[]): WorkflowGraphJson {
+export function toGraphJson(nodes: readonly EditorNode[], edges: readonly GraphEdge[]): WorkflowGraphJson {
   const connected = new Set(edges.map((edge) => `${edge.destination.nodeId}\u0000${edge.destination.field}`));
   return {
     nodes: nodes.map((node) => {
@@ -223,7 +173,7 @@ export function toGraphJson(nodes: readonly EditorNode[], edges: readonly Editor
 
 export interface ParsedGraph {
   readonly nodes: EditorNode[];
-  readonly edges: EditorEdge[];
+  readonly edges: GraphEdge[];
   readonly problems: string[];
 }
 
@@ -252,7 +202,7 @@ export function fromGraphJson(json: unknown, layout?: unknown): ParsedGraph {
     });
   });
   const ids = new Set(nodes.map((node) => node.id));
-  const edges: EditorEdge[] = [];
+  const edges: GraphEdge[] = [];
   (Array.isArray(json['edges']) ? (json['edges'] as unknown[]) : []).forEach((candidate, index) => {
     const source = isRecord(candidate) ? readEnd(candidate['source']) : undefined;
     const destination = isRecord(candidate) ? readEnd(candidate['destination']) : undefined;

@@ -1,6 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
-import type { ImageRecord, ModelRecord } from '../core/api-types';
-import type { GraphIssue } from './workflow-api.service';
+import type { ImageRecord, Issue, ModelRecord } from '../core/api-types';
 import { type CatalogueEntry, type CatalogueInput, directInputs, enumOptions, numberBounds, widgetFor } from './workflow-graph';
 
 export interface InputChange {
@@ -111,7 +110,7 @@ export class WorkflowInspectorComponent {
   readonly nodeId = input.required<string>();
   readonly values = input.required<Readonly<Record<string, unknown>>>();
   readonly connected = input<ReadonlySet<string>>(new Set());
-  readonly issues = input<readonly GraphIssue[]>([]);
+  readonly issues = input<readonly Issue[]>([]);
   readonly images = input<readonly ImageRecord[]>([]);
   readonly models = input<readonly ModelRecord[]>([]);
   readonly changed = output<InputChange>();

@@ -1,6 +1,5 @@
 import { Injectable, computed, signal } from '@angular/core';
-import type { StudioEventMap } from '../core/api-types';
-import type { GraphIssue } from './workflow-api.service';
+import type { Issue, SocketEventMap } from '../core/api-types';
 import type { CatalogueEntry } from './workflow-graph';
 
 export type NodeRunStatus = 'queued' | 'running' | 'cached' | 'done' | 'failed';
@@ -17,11 +16,11 @@ export interface NodeRun {
 }
 
 type RunEvent =
-  | { readonly name: 'invocation_started'; readonly payload: StudioEventMap['invocation_started'] }
-  | { readonly name: 'invocation_progress'; readonly payload: StudioEventMap['invocation_progress'] }
-  | { readonly name: 'invocation_complete'; readonly payload: StudioEventMap['invocation_complete'] }
-  | { readonly name: 'invocation_cached'; readonly payload: StudioEventMap['invocation_cached'] }
-  | { readonly name: 'invocation_error'; readonly payload: StudioEventMap['invocation_error'] };
+  | { readonly name: 'invocation_started'; readonly payload: SocketEventMap['invocation_started'] }
+  | { readonly name: 'invocation_progress'; readonly payload: SocketEventMap['invocation_progress'] }
+  | { readonly name: 'invocation_complete'; readonly payload: SocketEventMap['invocation_complete'] }
+  | { readonly name: 'invocation_cached'; readonly payload: SocketEventMap['invocation_cached'] }
+  | { readonly name: 'invocation_error'; readonly payload: SocketEventMap['invocation_error'] };
 
 const BUFFERED_BATCHES = 20;
 
@@ -33,7 +32,7 @@ const BUFFERED_BATCHES = 20;
 @Injectable()
 export class WorkflowRunStore {
   readonly catalogue = signal<ReadonlyMap<string, CatalogueEntry>>(new Map());
-  readonly issues = signal<Readonly<Record<string, readonly GraphIssue[]>>>({});
+  readonly issues = signal<Readonly<Record<string, readonly Issue[]>>>({});
   readonly runs = signal<Readonly<Record<string, NodeRun>>>({});
   readonly batchId = signal<string | null>(null);
   /** Events of batches not yet known: a fast run may finish before enqueue_batch answers. */

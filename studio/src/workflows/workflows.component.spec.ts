@@ -6,7 +6,8 @@ import { Subject } from 'rxjs';
 import { LiveEventsService } from '../core/live-events.service';
 import { ToastService } from '../core/toast.service';
 import type { CatalogueEntry } from './workflow-graph';
-import { ADD } from './workflow-graph.spec';
+import { ADD, entryMeta } from './workflow-graph.spec';
+import { ref } from './workflow-run.store.spec';
 import { WorkflowsComponent } from './workflows.component';
 
 const TEXT: CatalogueEntry = {
@@ -16,6 +17,7 @@ const TEXT: CatalogueEntry = {
   category: 'primitives',
   tags: [],
   version: '1.0.0',
+  ...entryMeta,
   inputs: [{ name: 'value', title: 'Text', kind: 'string', cardinality: 'single', schema: { type: 'string' }, input: 'any', required: false, default: '' }],
   outputs: [{ name: 'value', title: 'Text', kind: 'string', cardinality: 'single', schema: { type: 'string' } }],
 };
@@ -118,9 +120,8 @@ describe('WorkflowsComponent', () => {
 
     const store = fixture.componentInstance['store'];
     store.start('b1', ['add-1', 'text-1']);
-    const ref = { queueId: 'default', itemId: '1', batchId: 'b1' };
-    store.handle({ name: 'invocation_complete', payload: { ...ref, nodeId: 'add-1', outputs: { value: 3.5 } } });
-    store.handle({ name: 'invocation_complete', payload: { ...ref, nodeId: 'text-1', outputs: { value: 'hello' } } });
+    store.handle({ name: 'invocation_complete', payload: { ...ref('b1', 'add-1'), outputs: { value: 3.5 }, durationMs: 1 } });
+    store.handle({ name: 'invocation_complete', payload: { ...ref('b1', 'text-1'), outputs: { value: 'hello' }, durationMs: 1 } });
     await fixture.whenStable();
     const outputs = Array.from(fixture.nativeElement.querySelectorAll('[data-testid="run-output"]') as NodeListOf<HTMLElement>).map((row) => [row.dataset['outputKind'], `${row.querySelector('dt')?.textContent?.trim()}=${row.querySelector('dd')?.textContent?.trim()}`]);
     expect(outputs).toEqual([

@@ -11,11 +11,11 @@ import {
   viewChild,
 } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import type { ImageRecord, ModelRecord } from '../core/api-types';
+import type { ImageRecord, Issue, ModelRecord, WorkflowSummary } from '../core/api-types';
 import { AuthImageDirective } from '../core/auth-image.directive';
 import { LiveEventsService } from '../core/live-events.service';
 import { ToastService } from '../core/toast.service';
-import { type GraphIssue, WorkflowApiService, type WorkflowSummary } from './workflow-api.service';
+import { WorkflowApiService } from './workflow-api.service';
 import { WorkflowDraftService } from './workflow-draft.service';
 import { WorkflowEditor } from './workflow-editor';
 import { type CatalogueEntry, KIND_COLOURS, fromGraphJson, isOutdated, paletteGroups, toGraphJson } from './workflow-graph';
@@ -64,7 +64,7 @@ export class WorkflowsComponent {
     return node ? { id: node.graphId, entry: node.entry, values: { ...node.values } } : null;
   });
   protected readonly connected = computed(() => (this.revision(), this.editor?.connectedInputs() ?? new Set<string>()));
-  protected readonly selectedIssues = computed<readonly GraphIssue[]>(() => {
+  protected readonly selectedIssues = computed<readonly Issue[]>(() => {
     const node = this.selected();
     return node ? (this.store.issues()[node.id] ?? []) : [];
   });
@@ -341,7 +341,7 @@ export class WorkflowsComponent {
     const graph = this.graph();
     try {
       const result = await this.api.validate(graph);
-      const byNode: Record<string, GraphIssue[]> = {};
+      const byNode: Record<string, Issue[]> = {};
       for (const issue of result.issues) (byNode[issue.nodeId ?? ''] ??= []).push({ ...issue, ...(issue.field ? { field: issue.field.replace(/^inputs\./, '') } : {}) });
       this.store.issues.set(byNode);
       if (result.valid) this.toasts.info('The graph is valid');

@@ -4,6 +4,8 @@
  * collections become known, and runs lazily gated branches only when a lazy input asks for them.
  * It performs no work itself: a driver takes ready runs with `next()`, invokes them wherever it
  * likes (here, or on a worker), and reports back with `complete()` or `fail()`.
+ * Bookkeeping stays linear in nodes plus edges (times the bounded iteration depth): no recursion
+ * along the graph, no scan of every run or every edge per step.
  */
 import { NodeError, toErrorInfo, type ErrorInfo } from '../errors';
 import type { PreparedEdge, PreparedGraph, PreparedNode } from '../graph/prepared-graph';
@@ -34,6 +36,13 @@ type Demands = Map<string, { readonly dims: readonly number[]; readonly keys: Se
 export class ExecutionState {
   private readonly plans: ScopePlans;
   private readonly runs = new Map<string, NodeRun>();
+  /** The runs of each node, by node index, so `runsOf` does not scan every run. */
+  private readonly runsByNode: NodeRun[][];
+  /**
+   * For a waiting run, how far its readiness check got: inputs once available stay available, so
+   * each check resumes there, and a node fed by many edges costs time linear in them in all.
+   */
+  private readonly checkedUpTo = new Map<NodeRun, number>();
   private readonly queue: NodeRun[] = [];
   private head = 0;
   /** Collect inputs finished so far, per edge, by the part of their assignment the Collect keeps. */
@@ -43,6 +52,7 @@ export class ExecutionState {
 
   constructor(readonly graph: PreparedGraph) {
     this.plans = planScopes(graph);
+    this.runsByNode = graph.nodes.map((): NodeRun[] => []);
     for (const node of graph.nodes) if (node.scope.length === 0) this.consider(node, [], []);
   }
 
@@ -126,7 +136,7 @@ export class ExecutionState {
   runsOf(nodeId: string): NodeRun[] {
     const node = this.graph.byId.get(nodeId);
     if (!node) return [];
-    const found = [...this.runs.values()].filter((run) => run.node === node);
+    const found = [...this.runsByNode[node.index]!];
     return found.sort((a, b) => compareAssignments(a.assignment, b.assignment));
   }
 
@@ -206,6 +216,7 @@ export class ExecutionState {
         error: undefined,
       };
       this.runs.set(key, run);
+      this.runsByNode[node.index]!.push(run);
     }
     if (run.status === 'waiting' && !this.failure && this.isReady(run)) {
       run.status = 'ready';
@@ -216,13 +227,25 @@ export class ExecutionState {
   private isReady(run: NodeRun): boolean {
     const node = run.node;
     if (node.gated && !this.isDemanded(run)) return false;
-    if (node.role === 'collect') return this.collectReady(run);
-    for (const edge of node.inEdges) if (!edge.lazy && !this.sourceDone(edge, run.assignment)) return false;
-    if (!node.hasLazyInputs) return true;
-    if (!run.selected && !this.select(run)) return false;
-    for (const edge of node.inEdges) {
-      if (edge.lazy && run.selected!.has(edge.targetField) && !this.sourceDone(edge, run.assignment)) return false;
+    const edges = node.inEdges;
+    // Positions 0..n-1 are the edges (eager ones, or every one for a Collect); n..2n-1 the chosen lazy ones.
+    let position = this.checkedUpTo.get(run) ?? 0;
+    const waiting = (): boolean => {
+      this.checkedUpTo.set(run, position);
+      return false;
+    };
+    for (; position < edges.length; position++) {
+      const edge = edges[position]!;
+      if (node.role === 'collect' ? !this.collectEdgeReady(run, edge) : !edge.lazy && !this.sourceDone(edge, run.assignment)) return waiting();
     }
+    if (node.role !== 'collect' && node.hasLazyInputs) {
+      if (!run.selected && !this.select(run)) return waiting();
+      for (; position < 2 * edges.length; position++) {
+        const edge = edges[position - edges.length]!;
+        if (edge.lazy && run.selected!.has(edge.targetField) && !this.sourceDone(edge, run.assignment)) return waiting();
+      }
+    }
+    this.checkedUpTo.delete(run);
     return true;
   }
 
@@ -246,23 +269,39 @@ export class ExecutionState {
     return true;
   }
 
+  /**
+   * Marks the runs of a gated node (and, upstream, of the gated nodes feeding it) as wanted, then
+   * considers them, sources first. An explicit stack: a gated branch may be any length.
+   */
   private demand(node: PreparedNode, dims: readonly number[], values: readonly number[]): void {
-    if (!node.gated) return;
-    const kept = dims.flatMap((dim, k) => (node.scope.includes(dim) ? [[dim, values[k]!] as const] : []));
-    const keptDims = kept.map(([dim]) => dim);
-    const keptValues = kept.map(([, value]) => value);
-    let byDims = this.demands.get(node.index);
-    if (!byDims) this.demands.set(node.index, (byDims = new Map()));
-    const signature = keptDims.join(',');
-    let entry = byDims.get(signature);
-    if (!entry) byDims.set(signature, (entry = { dims: keptDims, keys: new Set() }));
-    const key = keptValues.join(',');
-    if (entry.keys.has(key)) return;
-    entry.keys.add(key);
-    for (const edge of node.inEdges) {
-      if (!edge.lazy) this.demand(this.graph.nodes[edge.source]!, keptDims, keptValues);
+    const frames: { readonly node: PreparedNode; readonly dims: readonly number[]; readonly values: readonly number[]; next: number }[] = [];
+    const enter = (target: PreparedNode, givenDims: readonly number[], givenValues: readonly number[]): void => {
+      if (!target.gated) return;
+      const kept = givenDims.flatMap((dim, k) => (target.scope.includes(dim) ? [[dim, givenValues[k]!] as const] : []));
+      const keptDims = kept.map(([dim]) => dim);
+      const keptValues = kept.map(([, value]) => value);
+      let byDims = this.demands.get(target.index);
+      if (!byDims) this.demands.set(target.index, (byDims = new Map()));
+      const signature = keptDims.join(',');
+      let entry = byDims.get(signature);
+      if (!entry) byDims.set(signature, (entry = { dims: keptDims, keys: new Set() }));
+      const key = keptValues.join(',');
+      if (entry.keys.has(key)) return;
+      entry.keys.add(key);
+      frames.push({ node: target, dims: keptDims, values: keptValues, next: 0 });
+    };
+    enter(node, dims, values);
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1]!;
+      const inEdges = frame.node.inEdges;
+      if (frame.next < inEdges.length) {
+        const edge = inEdges[frame.next++]!;
+        if (!edge.lazy) enter(this.graph.nodes[edge.source]!, frame.dims, frame.values);
+        continue;
+      }
+      frames.pop();
+      this.consider(frame.node, frame.dims, frame.values);
     }
-    this.consider(node, keptDims, keptValues);
   }
 
   private isDemanded(run: NodeRun): boolean {
@@ -275,21 +314,19 @@ export class ExecutionState {
     return false;
   }
 
-  private collectReady(run: NodeRun): boolean {
-    for (const edge of run.node.inEdges) {
-      const source = this.graph.nodes[edge.source]!;
-      const positions = this.plans.edges.get(edge)!.outPositions;
-      let required = 1;
-      for (let k = 0; k < positions.length; k++) {
-        if (positions[k]! >= 0) continue;
-        const count = this.closedCount(run, source.outScope[k]!);
-        if (count === undefined) return false;
-        required *= count;
-      }
-      const key = positions.filter((position) => position >= 0).sort((a, b) => a - b).map((position) => run.assignment[position]).join(',');
-      if ((this.gathered.get(edge)?.get(key) ?? 0) < required) return false;
+  /** Whether every value one edge brings to a Collect run has arrived. */
+  private collectEdgeReady(run: NodeRun, edge: PreparedEdge): boolean {
+    const source = this.graph.nodes[edge.source]!;
+    const positions = this.plans.edges.get(edge)!.outPositions;
+    let required = 1;
+    for (let k = 0; k < positions.length; k++) {
+      if (positions[k]! >= 0) continue;
+      const count = this.closedCount(run, source.outScope[k]!);
+      if (count === undefined) return false;
+      required *= count;
     }
-    return true;
+    const key = positions.filter((position) => position >= 0).sort((a, b) => a - b).map((position) => run.assignment[position]).join(',');
+    return (this.gathered.get(edge)?.get(key) ?? 0) >= required;
   }
 
   private closedCount(run: NodeRun, iterate: number): number | undefined {

@@ -69,25 +69,58 @@ export function invocationCacheKey(definition: AnyNodeDefinition, inputs: Readon
   return `${id}:${hash106(`${id}|${canonicalJson(inputs)}`)}`;
 }
 
-/** JSON with object keys sorted, so equal values give equal text whatever their key order. */
+/**
+ * JSON with object keys sorted, so equal values give equal text whatever their key order.
+ * Iterative (node outputs may nest deeper than the stack allows); a value that contains itself
+ * is refused as JSON.stringify refuses it.
+ */
 export function canonicalJson(value: unknown): string {
-  if (value === undefined) return 'null';
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) {
-    let text = '[';
-    for (let index = 0; index < value.length; index++) text += (index > 0 ? ',' : '') + canonicalJson(value[index]);
-    return `${text}]`;
+  let text = '';
+  /** Open lists and objects, innermost last, with the entries still to write. */
+  const open: { readonly container: object; readonly keys: readonly string[] | undefined; next: number; wrote: boolean }[] = [];
+  const ancestors = new Set<object>();
+  let pending: unknown = value;
+  for (;;) {
+    if (pending === undefined || pending === null || typeof pending !== 'object') {
+      text += pending === undefined ? 'null' : JSON.stringify(pending);
+    } else {
+      if (ancestors.has(pending)) throw new TypeError('Converting circular structure to JSON');
+      ancestors.add(pending);
+      const isList = Array.isArray(pending);
+      text += isList ? '[' : '{';
+      open.push({ container: pending, keys: isList ? undefined : Object.keys(pending).sort(), next: 0, wrote: false });
+    }
+    pending = NOTHING;
+    while (pending === NOTHING && open.length > 0) {
+      const frame = open[open.length - 1]!;
+      if (frame.keys === undefined) {
+        const list = frame.container as readonly unknown[];
+        if (frame.next < list.length) {
+          if (frame.wrote) text += ',';
+          frame.wrote = true;
+          pending = list[frame.next++];
+          continue;
+        }
+      } else {
+        const record = frame.container as Record<string, unknown>;
+        while (frame.next < frame.keys.length && record[frame.keys[frame.next]!] === undefined) frame.next++;
+        if (frame.next < frame.keys.length) {
+          const key = frame.keys[frame.next++]!;
+          text += `${frame.wrote ? ',' : ''}${JSON.stringify(key)}:`;
+          frame.wrote = true;
+          pending = record[key];
+          continue;
+        }
+      }
+      text += frame.keys === undefined ? ']' : '}';
+      ancestors.delete(frame.container);
+      open.pop();
+    }
+    if (pending === NOTHING) return text;
   }
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort();
-  let text = '{';
-  for (const key of keys) {
-    const item = record[key];
-    if (item === undefined) continue;
-    text += `${text.length > 1 ? ',' : ''}${JSON.stringify(key)}:${canonicalJson(item)}`;
-  }
-  return `${text}}`;
 }
+
+const NOTHING = Symbol('nothing');
 
 /**
  * Two cyrb53 hashes with different seeds in one pass: a fast, well-mixed 106-bit key, ample

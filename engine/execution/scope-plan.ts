@@ -34,15 +34,16 @@ export function planScopes(graph: PreparedGraph): ScopePlans {
       edges.set(edge, { outPositions: source.outScope.map((dim) => node.scope.indexOf(dim)) });
     }
   }
+  // Each Collect listed under the Iterate nodes it lies in or closes: one pass, not one per Iterate.
+  const collectsOver = graph.nodes.map((): number[] => []);
+  for (const node of graph.nodes) {
+    if (node.role !== 'collect') continue;
+    for (const dim of new Set([...node.scope, ...node.closes])) collectsOver[dim]!.push(node.index);
+  }
   const nodes = graph.nodes.map((node): NodePlan => ({
     dimScopePositions: node.scope.map((dim) => graph.nodes[dim]!.scope.map((inner) => node.scope.indexOf(inner))),
     selfPosition: node.role === 'iterate' ? node.outScope.indexOf(node.index) : -1,
-    collectsOver:
-      node.role === 'iterate'
-        ? graph.nodes
-            .filter((other) => other.role === 'collect' && (other.scope.includes(node.index) || other.closes.includes(node.index)))
-            .map((other) => other.index)
-        : [],
+    collectsOver: node.role === 'iterate' ? collectsOver[node.index]! : [],
     closedScopePositions:
       node.closes.length === 0
         ? NO_POSITIONS

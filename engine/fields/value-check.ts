@@ -109,6 +109,31 @@ function refProblem(value: unknown, key: string, expected: string): string | und
   return `expected ${expected}, got ${describeValue(value)}`;
 }
 
+/**
+ * How deeply a value typed into a graph or a batch may nest lists and objects. Far beyond what a
+ * workflow needs, and far below what JSON.stringify and structured clones (recursive in V8) can
+ * take, so a hostile value is refused with a reason instead of overflowing the stack later.
+ */
+export const MAX_VALUE_DEPTH = 100;
+
+/**
+ * Says when a value (as parsed from JSON: a tree) nests lists and objects deeper than `maxDepth`.
+ * Iterative, and it stops descending at the limit, so no depth overflows the stack.
+ */
+export function nestingProblem(value: unknown, maxDepth = MAX_VALUE_DEPTH): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth >= maxDepth) return `the value nests lists and objects more than ${maxDepth} levels deep`;
+    for (const child of Array.isArray(current) ? current : Object.values(current)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'nothing';

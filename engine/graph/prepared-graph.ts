@@ -3,6 +3,7 @@
  * nodes in topological order, and each node's iteration scope (which Iterate nodes it runs once
  * per item of) and whether it is gated behind a lazy input.
  */
+import { GraphValidationError } from '../errors';
 import type { Cast } from '../fields/type-compat';
 import type { InputFieldSpec } from '../fields/field-types';
 import type { AnyNodeDefinition, NodeRole } from '../node-definition';
@@ -58,6 +59,13 @@ interface DraftNode {
   outEdges: PreparedEdge[];
 }
 
+/**
+ * How many Iterate nodes one node may run inside (nested, or side by side as a cartesian product).
+ * Scopes are lists that long, so the bound keeps preparing and running a graph linear in its
+ * size whatever a hostile graph nests.
+ */
+export const MAX_ITERATION_DEPTH = 32;
+
 /** Computes scopes and gating over drafts already in topological `order`. */
 export function finishPreparation(drafts: readonly DraftNode[], order: readonly number[]): PreparedGraph {
   const rank = new Map<number, number>();
@@ -69,14 +77,31 @@ export function finishPreparation(drafts: readonly DraftNode[], order: readonly 
   const closes: number[][] = [];
   for (const index of order) {
     const draft = drafts[index]!;
-    const incoming = new Set<number>();
-    for (const edge of draft.inEdges) for (const dim of outScopes[edge.source]!) incoming.add(dim);
-    let scope = [...incoming].sort(byRank);
-    let closed: number[] = [];
+    // Most nodes run outside any iteration: they share one empty scope, with nothing to sort.
+    let scope: number[] = NO_DIMS;
+    if (draft.inEdges.some((edge) => outScopes[edge.source]!.length > 0)) {
+      const incoming = new Set<number>();
+      for (const edge of draft.inEdges) for (const dim of outScopes[edge.source]!) incoming.add(dim);
+      scope = [...incoming].sort(byRank);
+    }
+    let closed: number[] = NO_DIMS;
     if (draft.definition.role === 'collect') {
       // A Collect closes the innermost iterations it receives: those no other received one is nested in.
-      closed = scope.filter((dim) => !scope.some((other) => other !== dim && scopes[other]!.includes(dim)));
-      scope = scope.filter((dim) => !closed.includes(dim));
+      const enclosing = new Set<number>();
+      for (const other of scope) for (const dim of scopes[other]!) enclosing.add(dim);
+      closed = scope.filter((dim) => !enclosing.has(dim));
+      scope = scope.filter((dim) => enclosing.has(dim));
+    }
+    const depth = scope.length + (draft.definition.role === 'iterate' ? 1 : 0);
+    if (depth > MAX_ITERATION_DEPTH) {
+      throw new GraphValidationError([
+        {
+          code: 'iteration_too_deep',
+          nodeId: draft.id,
+          message: `"${draft.id}" runs inside ${depth} Iterate nodes (counting itself if it is one); at most ${MAX_ITERATION_DEPTH} may enclose one node`,
+          expected: `at most ${MAX_ITERATION_DEPTH} enclosing Iterate nodes`,
+        },
+      ]);
     }
     scopes[index] = scope;
     closes[index] = closed;
@@ -97,9 +122,19 @@ export function finishPreparation(drafts: readonly DraftNode[], order: readonly 
     outScope: outScopes[draft.index]!,
     closes: closes[draft.index]!,
     gated: gated[draft.index]!,
-    hasLazyInputs: Object.values(draft.definition.inputs).some((spec) => spec.lazy === true),
+    hasLazyInputs: hasLazyInputs(draft.definition),
   }));
   return { nodes, byId: new Map(nodes.map((node) => [node.id, node])), order };
+}
+
+const NO_DIMS: number[] = [];
+
+const lazyByDefinition = new WeakMap<AnyNodeDefinition, boolean>();
+
+function hasLazyInputs(definition: AnyNodeDefinition): boolean {
+  let lazy = lazyByDefinition.get(definition);
+  if (lazy === undefined) lazyByDefinition.set(definition, (lazy = Object.values(definition.inputs).some((spec) => spec.lazy === true)));
+  return lazy;
 }
 
 export type { DraftNode };

@@ -3,6 +3,8 @@
  * reported at once, each naming the node, the field and what was expected: unknown types and
  * fields, bad values, incompatible or duplicate connections, cycles, missing inputs,
  * connection-only and direct-only rules, and the Iterate/Collect typing rules.
+ * Every pass is iterative and linear (or n log n) in nodes plus edges, so a large or hostile
+ * graph can neither overflow the stack nor take quadratic time.
  */
 import { GraphValidationError, type Issue } from '../errors';
 import { describeType, type FieldType, type InputFieldSpec } from '../fields/field-types';
@@ -10,10 +12,14 @@ import { checkConnection } from '../fields/type-compat';
 import { checkValue } from '../fields/value-check';
 import type { NodeRegistry } from '../registry/node-registry';
 import type { Graph, GraphEdge, GraphNode } from './graph';
-import { checkGraphShape } from './graph-shape';
+import { checkGraphShape, checkGraphSize, type GraphLimits } from './graph-shape';
 import { finishPreparation, type DraftNode, type PreparedEdge, type PreparedGraph } from './prepared-graph';
 
-export function prepareGraph(candidate: unknown, registry: NodeRegistry): PreparedGraph {
+export type { GraphLimits };
+
+export function prepareGraph(candidate: unknown, registry: NodeRegistry, limits: GraphLimits = {}): PreparedGraph {
+  const sizeIssues = checkGraphSize(candidate, limits);
+  if (sizeIssues.length > 0) throw new GraphValidationError(sizeIssues);
   const shapeIssues = checkGraphShape(candidate);
   if (shapeIssues.length > 0) throw new GraphValidationError(shapeIssues);
   const graph = candidate as Graph;
@@ -50,7 +56,8 @@ export function prepareGraph(candidate: unknown, registry: NodeRegistry): Prepar
     checked.push([node, draft]);
   }
 
-  (graph.edges ?? []).forEach((edge, order) => linkEdge(edge, order, byId, knownIds, issues));
+  const singlyConnected = new Set<string>();
+  (graph.edges ?? []).forEach((edge, order) => linkEdge(edge, order, byId, knownIds, singlyConnected, issues));
   const order = topologicalOrder(drafts, issues);
   const outputTypes = inferTypes(drafts, order, issues);
   for (const edge of drafts.flatMap((draft) => draft.inEdges)) {
@@ -66,6 +73,7 @@ function linkEdge(
   order: number,
   byId: ReadonlyMap<string, DraftNode>,
   knownIds: ReadonlySet<string>,
+  singlyConnected: Set<string>,
   issues: Issue[],
 ): void {
   const { source, destination } = edge;
@@ -87,10 +95,13 @@ function linkEdge(
     issues.push({ code: 'cycle', nodeId: to.id, field: destination.field, message: `"${to.id}" is connected to itself` });
     return;
   }
-  if (!input.multiple && to.inEdges.some((existing) => existing.targetField === destination.field)) {
+  // Inputs that take one connection, as "index field": a set, not a scan of the node's edges.
+  const slot = `${to.index} ${destination.field}`;
+  if (!input.multiple && singlyConnected.has(slot)) {
     issues.push({ code: 'duplicate_connection', nodeId: to.id, field: destination.field, message: `"${destination.field}" accepts one connection, and has several` });
     return;
   }
+  if (!input.multiple) singlyConnected.add(slot);
   const prepared: PreparedEdge = {
     order,
     source: from.index,
@@ -131,17 +142,23 @@ function topologicalOrder(drafts: readonly DraftNode[], issues: Issue[]): number
   if (order.length < drafts.length) {
     for (const cycle of cyclesAmong(drafts.filter((_, index) => pending[index]! > 0))) {
       const ids = cycle.map((draft) => draft.id);
+      // One issue per node, so the editor marks them all; each names a few members, not all of a huge loop.
+      const shown = ids.length > CYCLE_IDS_SHOWN ? `${ids.slice(0, CYCLE_IDS_SHOWN).join(' → ')} → … ${ids.length} nodes in all` : ids.join(' → ');
       for (const id of ids) {
-        issues.push({ code: 'cycle', nodeId: id, message: `"${id}" is on a cycle (${ids.join(' → ')}); a graph must not loop back on itself` });
+        issues.push({ code: 'cycle', nodeId: id, message: `"${id}" is on a cycle (${shown}); a graph must not loop back on itself` });
       }
     }
   }
   return order;
 }
 
-/** Tarjan's strongly connected components of size > 1 among the nodes Kahn could not order. */
+const CYCLE_IDS_SHOWN = 8;
+
+/**
+ * Tarjan's strongly connected components of size > 1 among the nodes Kahn could not order, with
+ * an explicit call stack: a loop of any length is found without recursion.
+ */
 function cyclesAmong(stuck: readonly DraftNode[]): DraftNode[][] {
-  const members = new Set(stuck.map((draft) => draft.index));
   const byIndex = new Map(stuck.map((draft) => [draft.index, draft]));
   const index = new Map<number, number>();
   const low = new Map<number, number>();
@@ -149,30 +166,42 @@ function cyclesAmong(stuck: readonly DraftNode[]): DraftNode[][] {
   const onStack = new Set<number>();
   const cycles: DraftNode[][] = [];
   let counter = 0;
-  const visit = (node: number): void => {
+  /** The nodes being visited, innermost last, each with the position of its next out-edge. */
+  const calls: { readonly node: number; next: number }[] = [];
+  const enter = (node: number): void => {
     index.set(node, counter);
     low.set(node, counter++);
     stack.push(node);
     onStack.add(node);
-    for (const edge of byIndex.get(node)!.outEdges) {
-      if (!members.has(edge.target)) continue;
-      if (!index.has(edge.target)) {
-        visit(edge.target);
-        low.set(node, Math.min(low.get(node)!, low.get(edge.target)!));
-      } else if (onStack.has(edge.target)) {
-        low.set(node, Math.min(low.get(node)!, index.get(edge.target)!));
-      }
-    }
-    if (low.get(node) !== index.get(node)) return;
-    const component: DraftNode[] = [];
-    for (let top = stack.pop()!; ; top = stack.pop()!) {
-      onStack.delete(top);
-      component.push(byIndex.get(top)!);
-      if (top === node) break;
-    }
-    if (component.length > 1) cycles.push(component.sort((a, b) => a.index - b.index));
+    calls.push({ node, next: 0 });
   };
-  for (const draft of stuck) if (!index.has(draft.index)) visit(draft.index);
+  for (const root of stuck) {
+    if (index.has(root.index)) continue;
+    enter(root.index);
+    while (calls.length > 0) {
+      const frame = calls[calls.length - 1]!;
+      const node = frame.node;
+      const outEdges = byIndex.get(node)!.outEdges;
+      if (frame.next < outEdges.length) {
+        const target = outEdges[frame.next++]!.target;
+        if (!byIndex.has(target)) continue;
+        if (!index.has(target)) enter(target);
+        else if (onStack.has(target)) low.set(node, Math.min(low.get(node)!, index.get(target)!));
+        continue;
+      }
+      calls.pop();
+      const caller = calls[calls.length - 1];
+      if (caller) low.set(caller.node, Math.min(low.get(caller.node)!, low.get(node)!));
+      if (low.get(node) !== index.get(node)) continue;
+      const component: DraftNode[] = [];
+      for (let top = stack.pop()!; ; top = stack.pop()!) {
+        onStack.delete(top);
+        component.push(byIndex.get(top)!);
+        if (top === node) break;
+      }
+      if (component.length > 1) cycles.push(component.sort((a, b) => a.index - b.index));
+    }
+  }
   return cycles;
 }
 
@@ -268,9 +297,9 @@ function dedupe(issues: readonly Issue[]): Issue[] {
 }
 
 /** Validates without keeping the prepared form: every issue, or none. */
-export function validateGraph(candidate: unknown, registry: NodeRegistry): Issue[] {
+export function validateGraph(candidate: unknown, registry: NodeRegistry, limits: GraphLimits = {}): Issue[] {
   try {
-    prepareGraph(candidate, registry);
+    prepareGraph(candidate, registry, limits);
     return [];
   } catch (error) {
     if (error instanceof GraphValidationError) return [...error.issues];

@@ -25,6 +25,7 @@ export const SETTINGS = {
   transporter: setting<string>({ env: 'PINKSEA_TRANSPORTER', type: 'string', default: '', doc: 'Broker transporter between processes (nats://…, redis://…); none when empty.' }),
   jwtSecret: setting<string>({ env: 'PINKSEA_JWT_SECRET', type: 'string', default: '', secret: true, doc: 'Signs access tokens; generated and kept in the data dir when empty.' }),
   accessTokenTtlMs: setting<number>({ env: 'PINKSEA_ACCESS_TOKEN_TTL', type: 'duration', default: 15 * 60_000, doc: 'Lifetime of an access token (15m).' }),
+  sessionCheckIntervalMs: setting<number>({ env: 'PINKSEA_SESSION_CHECK_INTERVAL', type: 'duration', default: 5_000, doc: 'How long an API process trusts that a session is still signed in before asking the database again; sign-outs reach every API process at once by a broker event, this bounds the delay if one is missed (5s).' }),
   refreshTokenTtlMs: setting<number>({ env: 'PINKSEA_REFRESH_TOKEN_TTL', type: 'duration', default: 30 * 86_400_000, doc: 'Lifetime of a refresh token (30d).' }),
   adminEmail: setting<string>({ env: 'PINKSEA_ADMIN_EMAIL', type: 'string', default: 'admin@localhost', doc: 'Email of the admin account created on first start.' }),
   adminPassword: setting<string>({ env: 'PINKSEA_ADMIN_PASSWORD', type: 'string', default: '', secret: true, doc: 'Password of that admin; a one-time password is printed when empty.' }),

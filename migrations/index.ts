@@ -8,6 +8,7 @@ import { ModelRecords1764201600300 } from './1764201600300-ModelRecords';
 import { QueueItemAcceleratorSeconds1764201600500 } from './1764201600500-QueueItemAcceleratorSeconds';
 import { InstalledPacks1764201600400 } from './1764201600400-InstalledPacks';
 import { PlansAndPools1764201600600 } from './1764201600600-PlansAndPools';
+import { RefreshTokenFamilies1764201600700 } from './1764201600700-RefreshTokenFamilies';
 
 export const MIGRATIONS: readonly (new () => MigrationInterface)[] = [
   InitialSchema1764201600000,
@@ -15,4 +16,5 @@ export const MIGRATIONS: readonly (new () => MigrationInterface)[] = [
   QueueItemAcceleratorSeconds1764201600500,
   InstalledPacks1764201600400,
   PlansAndPools1764201600600,
+  RefreshTokenFamilies1764201600700,
 ];

@@ -3,6 +3,7 @@ import type { PublicUser, Session } from './account-views';
 import { ACCOUNT_ENTITIES } from './accounts.repository';
 import { ADMIN, useAccountsPlatform } from './accounts-testing';
 import type { UserPage } from './account-manager';
+import { SIGNED_OUT } from './authenticator';
 
 interface ErrorBody {
   error: { code: string; message: string; issues?: { field: string; message: string }[] };
@@ -85,8 +86,10 @@ describe('accounts REST: admin routes', () => {
     await api.call('PATCH', `/admin/users/${session.user.id}`, { token: admin.accessToken, body: { disabled: false } });
     expect((await api.call('POST', '/auth/login', { body: { email, password } })).status).toBe(200);
     expect((await api.call('GET', '/auth/me', { token: key.body.key })).status).toBe(200);
-    // Sessions from before the account was disabled stay signed out.
+    // Sessions from before the account was disabled stay signed out, access tokens included.
     expect((await api.call('POST', '/auth/refresh', { body: { refreshToken: session.refreshToken } })).status).toBe(401);
+    const stale = await api.call<ErrorBody>('GET', '/auth/me', { token: session.accessToken });
+    expect([stale.status, stale.body.error.message]).toEqual([401, SIGNED_OUT]);
   });
 
   it('refuses to leave no enabled admin (409) and changes nothing', async () => {

@@ -8,7 +8,6 @@ import { toPublicUser, type PublicUser, type Session } from './account-views';
 import { systemClock, type Clock } from './clock';
 import { EMAIL_HINT, isEmailAddress, normalizeEmail } from './email-address';
 import { hashPassword, passwordProblem } from './password-hasher';
-import type { RefreshTokenStore } from './refresh-token-store';
 import type { SessionManager } from './session-manager';
 import type { AccessChange, UserStore } from './user-store';
 
@@ -27,7 +26,6 @@ export interface UserPage {
 
 export interface AccountManagerDeps {
   readonly users: UserStore;
-  readonly refreshTokens: RefreshTokenStore;
   readonly sessions: SessionManager;
   readonly clock?: Clock;
 }
@@ -76,7 +74,7 @@ export class AccountManager {
     if (result.outcome === 'last_admin') {
       throw new ConflictError('This is the last enabled admin; make another account admin first', change.role !== undefined ? 'role' : 'disabled');
     }
-    if (result.user.disabled) await this.deps.refreshTokens.revokeAllOfUser(id, now);
+    if (result.user.disabled) await this.deps.sessions.endAllSessions(id);
     return toPublicUser(result.user);
   }
 }

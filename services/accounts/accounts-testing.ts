@@ -14,6 +14,7 @@ import { createAccountsService } from './accounts.service';
 import type { AuthRateLimitSettings, RouteLimits } from './auth-rate-limits';
 import type { Clock } from './clock';
 import { ensureAdmin } from './ensure-admin';
+import { resolveJwtSecret } from './jwt-secret';
 
 export class ManualClock {
   constructor(public nowMs = Date.parse('2026-01-01T00:00:00Z')) {}
@@ -28,6 +29,7 @@ export const WIDE_LIMITS: AuthRateLimitSettings = { login: WIDE, register: WIDE,
 
 export const ACCESS_TTL_MS = 15 * 60_000;
 export const REFRESH_TTL_MS = 7 * 86_400_000;
+export const SESSION_CHECK_MS = 5_000;
 
 export type RequestOptions = NonNullable<Parameters<typeof request>[3]>;
 
@@ -40,6 +42,8 @@ export interface AccountsHarness {
   signUp(name?: string): Promise<{ email: string; password: string; session: Session }>;
   /** Creates the admin on first use (as the platform starter does) and signs in as it. */
   signInAdmin(): Promise<Session>;
+  /** The secret the platform signs access tokens with (generated in its data dir). */
+  jwtSecret(): Promise<string>;
 }
 
 export const ADMIN = { adminEmail: 'root@example.com', adminPassword: 'admin password for specs' } as const;
@@ -57,7 +61,7 @@ export function useAccountsPlatform(db: TestDatabase, rateLimits: Partial<AuthRa
       return; // PostgreSQL is missing: every spec is pending
     }
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'pinksea-accounts-'));
-    const config = { jwtSecret: '', dataDir, accessTokenTtlMs: ACCESS_TTL_MS, refreshTokenTtlMs: REFRESH_TTL_MS };
+    const config = { jwtSecret: '', dataDir, accessTokenTtlMs: ACCESS_TTL_MS, refreshTokenTtlMs: REFRESH_TTL_MS, sessionCheckIntervalMs: SESSION_CHECK_MS };
     platform = await startTestPlatform([
       createAccountsService({ dataSource: db.dataSource, config, clock: clock.clock, rateLimits: { ...WIDE_LIMITS, ...rateLimits } }),
     ]);
@@ -90,6 +94,7 @@ export function useAccountsPlatform(db: TestDatabase, rateLimits: Partial<AuthRa
       if (response.status !== 200) throw new PinkseaError('test_sign_in_failed', `admin sign-in failed: ${response.status} ${JSON.stringify(response.body)}`, 'internal');
       return response.body;
     },
+    jwtSecret: () => resolveJwtSecret({ jwtSecret: '', dataDir }),
   };
   return harness;
 }

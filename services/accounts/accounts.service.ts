@@ -20,11 +20,12 @@ import { resolveJwtSecret } from './jwt-secret';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-hasher';
 import { PLANS, type Plan } from './plans';
 import { SessionManager } from './session-manager';
+import { SESSIONS_REVOKED_EVENT, SessionRevocations, type SessionsRevoked } from './session-revocations';
 import { TokenIssuer } from './token-issuer';
 
 export interface AccountsServiceOptions {
   readonly dataSource: AccountsDataSource;
-  readonly config: Pick<PinkseaConfig, 'jwtSecret' | 'dataDir' | 'accessTokenTtlMs' | 'refreshTokenTtlMs'>;
+  readonly config: Pick<PinkseaConfig, 'jwtSecret' | 'dataDir' | 'accessTokenTtlMs' | 'refreshTokenTtlMs' | 'sessionCheckIntervalMs'>;
   /** Specs move time with this; the wall clock otherwise. */
   readonly clock?: Clock;
   /** Overrides of DEFAULT_AUTH_RATE_LIMITS, per route. */
@@ -34,6 +35,7 @@ export interface AccountsServiceOptions {
 type Ctx<P = Record<string, never>> = Context<P, ResponseMeta>;
 
 interface Domain {
+  readonly revocations: SessionRevocations;
   readonly accounts: AccountManager;
   readonly sessions: SessionManager;
   readonly apiKeys: ApiKeyManager;
@@ -58,7 +60,16 @@ export function createAccountsService(options: AccountsServiceOptions): ServiceS
     settings: { rest: '/' },
     async started() {
       const secret = await resolveJwtSecret(options.config);
-      domain = buildDomain(options, secret, clock);
+      // Every accounts process hears of the sessions any of them signs out.
+      const announce = (event: SessionsRevoked) => void this.broker.broadcast(SESSIONS_REVOKED_EVENT, event);
+      domain = buildDomain(options, secret, clock, announce);
+    },
+    events: {
+      [SESSIONS_REVOKED_EVENT]: {
+        params: { familyIds: { type: 'array', items: 'string', max: 10_000 } },
+        // Before started() there is nothing cached to correct: the first request asks the database.
+        handler: (ctx: Context<SessionsRevoked>) => domain?.revocations.markRevoked(ctx.params.familyIds),
+      },
     },
     actions: {
       authenticate: {
@@ -169,14 +180,20 @@ export function createAccountsService(options: AccountsServiceOptions): ServiceS
   };
 }
 
-function buildDomain(options: AccountsServiceOptions, secret: string, clock: Clock): Domain {
+function buildDomain(options: AccountsServiceOptions, secret: string, clock: Clock, announce: (event: SessionsRevoked) => void): Domain {
   const stores = createAccountStores(options.dataSource);
-  const issuer = new TokenIssuer({ secret, accessTokenTtlMs: options.config.accessTokenTtlMs, refreshTokenTtlMs: options.config.refreshTokenTtlMs }, clock);
-  const sessions = new SessionManager({ ...stores, issuer, clock });
+  const { accessTokenTtlMs, refreshTokenTtlMs, sessionCheckIntervalMs } = options.config;
+  const issuer = new TokenIssuer({ secret, accessTokenTtlMs, refreshTokenTtlMs }, clock);
+  const revocations = new SessionRevocations(
+    { isFamilyLive: (familyId) => stores.refreshTokens.isFamilyLive(familyId), announce, clock: options.clock },
+    { liveTtlMs: sessionCheckIntervalMs, revokedTtlMs: accessTokenTtlMs },
+  );
+  const sessions = new SessionManager({ ...stores, issuer, revocations, clock });
   return {
+    revocations,
     sessions,
     accounts: new AccountManager({ ...stores, sessions, clock }),
     apiKeys: new ApiKeyManager(stores.apiKeys, clock),
-    authenticator: new Authenticator({ ...stores, issuer, clock }),
+    authenticator: new Authenticator({ ...stores, issuer, revocations, clock }),
   };
 }

@@ -2,7 +2,8 @@
  * Resolves a bearer credential to the caller (the gateway calls this for every request that
  * carries one): an access token through passport-jwt's strategy, an API key through our own
  * strategy. Both look the user up each time, so a disabled account is refused at once and a role
- * change applies at once, not when the token expires.
+ * change applies at once, not when the token expires. An access token's session must also still
+ * be signed in, which `SessionRevocations` answers from memory.
  */
 import type { AuthUser } from '../platform/auth-middleware';
 import { ForbiddenError, UnauthorizedError } from '../platform/service-errors';
@@ -10,11 +11,14 @@ import { hashSecret, looksLikeApiKey, parseApiKey } from './api-key-format';
 import type { ApiKeyStore } from './api-key-store';
 import { systemClock, type Clock } from './clock';
 import { ApiKeyStrategy, bearerRequest, runStrategy, type Verified } from './passport-strategies';
+import type { SessionRevocations } from './session-revocations';
 import { describeJwtFailure, type AccessClaims, type TokenIssuer } from './token-issuer';
 import type { UserRecord, UserStore } from './user-store';
 
 /** Longer than any token we issue; refused before any work. */
 const MAX_TOKEN_LENGTH = 4096;
+/** RFC 6750's b64token: one credential, no spaces, commas or second scheme. */
+const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 /** last_used_at is written at most this often per key, not on every request. */
 const LAST_USED_PRECISION_MS = 60_000;
 /** The scope that lets an admin's API key act as an admin; other keys of admins act as users. */
@@ -28,8 +32,11 @@ export interface AuthenticatorDeps {
   readonly users: UserStore;
   readonly apiKeys: ApiKeyStore;
   readonly issuer: TokenIssuer;
+  readonly revocations: Pick<SessionRevocations, 'isRevoked'>;
   readonly clock?: Clock;
 }
+
+export const SIGNED_OUT = 'This session was signed out; sign in again';
 
 export class Authenticator {
   private readonly clock: Clock;
@@ -41,7 +48,7 @@ export class Authenticator {
   }
 
   async authenticate(token: string): Promise<AuthUser> {
-    if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw new UnauthorizedError(INVALID_ACCESS_OR_KEY);
+    if (token.length === 0 || token.length > MAX_TOKEN_LENGTH || !BEARER_TOKEN.test(token)) throw new UnauthorizedError(INVALID_ACCESS_OR_KEY);
     const request = bearerRequest(token);
     if (looksLikeApiKey(token)) {
       const outcome = await runStrategy<AuthUser>(this.apiKeyStrategy, request);
@@ -58,6 +65,7 @@ export class Authenticator {
     const user = await this.deps.users.findById(claims.sub);
     if (!user) return { refused: 'The account of this token no longer exists' };
     if (user.disabled) return { refused: DISABLED_ACCOUNT };
+    if (await this.deps.revocations.isRevoked(claims.sid)) return { refused: SIGNED_OUT };
     return { user: { id: user.id, email: user.email, role: user.role, scopes: 'all' } };
   }
 

@@ -40,13 +40,21 @@ export class RefreshTokenRepository implements RefreshTokenStore {
         WHERE id IN (SELECT id FROM chain) AND revoked_at IS NULL
         RETURNING id`,
       [id, now],
-    ).then(rowsOf);
+    ).then((result) => rowsOf<{ id: string }>(result));
     return rows.length;
   }
 
-  async revokeAllOfUser(userId: string, now: Date): Promise<number> {
-    const result = await this.tokens.update({ userId, revokedAt: IsNull() }, { revokedAt: now });
-    return result.affected ?? 0;
+  async revokeAllOfUser(userId: string, now: Date): Promise<string[]> {
+    const rows: { family_id: string }[] = await this.dataSource
+      .query(`UPDATE refresh_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL RETURNING family_id`, [userId, now])
+      .then((result) => rowsOf<{ family_id: string }>(result));
+    return [...new Set(rows.map((row) => row.family_id))];
+  }
+
+  async isFamilyLive(familyId: string): Promise<boolean> {
+    // Served by the partial index refresh_tokens_family_live.
+    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NULL LIMIT 1`, [familyId]);
+    return rows.length > 0;
   }
 
   async deleteExpired(userId: string, now: Date): Promise<void> {
@@ -55,7 +63,7 @@ export class RefreshTokenRepository implements RefreshTokenStore {
 }
 
 /** TypeORM's postgres driver answers UPDATE … RETURNING with [rows, count]. */
-function rowsOf(result: unknown): { id: string }[] {
-  if (Array.isArray(result) && Array.isArray(result[0])) return result[0] as { id: string }[];
-  return result as { id: string }[];
+function rowsOf<Row>(result: unknown): Row[] {
+  if (Array.isArray(result) && Array.isArray(result[0])) return result[0] as Row[];
+  return result as Row[];
 }

@@ -19,13 +19,15 @@ describe('SessionManager (over PostgreSQL)', () => {
   let sessions: SessionManager;
   let issuer: TokenIssuer;
   let user: UserRecord;
+  let revoked: string[];
   let counter = 0;
 
   beforeEach(async () => {
     stores = createAccountStores(db.dataSource);
     clock = new ManualClock();
     issuer = new TokenIssuer({ secret: 'session-spec-secret-session-spec-secret', accessTokenTtlMs: 60_000, refreshTokenTtlMs: REFRESH_TTL_MS }, clock.clock);
-    sessions = new SessionManager({ ...stores, issuer, clock: clock.clock });
+    revoked = [];
+    sessions = new SessionManager({ ...stores, issuer, clock: clock.clock, revocations: { revoke: (familyIds) => revoked.push(...familyIds) } });
     counter += 1;
     user = await stores.users.create({ email: `ada${counter}@example.com`, displayName: 'Ada', passwordHash: await hashPassword('correct horse battery'), role: 'user' });
   });
@@ -70,6 +72,12 @@ describe('SessionManager (over PostgreSQL)', () => {
     expect(next!.revokedAt).toBeNull();
     const third = await sessions.refresh(second.refreshToken);
     expect(third.refreshToken).not.toBe(second.refreshToken);
+    // One sign-in, one family: every access token of it names the first token as its session.
+    const sids = await Promise.all([first, second, third].map(async (session) => (await issuer.verifyAccessToken(session.accessToken)).sid));
+    expect(new Set(sids)).toEqual(new Set([old!.id]));
+    expect(next!.familyId).toBe(old!.id);
+    expect(await stores.refreshTokens.isFamilyLive(old!.id)).toBeTrue();
+    expect(revoked).toEqual([]);
   });
 
   it('revokes the whole family when a rotated token is used again, and only that family', async () => {
@@ -82,6 +90,10 @@ describe('SessionManager (over PostgreSQL)', () => {
     expect(await refusal(sessions.refresh(latest.refreshToken))).toMatch(/revoked|already used/);
     expect((await stores.refreshTokens.findByHash(hashSecret(latest.refreshToken)))!.revokedAt).not.toBeNull();
     expect((await sessions.refresh(otherDevice.refreshToken)).user.id).toBe(user.id);
+    const family = (await issuer.verifyAccessToken(stolen.accessToken)).sid;
+    expect(revoked).toContain(family);
+    expect(revoked).not.toContain((await issuer.verifyAccessToken(otherDevice.accessToken)).sid);
+    expect(await stores.refreshTokens.isFamilyLive(family)).toBeFalse();
   });
 
   it('lets at most one of two concurrent refreshes of one token through, and then revokes the family', async () => {
@@ -110,6 +122,9 @@ describe('SessionManager (over PostgreSQL)', () => {
     const session = await sessions.login(user.email, 'correct horse battery');
     await sessions.logout(session.refreshToken);
     expect(await refusal(sessions.refresh(session.refreshToken))).toMatch(/revoked/);
+    const family = (await issuer.verifyAccessToken(session.accessToken)).sid;
+    expect(revoked).toEqual([family]);
+    expect(await stores.refreshTokens.isFamilyLive(family)).toBeFalse();
     expect(await refusal(sessions.logout('psr_unknown'))).toBe(INVALID_REFRESH_TOKEN);
   });
 
@@ -124,6 +139,9 @@ describe('SessionManager (over PostgreSQL)', () => {
 
     const fresh = await sessions.changePassword(caller, 'correct horse battery', 'a brand new password');
     expect(await refusal(sessions.refresh(elsewhere.refreshToken))).toMatch(/revoked/);
+    const sidOf = async (token: string) => (await issuer.verifyAccessToken(token)).sid;
+    expect(revoked).toEqual(jasmine.arrayWithExactContents([await sidOf(here.accessToken), await sidOf(elsewhere.accessToken)]));
+    expect(revoked).not.toContain(await sidOf(fresh.accessToken));
     expect((await sessions.refresh(fresh.refreshToken)).user.id).toBe(user.id);
     expect(await refusal(sessions.login(user.email, 'correct horse battery'))).toBe(WRONG_CREDENTIALS);
     expect((await sessions.login(user.email, 'a brand new password')).user.id).toBe(user.id);

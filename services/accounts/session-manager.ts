@@ -2,7 +2,9 @@
  * Sign-in sessions: login, refresh-token rotation with reuse detection, logout and password
  * change. A refresh token is used once: refreshing revokes it and issues its successor. If a
  * rotated token comes back, someone holds a copy (a stolen token or a replay), so every token
- * descended from it is revoked and both holders must sign in again.
+ * descended from it is revoked and both holders must sign in again. Access tokens name their
+ * refresh-token family as their session; whatever revokes a family also tells `revocations`, so
+ * the family's access tokens stop working at once, on every process.
  */
 import { randomUUID } from 'node:crypto';
 import type { AuthUser } from '../platform/auth-middleware';
@@ -13,6 +15,7 @@ import { DISABLED_ACCOUNT, requireSession } from './authenticator';
 import { systemClock, type Clock } from './clock';
 import { hashPassword, passwordProblem, verifyAgainstDecoy, verifyPassword } from './password-hasher';
 import type { RefreshTokenRecord, RefreshTokenStore } from './refresh-token-store';
+import type { SessionRevocations } from './session-revocations';
 import type { TokenIssuer } from './token-issuer';
 import type { UserRecord, UserStore } from './user-store';
 
@@ -24,6 +27,7 @@ export interface SessionManagerDeps {
   readonly users: UserStore;
   readonly refreshTokens: RefreshTokenStore;
   readonly issuer: TokenIssuer;
+  readonly revocations: Pick<SessionRevocations, 'revoke'>;
   readonly clock?: Clock;
 }
 
@@ -47,8 +51,10 @@ export class SessionManager {
   /** A new access token and a new refresh-token family for the user. */
   async startSession(user: UserRecord): Promise<Session> {
     const refresh = this.deps.issuer.newRefreshToken();
-    await this.deps.refreshTokens.create({ id: randomUUID(), userId: user.id, tokenHash: refresh.hash, expiresAt: refresh.expiresAt, createdAt: this.now() });
-    return this.session(user, refresh.token);
+    const id = randomUUID();
+    // The family is named after its first token.
+    await this.deps.refreshTokens.create({ id, userId: user.id, familyId: id, tokenHash: refresh.hash, expiresAt: refresh.expiresAt, createdAt: this.now() });
+    return this.session(user, id, refresh.token);
   }
 
   /**
@@ -68,22 +74,27 @@ export class SessionManager {
     const next = this.deps.issuer.newRefreshToken();
     const rotated = await this.deps.refreshTokens.rotate(
       current.id,
-      { id: randomUUID(), userId: user.id, tokenHash: next.hash, expiresAt: next.expiresAt, createdAt: this.now() },
+      { id: randomUUID(), userId: user.id, familyId: current.familyId, tokenHash: next.hash, expiresAt: next.expiresAt, createdAt: this.now() },
       this.now(),
     );
     if (!rotated) {
       // Another request rotated this token between our read and our write: a second copy in use.
-      await this.deps.refreshTokens.revokeChain(current.id, this.now());
+      await this.revokeFamily(current);
       throw new UnauthorizedError(REUSED_REFRESH_TOKEN);
     }
-    return this.session(user, next.token);
+    return this.session(user, current.familyId, next.token);
   }
 
   /** Ends the session the refresh token belongs to (it and any successors). */
   async logout(refreshToken: string): Promise<void> {
     const current = await this.deps.refreshTokens.findByHash(hashSecret(refreshToken));
     if (!current) throw new UnauthorizedError(INVALID_REFRESH_TOKEN);
-    await this.deps.refreshTokens.revokeChain(current.id, this.now());
+    await this.revokeFamily(current);
+  }
+
+  /** Signs out every session of the user (password change, a disabled account). */
+  async endAllSessions(userId: string): Promise<void> {
+    this.deps.revocations.revoke(await this.deps.refreshTokens.revokeAllOfUser(userId, this.now()));
   }
 
   /**
@@ -103,20 +114,26 @@ export class SessionManager {
       throw new InvalidInputError([{ code: 'same_password', field: 'newPassword', message: 'must differ from the current password' }]);
     }
     await this.deps.users.setPasswordHash(user.id, await hashPassword(newPassword), this.now());
-    await this.deps.refreshTokens.revokeAllOfUser(user.id, this.now());
+    await this.endAllSessions(user.id);
     return this.startSession(user);
   }
 
   private async refuseRevoked(token: RefreshTokenRecord): Promise<never> {
     if (token.replacedBy) {
-      await this.deps.refreshTokens.revokeChain(token.id, this.now());
+      await this.revokeFamily(token);
       throw new UnauthorizedError(REUSED_REFRESH_TOKEN);
     }
     throw new UnauthorizedError('The refresh token was revoked (signed out); sign in again');
   }
 
-  private session(user: UserRecord, refreshToken: string): Session {
-    const access = this.deps.issuer.issueAccessToken(user.id);
+  /** Revokes the token and its successors: the rest of its family, whose earlier tokens were rotated already. */
+  private async revokeFamily(token: RefreshTokenRecord): Promise<void> {
+    await this.deps.refreshTokens.revokeChain(token.id, this.now());
+    this.deps.revocations.revoke([token.familyId]);
+  }
+
+  private session(user: UserRecord, familyId: string, refreshToken: string): Session {
+    const access = this.deps.issuer.issueAccessToken(user.id, familyId);
     return { accessToken: access.token, refreshToken, tokenType: 'Bearer', expiresIn: access.expiresIn, user: toPublicUser(user) };
   }
 

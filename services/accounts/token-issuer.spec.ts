@@ -7,6 +7,7 @@ import { EXPIRED_ACCESS_TOKEN, INVALID_ACCESS_TOKEN, TokenIssuer } from './token
 
 const SECRET = 'a-test-secret-that-is-long-enough-for-hs256-000000';
 const USER = '7a1f2c3e-0000-4000-8000-000000000001';
+const SESSION = '7a1f2c3e-0000-4000-8000-0000000000aa';
 
 function issuerAt(clock: ManualClock, secret = SECRET) {
   return new TokenIssuer({ secret, accessTokenTtlMs: 15 * 60_000, refreshTokenTtlMs: 86_400_000 }, clock.clock);
@@ -26,12 +27,13 @@ describe('TokenIssuer', () => {
   it('issues an HS256 access token naming the user, valid for the configured time', async () => {
     const clock = new ManualClock();
     const issuer = issuerAt(clock);
-    const { token, expiresIn } = issuer.issueAccessToken(USER);
+    const { token, expiresIn } = issuer.issueAccessToken(USER, SESSION);
     expect(expiresIn).toBe(900);
     expect(jwt.decode(token, { complete: true })?.header.alg).toBe('HS256');
     const claims = await issuer.verifyAccessToken(token);
     expect(claims.sub).toBe(USER);
     expect(claims.typ).toBe('access');
+    expect(claims.sid).toBe(SESSION);
     expect(claims.exp - claims.iat).toBe(900);
     expect(claims.iat).toBe(clock.nowMs / 1000);
   });
@@ -39,7 +41,7 @@ describe('TokenIssuer', () => {
   it('accepts a token until it expires by the injected clock, then refuses it as expired', async () => {
     const clock = new ManualClock();
     const issuer = issuerAt(clock);
-    const { token } = issuer.issueAccessToken(USER);
+    const { token } = issuer.issueAccessToken(USER, SESSION);
     clock.advance(15 * 60_000 - 1000);
     expect((await issuer.verifyAccessToken(token)).sub).toBe(USER);
     clock.advance(1000);
@@ -49,7 +51,7 @@ describe('TokenIssuer', () => {
   it('refuses tokens signed with another secret or algorithm, unsigned (alg none), tampered or garbage', async () => {
     const clock = new ManualClock();
     const issuer = issuerAt(clock);
-    const forged = issuerAt(clock, 'another-secret-another-secret-another-secret').issueAccessToken(USER).token;
+    const forged = issuerAt(clock, 'another-secret-another-secret-another-secret').issueAccessToken(USER, SESSION).token;
     expect(await reason(issuer.verifyAccessToken(forged))).toBe(INVALID_ACCESS_TOKEN);
 
     const iat = clock.nowMs / 1000;
@@ -59,7 +61,7 @@ describe('TokenIssuer', () => {
     const hs512 = jwt.sign({ typ: 'access', iat }, SECRET, { algorithm: 'HS512', subject: USER, issuer: 'pinksea', audience: 'pinksea-api', expiresIn: 60 });
     expect(await reason(issuer.verifyAccessToken(hs512))).toBe(INVALID_ACCESS_TOKEN);
 
-    const [header, , signature] = issuer.issueAccessToken(USER).token.split('.');
+    const [header, , signature] = issuer.issueAccessToken(USER, SESSION).token.split('.');
     const otherPayload = Buffer.from(JSON.stringify({ sub: 'someone-else', typ: 'access', iat, exp: iat + 60 })).toString('base64url');
     expect(await reason(issuer.verifyAccessToken(`${header}.${otherPayload}.${signature}`))).toBe(INVALID_ACCESS_TOKEN);
 
@@ -76,6 +78,31 @@ describe('TokenIssuer', () => {
     expect(await reason(issuer.verifyAccessToken(notAccess))).toBe(INVALID_ACCESS_TOKEN);
   });
 
+  it('caps a token\'s life at the access TTL whatever it claims, even signed with the real secret', async () => {
+    const clock = new ManualClock();
+    const issuer = issuerAt(clock);
+    const iat = clock.nowMs / 1000;
+    const sign = (claims: object, expiresIn: number) =>
+      jwt.sign({ typ: 'access', sid: SESSION, ...claims }, SECRET, { algorithm: 'HS256', subject: USER, issuer: 'pinksea', audience: 'pinksea-api', expiresIn });
+    const tenYears = sign({ iat }, 10 * 365 * 86_400);
+    expect(await reason(issuer.verifyAccessToken(tenYears))).toBe(INVALID_ACCESS_TOKEN);
+    // Issued "in the future" so that exp - iat looks right, but valid for years from now.
+    const future = sign({ iat: iat + 5 * 365 * 86_400 }, 900);
+    expect(await reason(issuer.verifyAccessToken(future))).toBe(INVALID_ACCESS_TOKEN);
+    // Issued long ago with a far exp: too old for the TTL (jsonwebtoken's maxAge).
+    const old = sign({ iat: iat - 86_400 }, 10 * 365 * 86_400);
+    expect(await reason(issuer.verifyAccessToken(old))).not.toBe('accepted');
+    expect((await issuer.verifyAccessToken(sign({ iat }, 900))).sub).toBe(USER);
+  });
+
+  it('refuses tokens that name no session (issued before sessions were named)', async () => {
+    const clock = new ManualClock();
+    const issuer = issuerAt(clock);
+    const iat = clock.nowMs / 1000;
+    const noSession = jwt.sign({ typ: 'access', iat }, SECRET, { algorithm: 'HS256', subject: USER, issuer: 'pinksea', audience: 'pinksea-api', expiresIn: 900 });
+    expect(await reason(issuer.verifyAccessToken(noSession))).toBe(INVALID_ACCESS_TOKEN);
+  });
+
   it('makes opaque refresh tokens, keeping only their hash, expiring after the refresh lifetime', () => {
     const clock = new ManualClock();
     const issuer = issuerAt(clock);
@@ -88,7 +115,7 @@ describe('TokenIssuer', () => {
 
   it('runs as a real passport strategy: the verify callback decides the user', async () => {
     const issuer = issuerAt(new ManualClock());
-    const { token } = issuer.issueAccessToken(USER);
+    const { token } = issuer.issueAccessToken(USER, SESSION);
     const accepted = await runStrategy<string>(issuer.accessTokenStrategy(async (claims) => ({ user: `user ${claims.sub}` })), bearerRequest(token));
     expect(accepted).toEqual({ ok: true, user: `user ${USER}` });
     const refused = await runStrategy(issuer.accessTokenStrategy(async () => ({ refused: 'account disabled' })), bearerRequest(token));

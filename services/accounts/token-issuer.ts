@@ -2,7 +2,9 @@
  * Access tokens are short-lived JWTs (HS256) naming the user; refresh tokens are opaque random
  * strings stored only as their SHA-256. Access tokens are checked by passport-jwt's strategy,
  * pinned to HS256 (so `alg: none` and key-confusion tokens fail), this issuer and this audience,
- * with expiry judged by the injected clock.
+ * with expiry judged by the injected clock. A token lives no longer than the configured access
+ * TTL whatever its `exp` says (a leaked secret, or a token minted by hand, cannot outlive it), and
+ * names its session (`sid`, the refresh-token family) so a sign-out ends it at once.
  */
 import { randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
@@ -19,10 +21,14 @@ const REFRESH_TAG = 'psr';
 
 export const EXPIRED_ACCESS_TOKEN = 'The access token has expired; get a new one with POST /auth/refresh or sign in again';
 export const INVALID_ACCESS_TOKEN = 'The access token is not valid; sign in again';
+/** Clocks of the processes that issue and check tokens may differ by this much. */
+const CLOCK_SKEW_S = 30;
 
 export interface AccessClaims {
   readonly sub: string;
   readonly typ: 'access';
+  /** The session: the refresh-token family the token was issued with. */
+  readonly sid: string;
   readonly iat: number;
   readonly exp: number;
 }
@@ -51,10 +57,10 @@ export class TokenIssuer {
     private readonly clock: Clock = systemClock,
   ) {}
 
-  issueAccessToken(userId: string): IssuedAccessToken {
+  issueAccessToken(userId: string, sessionId: string): IssuedAccessToken {
     const iat = Math.floor(this.clock() / 1000);
-    const expiresIn = Math.max(1, Math.round(this.settings.accessTokenTtlMs / 1000));
-    const token = jwt.sign({ typ: 'access', iat }, this.settings.secret, {
+    const expiresIn = this.lifetimeS();
+    const token = jwt.sign({ typ: 'access', sid: sessionId, iat }, this.settings.secret, {
       algorithm: ALGORITHM,
       subject: userId,
       issuer: ISSUER,
@@ -74,6 +80,8 @@ export class TokenIssuer {
    * per use because the clock's "now" is fixed into the strategy's verification options.
    */
   accessTokenStrategy<T>(verify: (claims: AccessClaims) => Promise<Verified<T>>): JwtStrategy {
+    const now = Math.floor(this.clock() / 1000);
+    const lifetime = this.lifetimeS();
     return new JwtStrategy(
       {
         jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
@@ -81,10 +89,13 @@ export class TokenIssuer {
         algorithms: [ALGORITHM],
         issuer: ISSUER,
         audience: AUDIENCE,
-        jsonWebTokenOptions: { clockTimestamp: Math.floor(this.clock() / 1000) },
+        // maxAge: issued no longer ago than a token may live (jsonwebtoken then requires `iat`).
+        jsonWebTokenOptions: { clockTimestamp: now, maxAge: lifetime + CLOCK_SKEW_S },
       },
       (payload: unknown, done: (error: unknown, user?: T | false, info?: string) => void) => {
         if (!isAccessClaims(payload)) return done(null, false, INVALID_ACCESS_TOKEN);
+        // Not issued in the future, and not meant to live longer than we issue tokens for.
+        if (payload.iat > now + CLOCK_SKEW_S || payload.exp - payload.iat > lifetime) return done(null, false, INVALID_ACCESS_TOKEN);
         settle(verify(payload), done);
       },
     );
@@ -96,6 +107,10 @@ export class TokenIssuer {
     if (!outcome.ok) throw new UnauthorizedError(describeJwtFailure(outcome.challenge));
     return outcome.user;
   }
+
+  private lifetimeS(): number {
+    return Math.max(1, Math.round(this.settings.accessTokenTtlMs / 1000));
+  }
 }
 
 /** A person-readable reason from what passport-jwt failed with (a jsonwebtoken error or our message). */
@@ -105,7 +120,18 @@ export function describeJwtFailure(challenge: unknown): string {
   return INVALID_ACCESS_TOKEN;
 }
 
+/**
+ * Tokens issued before sessions were named (no `sid`) are refused: nothing could end them early,
+ * and a client gets a new one with its refresh token, whose family the migration kept.
+ */
 function isAccessClaims(payload: unknown): payload is AccessClaims {
   const claims = payload as Partial<AccessClaims> | null;
-  return typeof claims?.sub === 'string' && claims.typ === 'access' && typeof claims.exp === 'number';
+  return (
+    typeof claims?.sub === 'string' &&
+    claims.typ === 'access' &&
+    typeof claims.sid === 'string' &&
+    claims.sid.length > 0 &&
+    Number.isInteger(claims.iat) &&
+    Number.isInteger(claims.exp)
+  );
 }

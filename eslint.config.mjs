@@ -4,7 +4,9 @@
  * - engine/ is the pure core (§1): no Node built-ins, no I/O or framework packages, nothing from
  *   services/, nodes/ or config/, not even as types;
  * - services and nodes throw the typed errors of engine/errors.ts, never a bare Error (§7);
- * - only config/ reads process.env (§10); scripts/ and specs may too, as entry points and tests.
+ * - only config/ reads process.env (§10); scripts/ and specs may too, as entry points and tests;
+ * - node packs never import services/ (nodes see the narrow NodeContext, §3), and services/ use a
+ *   pack only through its public entry (`nodes/<pack>`, its index.ts), never its internals (§5).
  * scripts/lint-boundary.spec.ts checks that these rules fire where they should and nowhere else.
  */
 import js from '@eslint/js';
@@ -56,6 +58,23 @@ const ENGINE_DYNAMIC_IMPORTS = [
   { selector: 'ImportExpression', message: PURE_ENGINE },
   { selector: 'TSImportEqualsDeclaration > TSExternalModuleReference', message: PURE_ENGINE },
   { selector: 'TSImportType', message: PURE_ENGINE },
+];
+
+const PACK_BOUNDARY =
+  'A node pack sees the platform only through the NodeContext its nodes are given (CONVENTIONS §3): ' +
+  'nothing in nodes/ imports services/. Specs may, to load a pack as the platform does.';
+
+const PACK_ENTRY =
+  "services/ use a pack through its public entry (nodes/<pack>, its index.ts) or its manifest's nodes, never its internals, " +
+  'so a pack can change inside and be unloaded and reloaded (CONVENTIONS §5). Export what you need from the index.';
+
+/**
+ * Paths into a pack from services/<folder>/: `../../nodes/<pack>/...` (`../nodes/` is services/nodes,
+ * the node catalogue service). The SDK (nodes/sdk) is not a pack and is allowed.
+ */
+const PACK_INTERNALS = [
+  { regex: '^(\\.\\./){2,}nodes/(?!sdk(/|$))[^/]+/(?!index$).', message: PACK_ENTRY },
+  { regex: '^@pinksea/nodes-[^/]+/', message: PACK_ENTRY },
 ];
 
 const TYPED_ERRORS =
@@ -111,6 +130,16 @@ export default defineConfig(
         { selector: "ThrowStatement > CallExpression[callee.name='Error']", message: TYPED_ERRORS },
       ],
     },
+  },
+  {
+    files: ['nodes/**'],
+    ignores: SPEC_FILES,
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^(\\.\\./)+services(/|$)', message: PACK_BOUNDARY }] }] },
+  },
+  {
+    files: ['services/**'],
+    ignores: SPEC_FILES,
+    rules: { 'no-restricted-imports': ['error', { patterns: PACK_INTERNALS }] },
   },
   {
     // The plugin host loads pack files with require(): unlike ESM, the CommonJS cache can forget a

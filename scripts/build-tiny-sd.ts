@@ -1,12 +1,12 @@
 /**
- * Writes the tiny Stable Diffusion ONNX pipeline (see services/models/tiny-sd-pipeline.ts) into a
+ * Writes the tiny Stable Diffusion ONNX pipeline (see nodes/diffusion/demo/tiny-sd-pipeline.ts) into a
  * folder, for demos and benchmarks where no real model can be downloaded.
  *
  *   npx tsx scripts/build-tiny-sd.ts <folder> [--seed N]
  */
 import path from 'node:path';
 import { folderSize } from '../services/models/onnx-probe';
-import { buildTinySdPipeline } from '../services/models/tiny-sd-pipeline';
+import { buildTinySdPipeline } from '../nodes/diffusion';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

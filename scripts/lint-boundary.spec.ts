@@ -79,6 +79,40 @@ describe('eslint.config.mjs', () => {
     });
   });
 
+  describe('pack boundary', () => {
+    it('reports services/ imported from a pack, relative or not, even as types', async () => {
+      for (const [file, source] of [
+        ['nodes/diffusion/x.node.ts', '../../services/models/onnx-probe'],
+        ['nodes/diffusion/src/schedulers/x.ts', '../../../../services/plugins/pack-loader'],
+        ['nodes/diffusion/demo/x.ts', '../../../services'],
+      ]) {
+        const found = await problems(file!, `import type { X } from '${source}';\nexport type Y = X;\n`);
+        expect(found.length).withContext(file!).toBe(1);
+        expect(found[0]).withContext(file!).toMatch(/^no-restricted-imports: .*nothing in nodes\/ imports services\//);
+      }
+    });
+
+    it('lets pack specs load the pack through the platform, and packs use the SDK and each other', async () => {
+      expect(await problems('nodes/diffusion/x.spec.ts', "export { loadPackFromFolder } from '../../services/plugins/pack-loader';\n")).toEqual([]);
+      expect(await problems('nodes/diffusion/x.ts', "export { NodeError } from '@pinksea/node-sdk';\nexport { x } from '@pinksea/nodes-image';\n")).toEqual([]);
+    });
+
+    it("reports services/ reaching into a pack's internals", async () => {
+      for (const source of ['../../nodes/diffusion/src/sd-model', '../../nodes/diffusion/demo/tiny-sd-pipeline', '../../nodes/image/resize.node', '@pinksea/nodes-diffusion/src/sd-model']) {
+        const found = await problems('services/generation/x.ts', `export { x } from '${source}';\n`);
+        expect(found.length).withContext(source).toBe(1);
+        expect(found[0]).withContext(source).toMatch(/^no-restricted-imports: .*public entry/);
+      }
+    });
+
+    it("allows a pack's public entry, the SDK, the node catalogue service, and internals in specs", async () => {
+      for (const source of ['../../nodes/diffusion', '../../nodes/diffusion/index', '@pinksea/nodes-diffusion', '../../nodes/sdk/memory-stores', '@pinksea/node-sdk', '../nodes/nodes.service']) {
+        expect(await problems('services/generation/x.ts', `export { x } from '${source}';\n`)).withContext(source).toEqual([]);
+      }
+      expect(await problems('services/images/x.spec.ts', "export { default } from '../../nodes/image/resize.node';\n")).toEqual([]);
+    });
+  });
+
   describe('process.env', () => {
     const read = 'export const url = process.env.DATABASE_URL;\n';
 

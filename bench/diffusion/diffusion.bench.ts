@@ -22,7 +22,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { testServiceUrls } from '../../config/config';
 import { inputShape, inputType } from '../../nodes/diffusion/src/sd-model';
 import { demoPipeline } from '../../services/models/starter-models';
-import { buildTinySdPipeline } from '../../services/models/tiny-sd-pipeline';
+import { buildTinySdPipeline } from '../../nodes/diffusion';
 import type { BenchApi } from '../queue/bench-api-client';
 import { freshDatabase, startBenchPlatform, Teardown, type BenchPlatform } from '../queue/bench-environment';
 import type { GenerationMemory } from './generate-once';

@@ -10,7 +10,7 @@ import type { ModelInfo } from '@pinksea/node-sdk';
 import { MemoryContextHost, type MemoryModel } from '@pinksea/node-sdk/testing';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
-import { buildTinySdPipeline } from '../../services/models/tiny-sd-pipeline';
+import { buildTinySdPipeline } from './demo/tiny-sd-pipeline';
 
 export const TINY_SD_KEY = 'tiny-sd';
 export const OCR_KEY = 'some-ocr-model';

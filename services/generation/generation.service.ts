@@ -8,7 +8,7 @@ import { randomInt } from 'node:crypto';
 import type { Context, ServiceSchema } from 'moleculer';
 import type { Issue } from '../../engine/errors';
 import type { NodeRegistry } from '../../engine/registry/node-registry';
-import { SUPPORTED_BASES } from '../../nodes/diffusion/src/sd-model';
+import { SUPPORTED_BASES } from '../../nodes/diffusion';
 import type { ImageRecords } from '../images/image-records';
 import type { ModelRecordReader } from '../models/model-records';
 import { callerOf, type RequestMeta } from '../platform/auth-middleware';

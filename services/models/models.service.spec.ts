@@ -14,7 +14,7 @@ import type { ModelRecord } from './model-records';
 import { ModelEntity } from './model.entity';
 import { createModelsService } from './models.service';
 import { PACKAGED_OCR_MODELS } from './starter-models';
-import { buildTinySdPipeline } from './tiny-sd-pipeline';
+import { buildTinySdPipeline } from '../../nodes/diffusion';
 
 type List = { items: ModelRecord[]; total: number; limit: number; offset: number };
 type Failure = { error: { code: string; message: string } };

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Tensor } from 'onnxruntime-node';
-import { writeOnnxModel } from './onnx-writer';
+import { writeOnnxModel } from '../../nodes/diffusion';
 import { SessionThread } from './session-thread';
 
 /** y = x · w, with `outer` columns of weights: the model's size is its weights. */

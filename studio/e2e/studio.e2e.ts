@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { type Browser, type Locator, type Page, chromium } from 'playwright-core';
-import { buildTinySdPipeline } from '../../services/models/tiny-sd-pipeline';
+import { buildTinySdPipeline } from '../../nodes/diffusion';
 import { E2E_ADMIN, startE2ePlatform, type E2ePlatform } from './e2e-platform';
 
 const ROOT = path.resolve(__dirname, '../..');

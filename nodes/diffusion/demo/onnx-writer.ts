@@ -1,11 +1,10 @@
 /**
- * A small, general ONNX writer: encodes a ModelProto (IR 8, opset 17) from graph inputs and
- * outputs, nodes with attributes, and initializers, following the field numbers of onnx/onnx.proto.
- * onnxruntime reads models but cannot write them, and the protobuf subset a graph needs is small.
+ * A small, general ONNX writer: a ModelProto (IR 8, opset 17) from graph inputs and outputs,
+ * nodes with attributes, and initializers, encoded by protobufjs from the subset of onnx/onnx.proto
+ * a graph needs (below, as a JSON descriptor). onnxruntime reads models but cannot write them.
  *
- * Messages are built as lists of Buffers and joined once at the end, so initializers of tens of
- * megabytes are copied once (their raw_data is little-endian, as ONNX requires), never spread into
- * number arrays.
+ * Initializers go in as raw_data (little-endian, as ONNX requires), so tens of megabytes are
+ * copied into the output once, never spread into number arrays.
  *
  *   const bytes = writeOnnxModel({
  *     inputs: [{ name: 'x', type: 'float32', shape: ['batch', 4] }],
@@ -14,14 +13,16 @@
  *     initializers: [{ name: 'w', type: 'float32', dims: [4, 2], data: new Float32Array(8) }],
  *   });
  */
-import { PinkseaError } from '../../engine/errors';
+import protobuf, { type IField, type IType } from 'protobufjs';
 
 export type OnnxElementType = 'float32' | 'int32' | 'int64';
+/** Graph inputs and outputs may also be float16 (initializers are not). */
+export type OnnxValueType = OnnxElementType | 'float16';
 
 /** A graph input or output: fixed sizes as numbers, dynamic ones by symbolic names. */
 export interface OnnxValueSpec {
   readonly name: string;
-  readonly type: OnnxElementType;
+  readonly type: OnnxValueType;
   readonly shape: readonly (number | string)[];
 }
 
@@ -72,119 +73,89 @@ export const ONNX_IR_VERSION = 8;
 export const ONNX_OPSET = 17;
 
 /** TensorProto.DataType values. */
-const ELEMENT_TYPE: Readonly<Record<OnnxElementType, number>> = { float32: 1, int32: 6, int64: 7 };
+const ELEMENT_TYPE: Readonly<Record<OnnxValueType, number>> = { float32: 1, int32: 6, int64: 7, float16: 10 };
 const ELEMENT_BYTES: Readonly<Record<OnnxElementType, number>> = { float32: 4, int32: 4, int64: 8 };
 /** AttributeProto.AttributeType values. */
 const ATTRIBUTE_TYPE: Readonly<Record<OnnxAttribute['kind'], number>> = { float: 1, int: 2, string: 3, floats: 6, ints: 7 };
 
-const WIRE_VARINT = 0;
-const WIRE_FIXED32 = 5;
-const WIRE_BYTES = 2;
+/**
+ * The messages and fields of onnx/onnx.proto that the writer fills, with their numbers; enums as
+ * int32, which encodes the same. proto2, as onnx.proto is: a field set to '' is still written, and
+ * repeated numbers are not packed.
+ */
+const field = (id: number, type: string): IField => ({ id, type });
+const repeated = (id: number, type: string): IField => ({ id, type, rule: 'repeated' });
+const proto2 = (messages: Record<string, IType>): Record<string, IType> =>
+  Object.fromEntries(Object.entries(messages).map(([name, message]) => [name, { ...message, edition: 'proto2' }]));
+const ONNX_PROTO = protobuf.Root.fromJSON({
+  nested: proto2({
+    ModelProto: { fields: { ir_version: field(1, 'int64'), producer_name: field(2, 'string'), graph: field(7, 'GraphProto'), opset_import: repeated(8, 'OperatorSetIdProto') } },
+    OperatorSetIdProto: { fields: { domain: field(1, 'string'), version: field(2, 'int64') } },
+    GraphProto: {
+      fields: { node: repeated(1, 'NodeProto'), name: field(2, 'string'), initializer: repeated(5, 'TensorProto'), input: repeated(11, 'ValueInfoProto'), output: repeated(12, 'ValueInfoProto') },
+    },
+    NodeProto: {
+      fields: { input: repeated(1, 'string'), output: repeated(2, 'string'), name: field(3, 'string'), op_type: field(4, 'string'), attribute: repeated(5, 'AttributeProto'), domain: field(7, 'string') },
+    },
+    AttributeProto: {
+      fields: { name: field(1, 'string'), f: field(2, 'float'), i: field(3, 'int64'), s: field(4, 'bytes'), floats: repeated(7, 'float'), ints: repeated(8, 'int64'), type: field(20, 'int32') },
+    },
+    TensorProto: { fields: { dims: repeated(1, 'int64'), data_type: field(2, 'int32'), name: field(8, 'string'), raw_data: field(9, 'bytes') } },
+    ValueInfoProto: { fields: { name: field(1, 'string'), type: field(2, 'TypeProto') } },
+    TypeProto: { fields: { tensor_type: field(1, 'TypeProtoTensor') } },
+    TypeProtoTensor: { fields: { elem_type: field(1, 'int32'), shape: field(2, 'TensorShapeProto') } },
+    TensorShapeProto: { fields: { dim: repeated(1, 'Dimension') } },
+    Dimension: { fields: { dim_value: field(1, 'int64'), dim_param: field(2, 'string') } },
+  }),
+});
+const MODEL_PROTO = ONNX_PROTO.lookupType('ModelProto');
 
-/** A protobuf message under construction: its encoded pieces, joined only when written out. */
-class ProtoMessage {
-  readonly chunks: Buffer[] = [];
-  length = 0;
-
-  private push(chunk: Buffer): this {
-    this.chunks.push(chunk);
-    this.length += chunk.length;
-    return this;
+/** An int64 as protobufjs takes it: a safe number, or a bigint split into its 32-bit halves. */
+function int64(value: number | bigint): number | { low: number; high: number; unsigned: false } {
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw new RangeError(`${value} is not an integer ONNX can store`);
+    return value;
   }
-
-  private tag(field: number, wire: number): this {
-    return this.push(varint(BigInt((field << 3) | wire)));
-  }
-
-  /** int32/int64 fields: negatives as 64-bit two's complement, as protobuf encodes them. */
-  int(field: number, value: number | bigint): this {
-    return this.tag(field, WIRE_VARINT).push(varint(BigInt.asUintN(64, toBigInt(value))));
-  }
-
-  float(field: number, value: number): this {
-    const bytes = Buffer.alloc(4);
-    bytes.writeFloatLE(value);
-    return this.tag(field, WIRE_FIXED32).push(bytes);
-  }
-
-  bytes(field: number, value: Buffer): this {
-    return this.tag(field, WIRE_BYTES).push(varint(BigInt(value.length))).push(value);
-  }
-
-  string(field: number, value: string): this {
-    return this.bytes(field, Buffer.from(value, 'utf8'));
-  }
-
-  message(field: number, value: ProtoMessage): this {
-    this.tag(field, WIRE_BYTES).push(varint(BigInt(value.length)));
-    for (const chunk of value.chunks) this.push(chunk);
-    return this;
-  }
-
-  toBuffer(): Buffer {
-    return Buffer.concat(this.chunks, this.length);
-  }
-}
-
-function varint(value: bigint): Buffer {
-  const bytes: number[] = [];
-  let rest = value;
-  do {
-    let byte = Number(rest & 0x7fn);
-    rest >>= 7n;
-    if (rest > 0n) byte |= 0x80;
-    bytes.push(byte);
-  } while (rest > 0n);
-  return Buffer.from(bytes);
+  const bits = BigInt.asUintN(64, value);
+  return { low: Number(bits & 0xffffffffn) | 0, high: Number(bits >> 32n) | 0, unsigned: false };
 }
 
 function toBigInt(value: number | bigint): bigint {
   if (typeof value === 'bigint') return value;
-  if (!Number.isSafeInteger(value)) throw new PinkseaError('onnx_invalid_integer', `${value} is not an integer ONNX can store`, 'internal');
+  if (!Number.isSafeInteger(value)) throw new RangeError(`${value} is not an integer ONNX can store`);
   return BigInt(value);
 }
 
-function valueInfo(spec: OnnxValueSpec): ProtoMessage {
-  const shape = new ProtoMessage();
-  for (const dim of spec.shape) {
-    // TensorShapeProto.Dimension: dim_value = 1, dim_param = 2.
-    const dimension = typeof dim === 'number' ? new ProtoMessage().int(1, dim) : new ProtoMessage().string(2, dim);
-    shape.message(1, dimension);
-  }
-  const tensorType = new ProtoMessage().int(1, ELEMENT_TYPE[spec.type]).message(2, shape);
-  return new ProtoMessage().string(1, spec.name).message(2, new ProtoMessage().message(1, tensorType));
+function valueInfo(spec: OnnxValueSpec): object {
+  const dim = spec.shape.map((size) => (typeof size === 'number' ? { dim_value: int64(size) } : { dim_param: size }));
+  return { name: spec.name, type: { tensor_type: { elem_type: ELEMENT_TYPE[spec.type], shape: { dim } } } };
 }
 
-function attribute(name: string, value: OnnxAttribute): ProtoMessage {
-  const message = new ProtoMessage().string(1, name);
+function attribute(name: string, value: OnnxAttribute): object {
+  const type = ATTRIBUTE_TYPE[value.kind];
   switch (value.kind) {
     case 'float':
-      message.float(2, value.value);
-      break;
+      return { name, f: value.value, type };
     case 'int':
-      message.int(3, value.value);
-      break;
+      return { name, i: int64(value.value), type };
     case 'string':
-      message.string(4, value.value);
-      break;
+      return { name, s: Buffer.from(value.value, 'utf8'), type };
     case 'floats':
-      for (const item of value.value) message.float(7, item);
-      break;
+      return { name, floats: value.value, type };
     case 'ints':
-      for (const item of value.value) message.int(8, item);
-      break;
+      return { name, ints: value.value.map(int64), type };
   }
-  return message.int(20, ATTRIBUTE_TYPE[value.kind]);
 }
 
-function node(spec: OnnxNodeSpec, index: number): ProtoMessage {
-  const message = new ProtoMessage();
-  for (const input of spec.inputs) message.string(1, input);
-  for (const output of spec.outputs) message.string(2, output);
-  message.string(3, spec.name ?? `${spec.opType}_${index}`).string(4, spec.opType);
-  for (const [name, value] of Object.entries(spec.attributes ?? {})) message.message(5, attribute(name, value));
-  if (spec.domain) message.string(7, spec.domain);
-  return message;
+function node(spec: OnnxNodeSpec, index: number): object {
+  return {
+    input: spec.inputs,
+    output: spec.outputs,
+    name: spec.name ?? `${spec.opType}_${index}`,
+    op_type: spec.opType,
+    attribute: Object.entries(spec.attributes ?? {}).map(([name, value]) => attribute(name, value)),
+    ...(spec.domain ? { domain: spec.domain } : {}),
+  };
 }
 
 /** The little-endian bytes of an initializer's data, copied once. */
@@ -192,7 +163,7 @@ function rawData(spec: OnnxInitializer): Buffer {
   const count = spec.data.length;
   const expected = spec.dims.reduce((product, dim) => product * dim, 1);
   if (count !== expected) {
-    throw new PinkseaError('onnx_invalid_initializer', `Initializer "${spec.name}" has ${count} values but dims [${spec.dims.join(', ')}] hold ${expected}`, 'internal');
+    throw new RangeError(`Initializer "${spec.name}" has ${count} values but dims [${spec.dims.join(', ')}] hold ${expected}`);
   }
   const bytes = Buffer.alloc(count * ELEMENT_BYTES[spec.type]);
   switch (spec.type) {
@@ -213,26 +184,25 @@ function rawData(spec: OnnxInitializer): Buffer {
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-function tensor(spec: OnnxInitializer): ProtoMessage {
-  const message = new ProtoMessage();
-  for (const dim of spec.dims) message.int(1, dim);
-  return message.int(2, ELEMENT_TYPE[spec.type]).string(8, spec.name).bytes(9, rawData(spec));
+function tensor(spec: OnnxInitializer): object {
+  return { dims: spec.dims.map(int64), data_type: ELEMENT_TYPE[spec.type], name: spec.name, raw_data: rawData(spec) };
 }
 
 /** The bytes of an ONNX model (IR 8, opset 17 of the default domain) holding the given graph. */
 export function writeOnnxModel(spec: OnnxModelSpec): Buffer {
-  const graph = new ProtoMessage();
-  spec.nodes.forEach((item, index) => graph.message(1, node(item, index)));
-  graph.string(2, spec.graphName ?? 'graph');
-  for (const initializer of spec.initializers ?? []) graph.message(5, tensor(initializer));
-  for (const input of spec.inputs) graph.message(11, valueInfo(input));
-  for (const output of spec.outputs) graph.message(12, valueInfo(output));
-  // OperatorSetIdProto: domain = 1 (empty: the default ONNX domain), version = 2.
-  const opset = new ProtoMessage().string(1, '').int(2, ONNX_OPSET);
-  return new ProtoMessage()
-    .int(1, ONNX_IR_VERSION)
-    .string(2, spec.producerName ?? 'pinksea')
-    .message(7, graph)
-    .message(8, opset)
-    .toBuffer();
+  const model = {
+    ir_version: ONNX_IR_VERSION,
+    producer_name: spec.producerName ?? 'pinksea',
+    graph: {
+      node: spec.nodes.map(node),
+      name: spec.graphName ?? 'graph',
+      initializer: (spec.initializers ?? []).map(tensor),
+      input: spec.inputs.map(valueInfo),
+      output: spec.outputs.map(valueInfo),
+    },
+    // The empty domain is the default ONNX domain.
+    opset_import: [{ domain: '', version: ONNX_OPSET }],
+  };
+  const bytes = MODEL_PROTO.encode(model).finish();
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

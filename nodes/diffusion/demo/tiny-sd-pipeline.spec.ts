@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { folderSize, probeModel } from '../../services/models/onnx-probe';
+import { folderSize, probeModel } from '../../../services/models/onnx-probe';
 import { BOS, buildTinySdPipeline, bytesToUnicode, EOS, scaledLinearAlphasCumprod, SD15_SCHEDULER_CONFIG } from './tiny-sd-pipeline';
 
 async function listFiles(folder: string, prefix = ''): Promise<string[]> {

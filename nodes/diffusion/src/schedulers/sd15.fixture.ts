@@ -1,5 +1,5 @@
 /** Stable Diffusion 1.5's scheduler/scheduler_config.json (a PNDM config), for the specs. */
-import { SD15_SCHEDULER_CONFIG } from '../../../../services/models/tiny-sd-pipeline';
+import { SD15_SCHEDULER_CONFIG } from '../../demo/tiny-sd-pipeline';
 import { parseSchedulerConfig, type SchedulerConfig } from './scheduler-config';
 
 /** The config as diffusers writes it (the tiny pipeline ships the same one). */

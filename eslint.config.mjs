@@ -22,7 +22,10 @@ const PURE_ENGINE =
   'engine/ is the pure core (CONVENTIONS §1): no I/O, no Node built-ins, no framework or service code, not even as types. ' +
   'Declare an interface in engine/ and let services/ or nodes/ implement it (see engine/node-context.ts).';
 
-/** Packages that do I/O or belong to a framework; their subpaths (typeorm/...) are banned too. */
+/**
+ * Packages that do I/O or belong to a framework; their subpaths (typeorm/...) are banned too. A pure
+ * data structure from a well-kept library is fine (CONVENTIONS §19): the invocation cache is lru-cache.
+ */
 const IO_PACKAGES = ['moleculer', 'typeorm', 'pg', 'bullmq', 'ioredis', 'sharp', 'onnxruntime-node', 'axios', 'nats', 'socket.io'];
 
 /** Every Node built-in, bare (`fs`, `fs/promises`, `http`, `child_process`) and as `node:*`. */

@@ -53,6 +53,7 @@ describe('eslint.config.mjs', () => {
 
     it('allows engine/ its own modules and a package that is not banned', async () => {
       expect(await problems('engine/graph/x.ts', "import { NodeError } from '../errors';\nexport const e = NodeError;\n")).toEqual([]);
+      expect(await problems('engine/execution/x.ts', "import { LRUCache } from 'lru-cache';\nexport const c = LRUCache;\n")).toEqual([]);
     });
 
     it('lets engine specs use node packs and the SDK test helpers, but not services/', async () => {

@@ -1,7 +1,9 @@
 /**
  * The invocation cache: a node's outputs by a key of its type, version and resolved inputs, so an
- * unchanged step is not computed again. A bounded LRU; nodes and graph nodes may opt out.
+ * unchanged step is not computed again. A bounded LRU (lru-cache, a pure data structure); nodes
+ * and graph nodes may opt out.
  */
+import { LRUCache } from 'lru-cache';
 import type { AnyNodeDefinition } from '../node-definition';
 
 export interface InvocationCache {
@@ -18,13 +20,14 @@ export interface CacheStats {
 }
 
 export class LruInvocationCache implements InvocationCache {
-  private readonly entries = new Map<string, Readonly<Record<string, unknown>>>();
+  private readonly entries: LRUCache<string, Readonly<Record<string, unknown>>>;
   private hits = 0;
   private misses = 0;
   private evictions = 0;
 
-  constructor(private readonly maxEntries = 1000) {
+  constructor(maxEntries = 1000) {
     if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError('maxEntries must be a positive integer');
+    this.entries = new LRUCache({ max: maxEntries, dispose: (_outputs, _key, reason) => reason === 'evict' && this.evictions++ });
   }
 
   get size(): number {
@@ -33,25 +36,13 @@ export class LruInvocationCache implements InvocationCache {
 
   get(key: string): Readonly<Record<string, unknown>> | undefined {
     const outputs = this.entries.get(key);
-    if (outputs === undefined) {
-      this.misses++;
-      return undefined;
-    }
-    // Map keeps insertion order: re-inserting marks the entry most recently used.
-    this.entries.delete(key);
-    this.entries.set(key, outputs);
-    this.hits++;
+    if (outputs === undefined) this.misses++;
+    else this.hits++;
     return outputs;
   }
 
   set(key: string, outputs: Readonly<Record<string, unknown>>): void {
-    this.entries.delete(key);
     this.entries.set(key, outputs);
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
-      this.evictions++;
-    }
   }
 
   clear(): void {

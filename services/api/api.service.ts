@@ -2,8 +2,9 @@
  * The gateway (role `api`): REST under /api/v1 through moleculer-web. Routes come from the
  * actions' own `rest` declarations (autoAliases), so an action and its route are declared once;
  * the gateway's own actions (`api.*`) are never routed. Callers authenticate with
- * `Authorization: Bearer <access token | API key>`; `accounts` resolves the token, and the auth
- * middleware enforces each action's `auth` level.
+ * `Authorization: Bearer <access token | API key>` (one header, one credential); `accounts`
+ * resolves the token, and the auth middleware enforces each action's `auth` level. Every answer
+ * carries the security headers of security-headers.ts.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { ActionSchema, Context, Service, ServiceSchema } from 'moleculer';
@@ -11,9 +12,11 @@ import ApiGateway, { type ApiSettingsSchema } from 'moleculer-web';
 import { PinkseaError } from '../../engine/errors';
 import type { AuthUser, RequestMeta } from '../platform/auth-middleware';
 import { UnauthorizedError } from '../platform/service-errors';
+import { quietClosedDownloads } from './closed-downloads';
 import { toErrorResponse } from './error-response';
 import { API_BASE_PATH, GATEWAY_WHITELIST } from './gateway-routes';
 import { instrumentHttpServer } from './http-metrics';
+import { applySecurityHeaders, studioInlineScriptHashes } from './security-headers';
 import { createStudioHandler, hasStudioBuild, type StaticHandler } from './studio-assets';
 
 export interface ApiServiceOptions {
@@ -24,6 +27,9 @@ export interface ApiServiceOptions {
   /** The built studio to serve at `/`; none when absent or when the folder holds no index.html. */
   readonly studioDir?: string;
 }
+
+/** One scheme, one credential: "Bearer <token>" and nothing else. */
+const BEARER = /^Bearer +(\S+)$/i;
 
 export function createApiService(options: ApiServiceOptions): ServiceSchema {
   return {
@@ -62,10 +68,15 @@ export function createApiService(options: ApiServiceOptions): ServiceSchema {
     } as ApiSettingsSchema,
     // Runs after moleculer-web's own created(), which serves `settings.assets` through `this.serve`.
     created(this: Service & { server?: Server; serve?: StaticHandler }) {
-      if (this.server) instrumentHttpServer(this.server, this.broker.metrics);
+      quietClosedDownloads(this.logger);
       const studioDir = options.studioDir;
+      const studio = studioDir !== undefined && hasStudioBuild(studioDir);
+      if (this.server) {
+        applySecurityHeaders(this.server, studio ? studioInlineScriptHashes(studioDir) : undefined);
+        instrumentHttpServer(this.server, this.broker.metrics);
+      }
       if (!studioDir) return;
-      if (hasStudioBuild(studioDir)) {
+      if (studio) {
         this.serve = createStudioHandler(studioDir);
         this.logger.info(`Serving the studio from ${studioDir} at /`);
       } else {
@@ -74,12 +85,12 @@ export function createApiService(options: ApiServiceOptions): ServiceSchema {
     },
     methods: {
       async authenticate(ctx: Context<unknown, RequestMeta>, _route: unknown, req: IncomingMessage & { $action?: ActionSchema }): Promise<AuthUser | null> {
-        const header = req.headers.authorization;
-        if (!header) return null;
-        const [scheme, token] = header.split(' ');
-        if (scheme?.toLowerCase() !== 'bearer' || !token) {
-          throw new UnauthorizedError('The Authorization header must be "Bearer <access token or API key>"');
-        }
+        // Node keeps only the first of repeated Authorization headers in `headers`.
+        const headers = req.headersDistinct['authorization'] ?? [];
+        if (headers.length === 0 || (headers.length === 1 && headers[0] === '')) return null;
+        if (headers.length > 1) throw new UnauthorizedError('Send one Authorization header, not several');
+        const token = BEARER.exec(headers[0]!)?.[1];
+        if (!token) throw new UnauthorizedError('The Authorization header must be "Bearer <access token or API key>", one credential and nothing after it');
         // An action's own credential (a metrics scrape token) admits that action alone, with no user.
         const action = req.$action;
         if (action?.acceptsToken?.(token) && action.name) {

@@ -7,8 +7,9 @@ import { NotFoundError } from '../platform/service-errors';
 import { isUuid, type Page, type PageRequest } from '../platform/request-params';
 import { ImageEntity, type ImageRow } from './image.entity';
 import type { ImageFilter, ImageRecord, ImageRecords, NewImageRecord } from './image-records';
+import type { RunImageRecords } from './run-images';
 
-export class ImageRepository implements ImageRecords {
+export class ImageRepository implements ImageRecords, RunImageRecords {
   private readonly images: Repository<ImageRow>;
 
   constructor(private readonly dataSource: DataSource) {
@@ -60,6 +61,16 @@ export class ImageRepository implements ImageRecords {
   async delete(ownerId: string, name: string): Promise<boolean> {
     const result = await this.images.delete({ ownerId, name });
     return (result.affected ?? 0) > 0;
+  }
+
+  async deleteSessionImages(ownerId: string, sessionId: string, since: Date): Promise<string[]> {
+    const result = await this.images
+      .createQueryBuilder()
+      .delete()
+      .where('owner_id = :ownerId AND session_id = :sessionId AND created_at >= :since', { ownerId, sessionId, since })
+      .returning('name')
+      .execute();
+    return (result.raw as { name: string }[]).map((row) => row.name);
   }
 
   async boardExists(ownerId: string, boardId: string): Promise<boolean> {

@@ -9,6 +9,7 @@ import { QueueItemAcceleratorSeconds1764201600500 } from './1764201600500-QueueI
 import { InstalledPacks1764201600400 } from './1764201600400-InstalledPacks';
 import { PlansAndPools1764201600600 } from './1764201600600-PlansAndPools';
 import { RefreshTokenFamilies1764201600700 } from './1764201600700-RefreshTokenFamilies';
+import { QueueItemWorkerInstance1764201600800 } from './1764201600800-QueueItemWorkerInstance';
 
 export const MIGRATIONS: readonly (new () => MigrationInterface)[] = [
   InitialSchema1764201600000,
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly (new () => MigrationInterface)[] = [
   InstalledPacks1764201600400,
   PlansAndPools1764201600600,
   RefreshTokenFamilies1764201600700,
+  QueueItemWorkerInstance1764201600800,
 ];

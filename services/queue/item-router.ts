@@ -42,6 +42,8 @@ export function chooseWorker(models: readonly string[], pool: string, workers: r
 
 interface WorkerNode extends ClusterNode {
   readonly id: string;
+  /** The broker's instance id: new at every start of the process, unlike `id`. */
+  readonly instanceID?: string;
   readonly metadata?: { readonly worker?: { readonly pool?: string; readonly models?: readonly string[]; readonly concurrency?: number } };
 }
 
@@ -53,4 +55,9 @@ export function workerViews(nodes: readonly ClusterNode[]): WorkerView[] {
       const worker = node.metadata!.worker!;
       return { nodeId: node.id, pool: worker.pool ?? 'basic', models: worker.models ?? [], concurrency: worker.concurrency ?? 1 };
     });
+}
+
+/** The incarnations (broker instance ids) of the available workers: an item held by any other is orphaned. */
+export function workerInstances(nodes: readonly ClusterNode[]): string[] {
+  return (nodes as readonly WorkerNode[]).filter((node) => node.available !== false && node.metadata?.worker && node.instanceID).map((node) => node.instanceID!);
 }

@@ -8,7 +8,7 @@
  * items routed to it because its model cache holds their models. A worker takes from both within
  * one concurrency limit; when it leaves, its own queue's jobs move back to the pool's queue.
  */
-import { createPostgresBackend, Queue, Worker, type Job } from 'bullmq';
+import { createPostgresBackend, DelayedError, Queue, Worker, type Job } from 'bullmq';
 import { PinkseaError } from '../../engine/errors';
 
 export interface JobTransportOptions {
@@ -20,6 +20,8 @@ export interface JobTransportOptions {
   readonly lockDurationMs?: number;
   /** How often workers look for jobs whose worker died. */
   readonly stalledIntervalMs?: number;
+  /** The longest pause before a job whose item was busy comes back (10 s). */
+  readonly laterMaxDelayMs?: number;
 }
 
 export interface ItemJob {
@@ -28,6 +30,18 @@ export interface ItemJob {
   readonly priority: number;
   /** The queue it goes on (a pool's or a worker's); the basic pool's when not given. */
   readonly queue?: string;
+}
+
+/**
+ * What a processor answers: `done` (or nothing) ends the job; `later` says its item is busy on a
+ * live worker, and the job comes back after a pause without spending one of its attempts, so a job
+ * is never dropped while the item it carries may still need it.
+ */
+export type JobOutcome = 'done' | 'later';
+
+/** The pause before a job whose item was busy comes back: doubling from 500 ms, at most `maxMs`. */
+export function laterDelayMs(timesStarted: number, maxMs = 10_000): number {
+  return Math.min(500 * 2 ** Math.max(0, Math.min(timesStarted - 1, 5)), maxMs);
 }
 
 export interface JobWorker {
@@ -106,7 +120,11 @@ export class JobTransport {
    * at once across all of them. While every slot is busy, the queues after the first stop taking
    * jobs, so a busy worker does not hold pool jobs that an idle one could run.
    */
-  startWorker(process: (itemId: string) => Promise<void>, concurrency: number, queues: readonly string[] = [this.poolQueue(DEFAULT_POOL)]): JobWorker {
+  startWorker(
+    process: (itemId: string) => Promise<JobOutcome | void>,
+    concurrency: number,
+    queues: readonly string[] = [this.poolQueue(DEFAULT_POOL)],
+  ): JobWorker {
     let closing = false;
     const slots = new Slots(concurrency, (full) => {
       if (closing) return;
@@ -118,12 +136,17 @@ export class JobTransport {
     const started = queues.map((name) => {
       const worker = new Worker(
         name,
-        async (job: Job<{ itemId: string }>) => {
+        async (job: Job<{ itemId: string }>, token?: string) => {
           await slots.acquire();
+          let outcome: JobOutcome | void;
           try {
-            await process(job.data.itemId);
+            outcome = await process(job.data.itemId);
           } finally {
             slots.release();
+          }
+          if (outcome === 'later') {
+            await job.moveToDelayed(Date.now() + laterDelayMs(job.attemptsStarted, this.options.laterMaxDelayMs), token);
+            throw new DelayedError();
           }
         },
         {

@@ -2,9 +2,10 @@
  * The session runner on a worker (role `worker`): takes queue items from its own queue (items
  * routed to it for the models it holds) and from its pool's queue, and runs them; stops an item
  * when any gateway broadcasts that it was canceled. Stopping hands its own queue back to the pool.
+ * Starting hands out again what this node id held when it last died (kill -9, a lost host).
  */
 import type { Context, ServiceBroker, ServiceSchema } from 'moleculer';
-import type { JobTransport, JobWorker } from './job-transport';
+import { jobPriority, type JobTransport, type JobWorker } from './job-transport';
 import { SESSION_EVENT, type QueueEventSink } from './queue-events';
 import type { SessionRunner } from './session-runner';
 
@@ -29,7 +30,16 @@ export function createRunnerService(options: RunnerServiceOptions): ServiceSchem
         },
       },
     },
-    started() {
+    async started() {
+      // An item claimed by this node id's former life is free (that incarnation is gone), but its
+      // job may be gone too: give each one, so it runs without waiting for an api node's sweep.
+      try {
+        const former = await options.runner.heldInFormerLives();
+        await transport.add(former.map((item, rank) => ({ itemId: item.id, priority: jobPriority(item.priority, rank), queue: transport.poolQueue(item.pool) })));
+        if (former.length > 0) this.logger.info(`${former.length} items this worker held before it restarted went back to their pools`);
+      } catch (error) {
+        this.logger.warn('Could not hand out the items this worker held before it restarted; the api nodes\' sweep will', error);
+      }
       const queues = [transport.workerQueue(this.broker.nodeID), transport.poolQueue(pool)];
       worker = transport.startWorker((itemId) => options.runner.process(itemId), options.concurrency, queues);
     },

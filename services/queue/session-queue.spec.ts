@@ -196,24 +196,6 @@ describe('session queue routing: pools, workers\' own queues and live workers', 
     expect((await kit.transport.counts(kit.transport.workerQueue('gone-1'))).waiting).toBe(0);
     expect((await kit.transport.counts(kit.transport.poolQueue('basic'))).waiting).toBe(3);
   });
-
-  it('never takes an item from a live worker, and takes it over once that worker is gone', async () => {
-    let live = ['worker-x'];
-    const kit = await kitFor({ workerName: 'worker-y', liveWorkers: () => live });
-    const { batchId } = await kit.queue.enqueueBatch(ALICE.id, 'live', { batch: { graph: addGraph } });
-    const [item] = (await kit.queue.list(ALICE.id, 'live', { batchId }, 1, 0)).items;
-    expect(await kit.store.claim(item!.id, 'worker-x')).toBeDefined();
-
-    await expectAsync(kit.runner.process(item!.id)).toBeRejectedWith(jasmine.objectContaining({ code: 'item_running_elsewhere', kind: 'transient' }));
-    expect(await kit.store.itemState(item!.id)).toEqual({ status: 'in_progress', worker: 'worker-x' });
-    // An api node's sweep finds nothing to hand out while worker-x lives.
-    expect(await kit.queue.requeueOrphans(live, 0)).toBe(0);
-
-    live = [];
-    expect(await kit.queue.requeueOrphans(live, 0)).toBe(1);
-    await kit.runner.process(item!.id);
-    expect(await kit.queue.get(ALICE.id, item!.id)).toEqual(jasmine.objectContaining({ status: 'completed', worker: 'worker-y', attempts: 2 }));
-  });
 });
 
 describe('session queue on the Redis backend', () => {

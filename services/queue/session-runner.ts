@@ -1,16 +1,19 @@
 /**
  * The worker side of the queue: takes an item, runs its graph with the engine and the loaded
  * packs, streams the engine's events to the owner, and records how the item ended. An item
- * whose worker died is taken again by another; after `maxAttempts` it fails with the reason.
+ * whose worker incarnation died is taken again by another (or by the same node id restarted); the
+ * new attempt first discards what the dead one saved; after `maxAttempts` it fails with the reason.
  */
+import { randomUUID } from 'node:crypto';
 import { applyFieldValues } from '../../engine/batch/expand-batch';
 import { PinkseaError, toErrorInfo, type ErrorInfo } from '../../engine/errors';
 import type { Graph } from '../../engine/graph/graph';
 import { runGraph } from '../../engine/execution/run-graph';
 import type { ContextHost } from '../../engine/node-context';
 import type { NodeRegistry } from '../../engine/registry/node-registry';
+import type { JobOutcome } from './job-transport';
 import type { QueueEventSink } from './queue-events';
-import type { QueueStore, RunnableItem } from './queue-store';
+import type { ClaimedItem, QueueStore, RunnableItem, UnfinishedItem, WorkerIncarnation } from './queue-store';
 
 export interface SessionRunnerOptions {
   readonly store: QueueStore;
@@ -19,9 +22,16 @@ export interface SessionRunnerOptions {
   /** The context backing for one item's nodes (its owner's images, the worker's models). */
   readonly hostFor: (item: RunnableItem) => ContextHost;
   readonly workerName: string;
+  /** This life of the worker (the broker's instance id, new at every start); a fresh id when not given. */
+  readonly instanceId?: string;
   readonly maxAttempts?: number;
-  /** Workers up now (by node id): an item in progress on one of them is not taken from it. */
-  readonly liveWorkers?: () => readonly string[];
+  /** Incarnations of the workers up now (broker instance ids): an item in progress on one of them is not taken from it. */
+  readonly liveInstances?: () => readonly string[];
+  /**
+   * Undoes what earlier attempts of the item's run left (the images they saved), before a new
+   * attempt of an item whose last one did not finish runs: a retried item's effects happen once.
+   */
+  readonly discardEarlierAttempts?: (item: ClaimedItem) => Promise<unknown>;
 }
 
 /** Batch graphs a worker keeps: one batch's items share their graph, so it is read once. */
@@ -30,8 +40,11 @@ const GRAPH_CACHE_SIZE = 64;
 export class SessionRunner {
   private readonly running = new Map<string, AbortController>();
   private readonly graphs = new Map<string, Graph>();
+  readonly incarnation: WorkerIncarnation;
 
-  constructor(private readonly options: SessionRunnerOptions) {}
+  constructor(private readonly options: SessionRunnerOptions) {
+    this.incarnation = { nodeId: options.workerName, instanceId: options.instanceId ?? randomUUID() };
+  }
 
   /** Items running here now. */
   get active(): readonly string[] {
@@ -43,21 +56,49 @@ export class SessionRunner {
     this.running.get(itemId)?.abort();
   }
 
-  async process(itemId: string): Promise<void> {
-    const { store, events, workerName } = this.options;
+  /**
+   * Items this worker's node id held in an earlier life (it was killed and came back under the same
+   * name): nothing runs them now, so they are handed out again.
+   */
+  heldInFormerLives(): Promise<UnfinishedItem[]> {
+    return this.options.store.heldInFormerLives(this.incarnation);
+  }
+
+  /**
+   * Runs the item of a job. `later` when another live worker incarnation runs it: that one may be
+   * alive, or dead and not yet noticed, so the job comes back and takes the item once that
+   * incarnation is gone, or finds it done.
+   */
+  async process(itemId: string): Promise<JobOutcome> {
+    const { store } = this.options;
     // A second job for an item (routed to this worker and requeued to the pool after a restart, say).
-    if (this.running.has(itemId)) return;
-    const live = (this.options.liveWorkers?.() ?? []).filter((name) => name !== workerName);
-    const claimed = await store.claim(itemId, workerName, live);
+    if (this.running.has(itemId)) return 'done';
+    const live = (this.options.liveInstances?.() ?? []).filter((id) => id !== this.incarnation.instanceId);
+    const claimed = await store.claim(itemId, this.incarnation, live);
     if (!claimed) {
       const state = await store.itemState(itemId);
-      if (state?.status === 'in_progress' && state.worker !== null && live.includes(state.worker)) {
-        // Its worker may be alive, or dead and not yet noticed: the job comes back later (BullMQ's
-        // backoff) and takes the item once that worker is gone, or finds it done.
-        throw new PinkseaError('item_running_elsewhere', `Item ${itemId} is running on ${state.worker}; this job retries later`, 'transient');
-      }
-      return; // canceled or finished meanwhile
+      const busy = state?.status === 'in_progress' && state.workerInstance !== null && live.includes(state.workerInstance);
+      return busy ? 'later' : 'done'; // else canceled or finished meanwhile
     }
+    // Marked at once, so a second job for it reaching this worker meanwhile does not claim it too.
+    const controller = new AbortController();
+    this.running.set(itemId, controller);
+    try {
+      await this.run(claimed, controller.signal);
+    } catch (error) {
+      // It could not be run or recorded (the database went away, say). Holding it while nothing
+      // runs it would keep every other worker away: it goes back to pending for the job's retry.
+      await store.release(itemId, this.incarnation).catch(() => undefined);
+      throw error;
+    } finally {
+      this.running.delete(itemId);
+    }
+    return 'done';
+  }
+
+  private async run(claimed: ClaimedItem, signal: AbortSignal): Promise<void> {
+    const { store, events } = this.options;
+    if (claimed.attempts > 1) await this.options.discardEarlierAttempts?.(claimed);
     const item: RunnableItem = { ...claimed, graph: await this.graphOf(claimed.batchId) };
     const ref = { queueId: item.queueId, itemId: item.id, batchId: item.batchId };
     const maxAttempts = this.options.maxAttempts ?? 3;
@@ -72,8 +113,6 @@ export class SessionRunner {
     }
     events.emit(item.ownerId, 'queue_item_status_changed', { ...ref, status: 'in_progress' });
 
-    const controller = new AbortController();
-    this.running.set(item.id, controller);
     let status: 'completed' | 'failed' | 'canceled';
     let outcome: { results?: unknown; error?: ErrorInfo; acceleratorSeconds?: number };
     // Time of the steps whose nodes need a GPU: what billing charges (1 credit = 1 GPU-second).
@@ -84,7 +123,7 @@ export class SessionRunner {
         registry: this.options.registry,
         host: this.options.hostFor(item),
         sessionId: item.id,
-        signal: controller.signal,
+        signal,
         onEvent: (event) => {
           if (event.name === 'invocation_complete' && this.needsGpu(event.payload.type, event.payload.version)) gpuMs += event.payload.durationMs;
           events.emit(item.ownerId, event.name, { ...ref, ...event.payload } as never);
@@ -100,8 +139,6 @@ export class SessionRunner {
       // The graph no longer validates (a pack was unloaded since it was queued), or a bug.
       status = 'failed';
       outcome = { error: toErrorInfo(error) };
-    } finally {
-      this.running.delete(item.id);
     }
     const acceleratorSeconds = gpuMs / 1000;
     if (await store.finish(item.id, status, { ...outcome, acceleratorSeconds })) {

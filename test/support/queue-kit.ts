@@ -26,7 +26,9 @@ export interface QueueKitOptions {
   readonly queueName: string;
   readonly workerName?: string;
   readonly queue?: Partial<Pick<SessionQueueOptions, 'poolOf' | 'workers'>>;
-  readonly liveWorkers?: () => readonly string[];
+  /** The runner's incarnation (a fresh one when not given) and the live ones it sees. */
+  readonly instanceId?: string;
+  readonly liveInstances?: () => readonly string[];
 }
 
 export async function createQueueKit(dataSource: DataSource, databaseUrl: string, options: QueueKitOptions) {
@@ -38,7 +40,15 @@ export async function createQueueKit(dataSource: DataSource, databaseUrl: string
   const sink: QueueEventSink = { emit: (ownerId, name, payload) => events.push({ ownerId, name, payload }) };
   const store = new QueueRepository(dataSource);
   const transport = new JobTransport({ redisUrl: options.redisUrl ?? '', postgresUrl: databaseUrl, queueName: options.queueName, lockDurationMs: 2000, stalledIntervalMs: 1000 });
-  const runner = new SessionRunner({ store, registry, events: sink, hostFor: () => new MemoryContextHost(), workerName: options.workerName ?? 'spec-worker', ...(options.liveWorkers ? { liveWorkers: options.liveWorkers } : {}) });
+  const runner = new SessionRunner({
+    store,
+    registry,
+    events: sink,
+    hostFor: () => new MemoryContextHost(),
+    workerName: options.workerName ?? 'spec-worker',
+    ...(options.instanceId ? { instanceId: options.instanceId } : {}),
+    ...(options.liveInstances ? { liveInstances: options.liveInstances } : {}),
+  });
   const queue = new SessionQueue({ store, transport, registry, events: sink, maxBatchItems: 1000, interrupt: (ids) => ids.forEach((id) => runner.interrupt(id)), ...options.queue });
   return { registry, events, store, transport, runner, queue };
 }

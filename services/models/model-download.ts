@@ -1,8 +1,9 @@
 /**
  * Brings a model's bytes into its folder: a download over http(s), or a copy of a local file or
- * folder, hashing (BLAKE3) as the bytes stream and reporting progress. Downloads resolve hosts
- * through the URL guard unless private URLs are allowed, follow a few redirects (each checked
- * again), and stop at the size limit or when the signal aborts.
+ * folder, hashing (BLAKE3) as the bytes stream and reporting progress. Downloads follow a few
+ * redirects by hand: every hop's host is resolved and checked by the URL guard (unless private
+ * URLs are allowed) and the connection goes to the addresses that were checked. They stop at the
+ * size limit or when the signal aborts.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { cp, stat } from 'node:fs/promises';
@@ -12,10 +13,10 @@ import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PinkseaError } from '../../engine/errors';
-import { formatBytes } from './model-cache';
+import { formatBytes } from '../../engine/format-bytes';
 import { createModelHash, hashFolder, hashText } from './model-hash';
 import { folderSize } from './onnx-probe';
-import { checkModelUrl, guardedLookup, type Lookup } from './url-guard';
+import { guardModelUrl, pinnedLookup, type GuardedUrl, type Lookup } from './url-guard';
 
 export class DownloadError extends PinkseaError {
   override readonly name = 'DownloadError';
@@ -39,19 +40,23 @@ export interface DownloadOptions {
   readonly signal: AbortSignal;
   readonly onProgress: ProgressCallback;
   readonly lookup?: Lookup;
+  /** Exact addresses allowed although private (a model mirror inside the network). */
+  readonly allowedAddresses?: readonly string[];
 }
 
 const MAX_REDIRECTS = 5;
 
 export async function downloadModel(source: string, folder: string, options: DownloadOptions): Promise<FetchedModel> {
-  let url = await checkModelUrl(source, { allowPrivate: options.allowPrivate, lookup: options.lookup });
+  const policy = { allowPrivate: options.allowPrivate, lookup: options.lookup, allowedAddresses: options.allowedAddresses };
+  let hop = await guardModelUrl(source, policy);
   for (let redirects = 0; ; redirects++) {
-    const response = await get(url, options);
+    const url = hop.url;
+    const response = await get(hop, options);
     const status = response.statusCode ?? 0;
     if (status >= 300 && status < 400 && response.headers.location) {
       response.resume();
       if (redirects >= MAX_REDIRECTS) throw new DownloadError(`${source} redirected more than ${MAX_REDIRECTS} times`);
-      url = await checkModelUrl(new URL(response.headers.location, url).toString(), { allowPrivate: options.allowPrivate, lookup: options.lookup });
+      hop = await guardModelUrl(new URL(response.headers.location, url).toString(), policy);
       continue;
     }
     if (status !== 200) {
@@ -107,10 +112,12 @@ async function writeHashed(input: NodeJS.ReadableStream, file: string, total: nu
   return { location: file, sizeBytes: bytes, hash: hashText(hash) };
 }
 
-function get(url: URL, options: DownloadOptions): Promise<IncomingMessage> {
+/** One request, to the hop's checked addresses; redirects are the caller's. */
+function get({ url, addresses }: GuardedUrl, options: DownloadOptions): Promise<IncomingMessage> {
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const request = client.get(url, { signal: options.signal, ...(options.allowPrivate ? {} : { lookup: guardedLookup(options.lookup) as never }), timeout: 30_000 }, resolve);
+    const pinned = addresses ? { lookup: pinnedLookup(addresses) } : {};
+    const request = client.get(url, { signal: options.signal, ...pinned, timeout: 30_000 }, resolve);
     request.on('timeout', () => request.destroy(new DownloadError(`${url.host} did not answer within 30 s`)));
     request.on('error', (error) => {
       if (options.signal.aborted || error instanceof PinkseaError) reject(error);

@@ -1,26 +1,188 @@
-import { checkModelUrl, isPrivateAddress, UrlNotAllowedError } from './url-guard';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { downloadModel } from './model-download';
+import { checkModelUrl, isPrivateAddress, nonPublicReason, pinnedLookup, UrlNotAllowedError, type Lookup } from './url-guard';
 
-describe('model URL guard', () => {
-  it('knows private, loopback, link-local and unique-local addresses', () => {
-    for (const address of ['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '0.0.0.0', '100.64.0.1', '::1', '::', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1']) {
+/** 127.0.0.1 as the Teredo client (obfuscated: every bit flipped), behind a public Teredo server. */
+const TEREDO_LOOPBACK = '2001:0:4136:e378:8000:63bf:80ff:fffe';
+const TEREDO_PUBLIC = '2001:0:4136:e378:8000:63bf:f7f7:f7f7';
+
+describe('model URL guard: addresses', () => {
+  it('refuses every non-public range, IPv4 and IPv6', () => {
+    for (const address of [
+      '127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '0.0.0.0', '100.64.0.1', '100.127.255.254',
+      '224.0.0.1', '255.255.255.255', '192.0.2.1', '198.18.0.1', '240.0.0.1', '192.0.0.8',
+      '::1', '::', 'fd00::1', 'fc00::1', 'fe80::1', 'ff02::1', 'fec0::1', '2001:db8::1', '100::1',
+    ]) {
       expect(isPrivateAddress(address)).withContext(address).toBeTrue();
     }
-    for (const address of ['93.184.216.34', '8.8.8.8', '2606:4700::1111', '::ffff:8.8.8.8']) {
+  });
+
+  it('unwraps the IPv4 address inside mapped, compatible, translated, NAT64, 6to4 and Teredo forms and judges it', () => {
+    for (const address of [
+      '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:10.0.0.1', '::7f00:1', '::127.0.0.1', '::a00:1', '::ffff:0:7f00:1',
+      '64:ff9b::7f00:1', '64:ff9b::a9fe:a9fe', '64:ff9b:1::7f00:1', '64:ff9b:1:7f00:1::', '2002:7f00:1::', '2002:a00:1::1', '2002:c0a8:101::', TEREDO_LOOPBACK,
+    ]) {
+      expect(isPrivateAddress(address)).withContext(address).toBeTrue();
+    }
+    expect(nonPublicReason('::7f00:1')).toBe('loopback: 127.0.0.1 in IPv4-compatible form');
+    expect(nonPublicReason('2002:7f00:1::')).toBe('loopback: 127.0.0.1 in 6to4 form');
+    expect(nonPublicReason(TEREDO_LOOPBACK)).toBe('loopback: 127.0.0.1 in Teredo form');
+    expect(nonPublicReason('64:ff9b::a00:1')).toBe('private: 10.0.0.1 in NAT64 form');
+  });
+
+  it('allows public addresses, in any of those forms too', () => {
+    for (const address of ['93.184.216.34', '8.8.8.8', '2606:4700::1111', '2a00:1450:4001::1', '::ffff:8.8.8.8', '64:ff9b::808:808', '2002:808:808::1', TEREDO_PUBLIC]) {
       expect(isPrivateAddress(address)).withContext(address).toBeFalse();
     }
+    expect(isPrivateAddress('not an address')).toBeTrue();
   });
+});
 
-  it('refuses a host when any of its addresses is private', async () => {
-    const lookup = async () => [{ address: '93.184.216.34', family: 4 }, { address: '10.0.0.5', family: 4 }];
-    await expectAsync(checkModelUrl('https://models.example/x.onnx', { allowPrivate: false, lookup })).toBeRejectedWithError(UrlNotAllowedError, /resolves to a private or loopback address \(10\.0\.0\.5\)/);
-    await expectAsync(checkModelUrl('https://models.example/x.onnx', { allowPrivate: true, lookup })).toBeResolved();
-  });
+describe('model URL guard: URLs', () => {
+  const publicLookup: Lookup = async () => [{ address: '93.184.216.34', family: 4 }];
 
-  it('refuses literal private addresses, other schemes and credentials', async () => {
-    const lookup = async () => [{ address: '93.184.216.34', family: 4 }];
-    for (const url of ['http://127.0.0.1:9/x', 'http://[::1]/x', 'file:///etc/passwd', 'ftp://example.com/x', 'https://user:pw@example.com/x', 'not a url']) {
-      await expectAsync(checkModelUrl(url, { allowPrivate: false, lookup })).withContext(url).toBeRejectedWithError(UrlNotAllowedError);
+  it('refuses a URL whose host is any of the listed forms, however it is spelled', async () => {
+    for (const url of [
+      'http://[::7f00:1]/x', 'http://[2002:7f00:1::]/x', 'http://[::ffff:127.0.0.1]/x', `http://[${TEREDO_LOOPBACK}]/x`, 'http://[64:ff9b::7f00:1]/x',
+      'http://[64:ff9b:1::a00:1]/x', 'http://100.64.0.1/x', 'http://0x7f.1/x', 'http://2130706433/x', 'http://[::1]:9/x', 'http://127.0.0.1:9/x', 'http://[fe80::1]/x',
+    ]) {
+      await expectAsync(checkModelUrl(url, { allowPrivate: false, lookup: publicLookup })).withContext(url).toBeRejectedWithError(UrlNotAllowedError);
+      await expectAsync(checkModelUrl(url, { allowPrivate: true, lookup: publicLookup })).withContext(url).toBeResolved();
     }
-    await expectAsync(checkModelUrl('https://example.com/x.onnx', { allowPrivate: false, lookup })).toBeResolved();
+  });
+
+  it('refuses a name when any of its addresses is not public, in whichever form DNS answers it', async () => {
+    for (const address of ['10.0.0.5', '::7f00:1', '2002:7f00:1::', TEREDO_LOOPBACK, '64:ff9b::7f00:1', '::ffff:169.254.169.254']) {
+      const lookup: Lookup = async () => [{ address: '93.184.216.34', family: 4 }, { address, family: address.includes(':') ? 6 : 4 }];
+      await expectAsync(checkModelUrl('https://models.example/x.onnx', { allowPrivate: false, lookup }))
+        .withContext(address)
+        .toBeRejectedWithError(UrlNotAllowedError, new RegExp(`resolves to a private or loopback address \\(${address.replace(/[.:]/g, '\\$&')}\\)`));
+    }
+  });
+
+  it('allows a public address and a name that resolves only to public ones', async () => {
+    await expectAsync(checkModelUrl('https://93.184.216.34/x.onnx', { allowPrivate: false, lookup: publicLookup })).toBeResolved();
+    await expectAsync(checkModelUrl('https://[2606:4700::1111]/x.onnx', { allowPrivate: false, lookup: publicLookup })).toBeResolved();
+    await expectAsync(checkModelUrl('https://models.example/x.onnx', { allowPrivate: false, lookup: publicLookup })).toBeResolved();
+  });
+
+  it('refuses other schemes, credentials, garbage and names that do not resolve', async () => {
+    for (const url of ['file:///etc/passwd', 'ftp://example.com/x', 'https://user:pw@example.com/x', 'not a url']) {
+      await expectAsync(checkModelUrl(url, { allowPrivate: false, lookup: publicLookup })).withContext(url).toBeRejectedWithError(UrlNotAllowedError);
+    }
+    await expectAsync(checkModelUrl('https://nowhere.example/x', { allowPrivate: false, lookup: async () => [] })).toBeRejectedWithError(UrlNotAllowedError, /no address/);
+  });
+
+  it('pins a connection to the checked addresses', () => {
+    const lookup = pinnedLookup([{ address: '93.184.216.34', family: 4 }, { address: '2606:4700::1111', family: 6 }]);
+    const answers: unknown[] = [];
+    lookup('models.example', {}, (_error, address, family) => answers.push([address, family]));
+    lookup('models.example', { all: true }, (_error, addresses) => answers.push(addresses));
+    expect(answers).toEqual([['93.184.216.34', 4], [{ address: '93.184.216.34', family: 4 }, { address: '2606:4700::1111', family: 6 }]]);
+  });
+});
+
+describe('model downloads: redirects checked hop by hop, connections pinned', () => {
+  const MODEL = Buffer.from('pretend onnx bytes');
+  let server: http.Server;
+  let port: number;
+  let folder: string;
+  let hits: string[];
+  /** Where /start redirects to, set by each spec. */
+  let redirectTo: string;
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      hits.push(req.url ?? '');
+      if (req.url === '/start') {
+        res.writeHead(302, { location: redirectTo });
+        res.end();
+      } else if (req.url === '/model.onnx') {
+        res.writeHead(200, { 'content-length': MODEL.length });
+        res.end(MODEL);
+      } else {
+        res.writeHead(404);
+        res.end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  beforeEach(async () => {
+    hits = [];
+    folder = await mkdtemp(path.join(os.tmpdir(), 'pinksea-download-'));
+  });
+
+  afterEach(async () => {
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  /**
+   * `mirror.test` is this spec's server, admitted as an exact allowed address (a model mirror
+   * inside the network); every other non-public address stays refused. `internal.test` is a name
+   * whose address is private.
+   */
+  function options(lookups: string[] = [], answer: (hostname: string, call: number) => string = (hostname) => (hostname === 'mirror.test' ? '127.0.0.1' : '10.0.0.7')) {
+    const lookup: Lookup = async (hostname) => {
+      lookups.push(hostname);
+      const address = answer(hostname, lookups.length);
+      return [{ address, family: address.includes(':') ? 6 : 4 }];
+    };
+    return { allowPrivate: false, allowedAddresses: ['127.0.0.1'], lookup, maxBytes: 1024, signal: new AbortController().signal, onProgress: () => undefined };
+  }
+
+  it('follows a redirect to an allowed host, resolving each hop once', async () => {
+    redirectTo = `http://mirror.test:${port}/model.onnx`;
+    const lookups: string[] = [];
+    const fetched = await downloadModel(`http://mirror.test:${port}/start`, folder, options(lookups));
+    expect(await readFile(fetched.location)).toEqual(MODEL);
+    expect(hits).toEqual(['/start', '/model.onnx']);
+    expect(lookups).toEqual(['mirror.test', 'mirror.test']);
+  });
+
+  it('refuses a redirect to a non-public address, though a live server waits there', async () => {
+    for (const target of [
+      `http://[::ffff:127.0.0.1]:${port}/model.onnx`,
+      `http://[::ffff:7f00:1]:${port}/model.onnx`,
+      `http://internal.test:${port}/model.onnx`,
+      `http://[::7f00:1]:${port}/model.onnx`,
+      `http://169.254.169.254/latest/meta-data/`,
+    ]) {
+      redirectTo = target;
+      hits = [];
+      await expectAsync(downloadModel(`http://mirror.test:${port}/start`, folder, options())).withContext(target).toBeRejectedWithError(UrlNotAllowedError);
+      expect(hits).withContext(target).toEqual(['/start']);
+    }
+    // The same hop, with private URLs allowed, reaches the server: the guard, not the network, refused it.
+    redirectTo = `http://[::ffff:127.0.0.1]:${port}/model.onnx`;
+    hits = [];
+    const fetched = await downloadModel(`http://mirror.test:${port}/start`, folder, { ...options(), allowPrivate: true, lookup: async () => [{ address: '127.0.0.1', family: 4 }] });
+    expect(await readFile(fetched.location)).toEqual(MODEL);
+    expect(hits).toEqual(['/start', '/model.onnx']);
+  });
+
+  it('connects to the address it checked, however the name answers afterwards (DNS rebinding)', async () => {
+    const lookups: string[] = [];
+    // First answer allowed, every later one private: a second resolution at connect time would be refused.
+    const rebinding = options(lookups, (_hostname, call) => (call === 1 ? '127.0.0.1' : '10.0.0.7'));
+    const fetched = await downloadModel(`http://mirror.test:${port}/model.onnx`, folder, rebinding);
+    expect(await readFile(fetched.location)).toEqual(MODEL);
+    expect(lookups).toEqual(['mirror.test']);
+    expect(hits).toEqual(['/model.onnx']);
+  });
+
+  it('stops after five redirects', async () => {
+    redirectTo = `http://mirror.test:${port}/start`;
+    await expectAsync(downloadModel(`http://mirror.test:${port}/start`, folder, options())).toBeRejectedWithError(/redirected more than 5 times/);
+    expect(hits.length).toBe(6);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { BatchValidationError, type Issue } from '../errors';
 import { describeType } from '../fields/field-types';
-import { checkValue } from '../fields/value-check';
+import { checkValue, nestingProblem } from '../fields/value-check';
 import type { Graph, GraphNode } from '../graph/graph';
 import type { PreparedGraph } from '../graph/prepared-graph';
 
@@ -90,7 +90,7 @@ function checkDatum(datum: BatchDatum, at: string, prepared: PreparedGraph, seen
   if (seen.has(key)) issues.push({ code: 'duplicate_batch_field', nodeId: datum.nodeId, field: datum.field, message: `"${key}" appears in the batch data more than once` });
   seen.add(key);
   for (let index = 0; index < datum.items.length; index++) {
-    const problem = checkValue(spec, datum.items[index]);
+    const problem = nestingProblem(datum.items[index]) ?? checkValue(spec, datum.items[index]);
     if (problem) {
       issues.push({ code: 'invalid_value', nodeId: datum.nodeId, field: datum.field, message: `item ${index} of "${key}": ${problem}`, expected: describeType(spec) });
       return;

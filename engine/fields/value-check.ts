@@ -110,11 +110,13 @@ function refProblem(value: unknown, key: string, expected: string): string | und
 }
 
 /**
- * How deeply a value typed into a graph or a batch may nest lists and objects. Far beyond what a
- * workflow needs, and far below what JSON.stringify and structured clones (recursive in V8) can
- * take, so a hostile value is refused with a reason instead of overflowing the stack later.
+ * How deeply a value typed into a graph or a batch may nest lists and objects. Beyond what a
+ * workflow needs, and far below what JSON.stringify and structured clones (recursive in V8: about
+ * 1,200 levels) can take, so a hostile value is refused naming its field instead of overflowing
+ * the stack later; and below the API's limit on a request body's nesting, so a person sending too
+ * deep a value through the API learns which node and field hold it.
  */
-export const MAX_VALUE_DEPTH = 100;
+export const MAX_VALUE_DEPTH = 32;
 
 /**
  * Says when a value (as parsed from JSON: a tree) nests lists and objects deeper than `maxDepth`.

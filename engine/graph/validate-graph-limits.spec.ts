@@ -5,6 +5,7 @@
 import { GraphValidationError } from '../errors';
 import type { Graph, GraphEdge, GraphNode } from './graph';
 import { createTestRegistry, edge, graph, node } from '../../nodes/sdk/testing';
+import { MAX_VALUE_DEPTH } from '../fields/value-check';
 import { MAX_ITERATION_DEPTH } from './prepared-graph';
 import { prepareGraph, validateGraph } from './validate-graph';
 
@@ -42,7 +43,7 @@ describe('graph validation of large and hostile graphs', () => {
   it('refuses a 10,000-deep input value with an issue naming the node and the field', () => {
     const issues = validateGraph(graph([node('it', 'test.iterate', { collection: nested(10_000) })]), registry);
     expect(issues).toEqual([jasmine.objectContaining({ code: 'value_too_deep', nodeId: 'it', field: 'collection' })]);
-    expect(issues[0]!.message).toContain('more than 100 levels deep');
+    expect(issues[0]!.message).toContain(`more than ${MAX_VALUE_DEPTH} levels deep`);
   });
 
   it('refuses deep values anywhere else in the graph, since storing it would overflow too', () => {
@@ -55,7 +56,7 @@ describe('graph validation of large and hostile graphs', () => {
   });
 
   it('accepts a value nested as deep as the limit allows', () => {
-    expect(validateGraph(graph([node('it', 'test.iterate', { collection: nested(99) })]), registry)).toEqual([]);
+    expect(validateGraph(graph([node('it', 'test.iterate', { collection: nested(MAX_VALUE_DEPTH) })]), registry)).toEqual([]);
   });
 
   it('refuses more nodes or edges than the limits, before looking further', () => {
@@ -70,7 +71,7 @@ describe('graph validation of large and hostile graphs', () => {
 
   it('refuses Iterate nodes nested deeper than the limit, naming the one too deep', () => {
     const depth = MAX_ITERATION_DEPTH + 1;
-    const nodes = Array.from({ length: depth }, (_, index) => node(`it${index}`, 'test.iterate', index === 0 ? { collection: nested(depth) } : {}));
+    const nodes = Array.from({ length: depth }, (_, index) => node(`it${index}`, 'test.iterate', index === 0 ? { collection: nested(MAX_VALUE_DEPTH) } : {}));
     const edges = nodes.slice(1).map((to, index) => edge(`it${index}.item`, `${to.id}.collection`));
     expect(validateGraph({ nodes, edges }, registry)).toEqual([jasmine.objectContaining({ code: 'iteration_too_deep', nodeId: `it${MAX_ITERATION_DEPTH}` })]);
     expect(validateGraph({ nodes: nodes.slice(0, -1), edges: edges.slice(0, -1) }, registry)).toEqual([]);

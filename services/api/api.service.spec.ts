@@ -71,7 +71,9 @@ describe('API gateway', () => {
     expect(getNode?.security).toBeUndefined();
     const validate = response.body.paths['/api/v1/graphs/validate']?.post;
     expect(validate?.security).toEqual([{ bearer: [] }]);
-    expect(validate?.requestBody?.content['application/json']?.schema).toEqual({ type: 'object', properties: { graph: { type: 'object' } }, required: ['graph'] });
+    const validateBody = validate?.requestBody?.content['application/json']?.schema as { properties: Record<string, { type: string }> } | undefined;
+    expect(Object.keys(validateBody?.properties ?? {})).toEqual(['graph', 'batch']);
+    expect(validateBody?.properties['graph']).toEqual({ type: 'object' });
     expect(Object.keys(response.body.paths).some((path) => path.startsWith('/api/v1/api/'))).toBeFalse();
   });
 });

@@ -1,15 +1,27 @@
 /**
  * The node catalogue (GET /api/v1/nodes): every loaded node type as JSON, from which the studio
- * builds its palette, sockets and widgets. Also validates a graph without running it.
+ * builds its palette, sockets and widgets. Also validates a graph, or a whole batch exactly as
+ * enqueue_batch checks it, without running or queueing anything.
  */
 import type { Context, ServiceSchema } from 'moleculer';
 import { buildCatalogue, type CatalogueEntry } from '../../engine/catalogue';
-import type { Issue } from '../../engine/errors';
+import type { Batch } from '../../engine/batch/expand-batch';
+import { validateBatch, type BatchLimits } from '../../engine/batch/validate-batch';
+import { BatchValidationError, GraphValidationError, type Issue } from '../../engine/errors';
 import { validateGraph } from '../../engine/graph/validate-graph';
 import type { NodeRegistry } from '../../engine/registry/node-registry';
-import { NotFoundError } from '../platform/service-errors';
+import { BATCH_PARAM } from '../queue/batch-params';
+import { InvalidInputError, NotFoundError } from '../platform/service-errors';
 
-export function createNodesService(registry: NodeRegistry): ServiceSchema {
+export interface GraphCheck {
+  readonly valid: boolean;
+  readonly issues: readonly Issue[];
+  /** For a batch that is valid: how many queue items it would expand to. */
+  readonly items?: number;
+}
+
+/** `limits`: the node, edge and item limits enqueue applies (none when not given). */
+export function createNodesService(registry: NodeRegistry, limits: BatchLimits = {}): ServiceSchema {
   let cached: { version: number; entries: CatalogueEntry[] } | undefined;
   const catalogue = () => {
     if (cached?.version !== registry.version) cached = { version: registry.version, entries: buildCatalogue(registry) };
@@ -46,10 +58,22 @@ export function createNodesService(registry: NodeRegistry): ServiceSchema {
       },
       validate: {
         rest: 'POST /graphs/validate',
-        params: { graph: { type: 'object' } },
-        handler(ctx: Context<{ graph: unknown }>): { valid: boolean; issues: Issue[] } {
-          const issues = validateGraph(ctx.params.graph, registry);
-          return { valid: issues.length === 0, issues };
+        params: { graph: { type: 'object', optional: true }, batch: { ...BATCH_PARAM, optional: true } },
+        handler(ctx: Context<{ graph?: unknown; batch?: Batch }>): GraphCheck {
+          const { graph, batch } = ctx.params;
+          if ((graph === undefined) === (batch === undefined)) {
+            throw new InvalidInputError([{ code: 'invalid_input', field: 'graph', message: 'send either a graph or a batch ({graph, data, runs}), not both' }]);
+          }
+          if (!batch) {
+            const issues = validateGraph(graph, registry, limits);
+            return { valid: issues.length === 0, issues };
+          }
+          try {
+            return { valid: true, issues: [], items: validateBatch(batch, registry, limits).items };
+          } catch (error) {
+            if (error instanceof GraphValidationError || error instanceof BatchValidationError) return { valid: false, issues: error.issues };
+            throw error;
+          }
         },
       },
     },

@@ -9,6 +9,9 @@
  *   {2$$ and $$a|b}  two of them, joined with " and "
  *   \{ \} \| \$ \\   a literal brace, pipe, dollar or backslash
  *
+ * Braces nest at most MAX_PROMPT_NESTING deep, and a template holds at most MAX_PROMPT_VARIANTS
+ * of them: parsing and expansion walk the template recursively, and no prompt needs more.
+ *
  * Outside braces a `|` is plain text. A backslash before any other character stays as it is, so
  * prompt-weighting escapes such as `\(` reach the text encoder untouched. Parsing is separate from
  * expansion (prompt-expansion.ts) so a template is checked once and expanded many ways.
@@ -37,6 +40,10 @@ export type PromptSequence = readonly PromptPart[];
 const ESCAPABLE = new Set(['{', '}', '|', '$', '\\']);
 const DEFAULT_SEPARATOR = ', ';
 const PICK_COUNT = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/;
+/** How deeply `{…}` may nest. */
+export const MAX_PROMPT_NESTING = 32;
+/** How many `{…}` one template may hold. */
+export const MAX_PROMPT_VARIANTS = 256;
 
 /** Parses a template; throws NodeError `invalid_prompt_syntax` (field `prompt`) saying where. */
 export function parsePrompt(source: string): PromptSequence {
@@ -45,6 +52,8 @@ export function parsePrompt(source: string): PromptSequence {
 
 class PromptParser {
   private offset = 0;
+  private depth = 0;
+  private variants = 0;
 
   constructor(private readonly source: string) {}
 
@@ -88,6 +97,13 @@ class PromptParser {
 
   private variant(): VariantPart {
     const open = this.offset;
+    if (this.depth >= MAX_PROMPT_NESTING) {
+      this.fail(open, `braces nest more than ${MAX_PROMPT_NESTING} deep here; flatten the template (or write \\{ for a literal brace)`, 'Too deeply nested "{"');
+    }
+    if (++this.variants > MAX_PROMPT_VARIANTS) {
+      this.fail(open, `a template may hold at most ${MAX_PROMPT_VARIANTS} {…} variants; split it into several prompts`, 'Too many "{"');
+    }
+    this.depth += 1;
     this.offset += 1;
     const pick = this.pickPrefix();
     const alternatives: PromptSequence[] = [];
@@ -98,6 +114,7 @@ class PromptParser {
       this.offset += 1;
       if (char === '}') break;
     }
+    this.depth -= 1;
     const n = alternatives.length;
     const { min, max } = pick?.range ?? { min: 1, max: 1 };
     if (pick && max > n) {

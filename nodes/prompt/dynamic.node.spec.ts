@@ -50,4 +50,26 @@ describe('prompt.dynamic', () => {
     );
     await expectAsync(run('{cat}}')).toBeRejectedWithError(NodeError, /Unexpected "}" at character 6/);
   });
+
+  it('fails 2,000 nested braces, or 2,000 variants, with its typed error saying what is wrong, in both modes', async () => {
+    const { ctx } = createTestContext();
+    const nested = `${'{a|'.repeat(2_000)}z${'}'.repeat(2_000)}`;
+    const many = '{a|b} '.repeat(2_000);
+    for (const combinatorial of [true, false]) {
+      const deep = await Promise.resolve().then(() => dynamicPrompt.invoke({ ...defaults, combinatorial, prompt: nested }, ctx)).then(() => undefined, (error: unknown) => error);
+      expect(deep).toEqual(jasmine.any(NodeError));
+      expect(deep).toEqual(jasmine.objectContaining({ code: 'invalid_prompt_syntax', kind: 'user', field: 'prompt' }));
+      expect((deep as NodeError).message).toBe('Too deeply nested "{" at character 97: braces nest more than 32 deep here; flatten the template (or write \\{ for a literal brace)');
+      const wide = await Promise.resolve().then(() => dynamicPrompt.invoke({ ...defaults, combinatorial, prompt: many }, ctx)).then(() => undefined, (error: unknown) => error);
+      expect(wide).toEqual(jasmine.objectContaining({ code: 'invalid_prompt_syntax', field: 'prompt' }));
+      expect((wide as NodeError).message).toContain('at most 256 {…} variants');
+    }
+  });
+
+  it('still expands a template at the nesting and variant limits', async () => {
+    const { ctx } = createTestContext();
+    const nested = `${'{a|'.repeat(32)}z${'}'.repeat(32)}`;
+    expect((await dynamicPrompt.invoke({ ...defaults, prompt: nested, maxPrompts: 2 }, ctx)).prompts).toEqual(['a', 'a']);
+    expect((await dynamicPrompt.invoke({ ...defaults, prompt: '{a|b}'.repeat(256), maxPrompts: 1 }, ctx)).prompts).toEqual(['a'.repeat(256)]);
+  });
 });

@@ -19,7 +19,20 @@ export function toMoleculerError(error: unknown): unknown {
     code: 'internal_error',
   });
   (server as { cause?: unknown }).cause = error;
+  // The gateway logs a 500's stack once (moleculer-web's errorHandler), and a stack crosses the
+  // transporter where `cause` does not: the original error's message and stack go there, in
+  // place of this wrapper's own frames, which say nothing.
+  server.stack = `${server.name}: ${server.message}\nCaused by: ${describeCause(error)}`;
   return server;
+}
+
+function describeCause(error: unknown): string {
+  if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
+  try {
+    return `a thrown ${typeof error}: ${JSON.stringify(error)}`;
+  } catch {
+    return `a thrown ${typeof error}`;
+  }
 }
 
 export const ErrorMappingMiddleware: Middleware = {

@@ -1,0 +1,27 @@
+import { Errors } from 'moleculer';
+import { toErrorResponse } from '../api/error-response';
+import { toMoleculerError } from './error-middleware';
+import { NotFoundError } from './service-errors';
+
+describe('toMoleculerError', () => {
+  it('keeps an unexpected error\'s message and stack in the 500 it becomes, for the one log line, but not in the answer', () => {
+    const cause = new TypeError('cannot read "x" of undefined');
+    const mapped = toMoleculerError(cause) as Errors.MoleculerServerError;
+    expect(mapped).toBeInstanceOf(Errors.MoleculerServerError);
+    expect(mapped.code).toBe(500);
+    expect(mapped.stack).toContain('Caused by: TypeError: cannot read "x" of undefined');
+    expect(mapped.stack).toContain(cause.stack!.split('\n')[1]!.trim());
+    const answer = toErrorResponse(mapped);
+    expect(answer.status).toBe(500);
+    expect(JSON.stringify(answer.body)).not.toContain('cannot read');
+  });
+
+  it('describes a thrown value that is not an Error', () => {
+    expect((toMoleculerError({ reason: 'odd' }) as Error).stack).toContain('a thrown object: {"reason":"odd"}');
+  });
+
+  it('maps user errors to their status without a cause', () => {
+    const mapped = toMoleculerError(new NotFoundError('batch', 'b1')) as Errors.MoleculerClientError;
+    expect([mapped.code, mapped.message]).toEqual([404, 'There is no batch "b1"']);
+  });
+});

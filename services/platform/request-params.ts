@@ -4,10 +4,19 @@
  * are converted by the validator (`convert: true`).
  */
 
+/**
+ * The largest `offset` of any list: past every real list, and far within PostgreSQL's bigint
+ * (an offset of 2^63 fails the query) and JavaScript's exact integers.
+ */
+export const MAX_OFFSET = 1_000_000_000;
+
+/** An `offset` parameter of a list. */
+export const OFFSET_PARAM = { type: 'number', integer: true, min: 0, max: MAX_OFFSET, convert: true, optional: true, default: 0 } as const;
+
 /** `limit` and `offset` of a paginated list; spread into an action's `params`. */
 export const PAGE_PARAMS = {
   limit: { type: 'number', integer: true, min: 1, max: 200, convert: true, optional: true, default: 50 },
-  offset: { type: 'number', integer: true, min: 0, convert: true, optional: true, default: 0 },
+  offset: OFFSET_PARAM,
 } as const;
 
 export type { Page, PageRequest } from './page';

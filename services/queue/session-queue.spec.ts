@@ -99,7 +99,7 @@ describe('session queue (PostgreSQL + BullMQ on PostgreSQL)', () => {
     await expectAsync(kit.queue.get(BOB.id, itemA!.id)).toBeRejectedWith(jasmine.objectContaining({ code: 'not_found' }));
     expect((await kit.queue.list(BOB.id, q, {}, 10, 0)).total).toBe(0);
     await expectAsync(kit.queue.cancel(BOB.id, q, { kind: 'item', itemId: itemA!.id })).toBeRejectedWith(jasmine.objectContaining({ code: 'not_found' }));
-    expect(await kit.queue.cancel(BOB.id, q, { kind: 'batch', batchId })).toEqual({ canceled: 0 });
+    await expectAsync(kit.queue.cancel(BOB.id, q, { kind: 'batch', batchId })).toBeRejectedWith(jasmine.objectContaining({ code: 'not_found' }));
     expect(await kit.queue.cancel(BOB.id, q, { kind: 'all' })).toEqual({ canceled: 0 });
     expect((await kit.queue.get(ALICE.id, itemA!.id)).status).toBe('pending');
     expect(await kit.queue.prune(BOB.id, q)).toEqual({ deleted: 0 });

@@ -205,7 +205,3 @@ export class ModelCache<T> {
     for (const listener of this.listeners) listener(event);
   }
 }
-
-// model-download.ts still imports formatBytes from here in the committed tree; it goes once that
-// file imports engine/format-bytes (its working copy already does).
-export { formatBytes };

@@ -41,12 +41,20 @@ describe('the platform, end to end', () => {
     });
   }
 
-  it('advertises the worker\'s pool, accelerator and execution providers to the cluster', () => {
-    const metadata = (real.platform.broker.getLocalNodeInfo() as unknown as { metadata: { role: string; worker: { pool: string; providers: string[]; provider: string } } }).metadata;
-    expect(metadata.role).toBe('all');
-    expect(metadata.worker).toEqual(jasmine.objectContaining({ pool: 'basic', provider: 'cpu' }));
-    expect(metadata.worker.providers).toContain('cpu');
-    expect((metadata.worker as unknown as { cacheFreeBytes: number }).cacheFreeBytes).toBeGreaterThan(0);
+  it('runs items on a runner thread that advertises its pool, accelerator and providers, not on the HTTP thread', () => {
+    const { broker } = real.platform;
+    const local = (broker.getLocalNodeInfo() as unknown as { metadata: { role: string; worker?: unknown } }).metadata;
+    expect(local.role).toBe('all');
+    expect(local.worker).toBeUndefined();
+    type Metadata = { role: string; worker?: { pool: string; providers: string[]; provider: string; cacheFreeBytes: number } };
+    const nodes = broker.registry.getNodeList({ onlyAvailable: true, withServices: false }) as unknown as { id: string; metadata: Metadata }[];
+    const runners = nodes.filter((node) => node.metadata.worker);
+    expect(runners.map((node) => node.id)).toEqual([`${broker.nodeID}-runner-1`]);
+    const worker = runners[0]!.metadata.worker!;
+    expect(runners[0]!.metadata.role).toBe('worker');
+    expect(worker).toEqual(jasmine.objectContaining({ pool: 'basic', provider: 'cpu' }));
+    expect(worker.providers).toContain('cpu');
+    expect(worker.cacheFreeBytes).toBeGreaterThan(0);
   });
 
   it('created the configured admin on first start', async () => {

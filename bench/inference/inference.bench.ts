@@ -12,7 +12,7 @@
  *   3. Event-loop delay on an `api` node while a worker process loads a large model, against the
  *      same node idle; and, for contrast, on an `all` node that loads it in its own process.
  *
- *   npm run bench:inference -- [items=12] [alternating=16] [largeMb=300]
+ *   npm run bench:inference -- [items=12] [alternating=16] [largeMb=300] [parts=1,2,3]
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
@@ -23,14 +23,16 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { testServiceUrls } from '../../config/config';
 import type { Graph } from '../../engine/graph/graph';
 import { ModelRepository } from '../../services/models/model.repository';
-import { attr, writeOnnxModel } from '../../services/models/onnx-writer';
+import { attr, writeOnnxModel } from '../../nodes/diffusion';
 import { startPlatformProcess, type PlatformProcess } from '../../test/support/platform-process';
 import { sleep, type BenchApi } from '../queue/bench-api-client';
 import { freshDatabase, startBenchPlatform, Teardown, type BenchPlatform } from '../queue/bench-environment';
+import { formatStages, medianStages, StageTracer, type ItemStages } from '../queue/item-stages';
 
 const ITEMS = Number(process.argv[2] ?? 12);
 const ALTERNATING = Number(process.argv[3] ?? 16);
 const LARGE_MB = Number(process.argv[4] ?? 300);
+const PARTS = new Set((process.argv[5] ?? '1,2,3').split(','));
 const SIDE = 128;
 const SMALL_MODEL_FLOATS = 12 * 1024 * 1024 / 4; // 12 MiB of weights each
 
@@ -117,9 +119,11 @@ async function endToEnd(serverUrl: string, dir: string, teardown: Teardown): Pro
   const platform = await startBenchPlatform({ role: 'all', databaseUrl: await freshDatabase(serverUrl, teardown), redisUrl: '', concurrency: 1 }, teardown);
   const key = await register(platform, 'conv', file);
   const graph = inferenceGraph(key, SIDE);
-  await runItems(platform.api, [graph]); // loads the model into the worker's cache
-  const platformMs: number[] = [];
-  for (let i = 0; i < ITEMS; i += 1) platformMs.push(await runItems(platform.api, [graph]));
+  const tracer = await StageTracer.connect(platform.api);
+  await tracer.run('bench', graph); // loads the model into the worker's cache
+  const samples: ItemStages[] = [];
+  for (let i = 0; i < ITEMS; i += 1) samples.push(await tracer.run('bench', graph));
+  tracer.close();
 
   const session = await InferenceSession.create(file);
   const input = new Tensor('float32', weights(3 * SIDE * SIDE, 7), [1, 3, SIDE, SIDE]);
@@ -131,15 +135,12 @@ async function endToEnd(serverUrl: string, dir: string, teardown: Teardown): Pro
     directMs.push(performance.now() - started);
   }
   await session.release();
-  const [p, d] = [median(platformMs), median(directMs)];
+  const stages = medianStages(samples);
+  const [p, d] = [stages.total, median(directMs)];
   console.log(`1. ONNX item end to end (API → queue → worker → done, ${SIDE}x${SIDE} convolutions, warm cache), median of ${ITEMS}:`);
   console.log(`   platform ${p.toFixed(1)} ms, session.run ${d.toFixed(1)} ms, ratio ${(p / d).toFixed(2)} (overhead ${(p - d).toFixed(1)} ms per item)`);
-  const [phases] = (await platform.platform.database.dataSource.query(
-    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM started_at - created_at)) * 1000 AS waited,
-            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - started_at)) * 1000 AS ran
-     FROM queue_items WHERE status = 'completed' AND id > (SELECT min(id) FROM queue_items)`,
-  )) as { waited: number; ran: number }[];
-  console.log(`   of which: enqueued → taken by the worker ${phases!.waited.toFixed(1)} ms, taken → finished ${phases!.ran.toFixed(1)} ms (the graph: render, tensor, onnx.run, and the writes)`);
+  console.log(`   where it goes (medians of each stage, as the client sees it over HTTP and its socket; nodes = render, tensor, onnx.run):`);
+  console.log(formatStages(stages));
 }
 
 interface Cluster {
@@ -242,9 +243,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void Teardown.runAll().then(() => process.exit(130)));
   try {
     console.log(`bench:inference on ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), CPU execution provider`);
-    await endToEnd(services.postgres, dir, teardown);
-    await routing(services.postgres, services.nats, dir);
-    await eventLoop(services.postgres, services.nats, dir, teardown);
+    if (PARTS.has('1')) await endToEnd(services.postgres, dir, teardown);
+    if (PARTS.has('2')) await routing(services.postgres, services.nats, dir);
+    if (PARTS.has('3')) await eventLoop(services.postgres, services.nats, dir, teardown);
   } finally {
     await teardown.run();
   }

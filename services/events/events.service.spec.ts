@@ -1,7 +1,7 @@
 import { io as connect, type Socket } from 'socket.io-client';
 import { testAccounts, ALICE, BOB } from '../../test/support/test-tenants';
 import { startTestPlatform, type TestPlatform } from '../../test/support/test-platform';
-import { SESSION_EVENT } from '../queue/queue-events';
+import { SESSION_EVENTS } from '../queue/queue-events';
 import { createEventsService } from './events.service';
 
 describe('socket events', () => {
@@ -33,8 +33,12 @@ describe('socket events', () => {
     a.on('queue_item_status_changed', (payload) => receivedA.push(payload));
     b.on('queue_item_status_changed', (payload) => receivedB.push(payload));
     const payload = { queueId: 'default', itemId: '1', batchId: 'b', status: 'completed' };
-    await platform.broker.broadcast(SESSION_EVENT, { ownerId: ALICE.id, name: 'queue_item_status_changed', payload });
-    await platform.broker.broadcast(SESSION_EVENT, { ownerId: BOB.id, name: 'queue_item_status_changed', payload: { ...payload, itemId: '2' } });
+    await platform.broker.broadcast(SESSION_EVENTS, {
+      events: [
+        { ownerId: ALICE.id, name: 'queue_item_status_changed', payload },
+        { ownerId: BOB.id, name: 'queue_item_status_changed', payload: { ...payload, itemId: '2' } },
+      ],
+    });
     const deadline = Date.now() + 3000;
     while ((receivedA.length < 1 || receivedB.length < 1) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(receivedA).toEqual([payload]);

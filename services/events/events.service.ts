@@ -8,7 +8,7 @@ import type { Context, ServiceSchema } from 'moleculer';
 import { Server } from 'socket.io';
 import type { AuthUser } from '../platform/auth-middleware';
 import { MODEL_EVENT, type ModelEventEnvelope } from '../models/models.service';
-import { SESSION_EVENT, type SessionEventEnvelope } from '../queue/queue-events';
+import { SESSION_EVENTS, type SessionEventBatch } from '../queue/queue-events';
 
 export const roomOf = (userId: string) => `user:${userId}`;
 
@@ -18,9 +18,9 @@ export function createEventsService(): ServiceSchema {
     name: 'events',
     dependencies: ['api'],
     events: {
-      [SESSION_EVENT]: {
-        handler(ctx: Context<SessionEventEnvelope>) {
-          io?.to(roomOf(ctx.params.ownerId)).emit(ctx.params.name, ctx.params.payload);
+      [SESSION_EVENTS]: {
+        handler(ctx: Context<SessionEventBatch>) {
+          for (const event of ctx.params.events) io?.to(roomOf(event.ownerId)).emit(event.name, event.payload);
         },
       },
       [MODEL_EVENT]: {

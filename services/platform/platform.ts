@@ -4,6 +4,7 @@
  * default); a cluster runs `api`, `worker` and `scheduler` processes that share the database, the
  * job queue and a broker transporter.
  */
+import { randomUUID } from 'node:crypto';
 import { ServiceBroker, type ServiceSchema } from 'moleculer';
 import type { PinkseaConfig, Role } from '../../config/config';
 import { NodeRegistry } from '../../engine/registry/node-registry';
@@ -21,6 +22,7 @@ import { ImageRepository } from '../images/image.repository';
 import { createImagesService } from '../images/images.service';
 import { LocalImageFileStore } from '../images/local-image-file-store';
 import { createOwnerImageStore } from '../images/owner-image-store';
+import { discardRunImages } from '../images/run-images';
 import { createMetricsService } from '../metrics/metrics.service';
 import { ModelCache } from '../models/model-cache';
 import { ModelRepository } from '../models/model.repository';
@@ -40,7 +42,7 @@ import { loadPackFromFolder } from '../plugins/pack-loader';
 import { createPluginAgentService } from '../plugins/plugin-agent.service';
 import { createPluginsService } from '../plugins/plugins.service';
 import { JobTransport } from '../queue/job-transport';
-import { createQueueService, liveWorkers } from '../queue/queue.service';
+import { createQueueService, liveWorkerInstances, liveWorkers } from '../queue/queue.service';
 import { createGenerationService } from '../generation/generation.service';
 import { DEFAULT_PLAN, poolOfPlan } from '../accounts/plans';
 import { UserRepository } from '../accounts/user.repository';
@@ -51,6 +53,7 @@ import { SessionQueue } from '../queue/session-queue';
 import { SessionRunner } from '../queue/session-runner';
 import { createWorkflowsService } from '../workflows/workflows.service';
 import { PLATFORM_ENTITIES } from './platform-entities';
+import { startRunnerThreads } from './runner-threads';
 
 
 export interface Platform {
@@ -62,17 +65,28 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
+export interface PlatformOptions {
+  /** Set on a runner thread: the BroadcastChannel of the api broker that started it. */
+  readonly threadChannel?: string | undefined;
+  /** Register the packaged models (false on runner threads: their api process already did). */
+  readonly registerStarterModels?: boolean;
+}
+
 const runs = (role: Role, part: Exclude<Role, 'all'>) => role === 'all' || role === part;
 
-export async function startPlatform(config: PinkseaConfig): Promise<Platform> {
+export async function startPlatform(config: PinkseaConfig, options: PlatformOptions = {}): Promise<Platform> {
+  // The all role runs its items on runner threads (runner-threads.ts), not beside the HTTP server.
+  const runnerThreads = config.role === 'all' ? config.runnerThreads : 0;
+  const runsItems = runs(config.role, 'worker') && runnerThreads === 0;
+  const threadChannel = options.threadChannel ?? (runnerThreads > 0 && !config.transporter ? `pinksea-${randomUUID()}` : undefined);
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, embeddedPort: config.embeddedDatabasePort, entities: PLATFORM_ENTITIES });
   const { dataSource } = database;
   const registry = new NodeRegistry();
   const extra = config.packPaths.split(',').map((folder) => folder.trim()).filter(Boolean);
   for (const folder of [...FIRST_PARTY_PACKS, ...extra]) await loadPackFromFolder(folder, registry);
 
-  const capabilities = runs(config.role, 'worker') ? await describeWorker(config) : undefined;
-  const broker = new ServiceBroker(createBrokerOptions(config, capabilities ? { worker: capabilities } : {}));
+  const capabilities = runsItems ? await describeWorker(config) : undefined;
+  const broker = new ServiceBroker(createBrokerOptions(config, capabilities ? { worker: capabilities } : {}, threadChannel));
   // Packs installed at run time, after the built-in ones; the plugin agent keeps them in step.
   const installedPacks = new InstalledPackRepository(dataSource);
   const packHost = new InstalledPackHost({ registry, store: installedPacks, packsDir: packsDirOf(config.dataDir), logger: broker.getLogger('plugins') });
@@ -88,12 +102,14 @@ export async function startPlatform(config: PinkseaConfig): Promise<Platform> {
   const events = brokerEventSink(broker);
   const files = new LocalImageFileStore(config.dataDir);
   const users = new UserRepository(dataSource);
+  const graphLimits = { maxNodes: config.maxGraphNodes, maxEdges: config.maxGraphEdges };
   const queue = new SessionQueue({
     store,
     transport,
     registry,
     events,
     maxBatchItems: config.maxBatchItems,
+    graphLimits,
     interrupt: brokerInterrupt(broker),
     poolOf: async (ownerId) => poolOfPlan((await users.findById(ownerId))?.plan ?? DEFAULT_PLAN),
     ...(config.cacheAwareRouting ? { workers: () => liveWorkers(broker) } : {}),
@@ -105,7 +121,7 @@ export async function startPlatform(config: PinkseaConfig): Promise<Platform> {
   if (runs(config.role, 'api')) {
     services.push(
       createHealthService(dataSource),
-      createNodesService(registry),
+      createNodesService(registry, { ...graphLimits, maxItems: config.maxBatchItems }),
       createAccountsService({ dataSource, config }),
       createQueueService(queue),
       createGenerationService({ queue, registry, models: new ModelRepository(dataSource), images: new ImageRepository(dataSource), maxPixels: config.maxGenerationPixels }),
@@ -119,7 +135,7 @@ export async function startPlatform(config: PinkseaConfig): Promise<Platform> {
       createPluginsService({ installer: new PackInstaller({ store: installedPacks, host: packHost, packsDir: packsDirOf(config.dataDir) }), maxUploadBytes: config.maxUploadBytes }),
     );
   }
-  if (runs(config.role, 'worker')) {
+  if (runsItems) {
     const records = new ImageRepository(dataSource);
     const modelRecords = new ModelRepository(dataSource);
     const modelLogger = broker.getLogger('model-cache');
@@ -136,8 +152,10 @@ export async function startPlatform(config: PinkseaConfig): Promise<Platform> {
       registry,
       events,
       workerName: broker.nodeID,
+      instanceId: broker.instanceID,
       maxAttempts: config.maxItemAttempts,
-      liveWorkers: () => liveWorkers(broker).map((worker) => worker.nodeId),
+      liveInstances: () => liveWorkerInstances(broker),
+      discardEarlierAttempts: (item) => discardRunImages({ records, files }, item.ownerId, item.id, new Date(item.startedAt ?? Date.now())),
       hostFor: (item) =>
         new SessionContextHost({
           images: createOwnerImageStore({ ownerId: item.ownerId, files, records, saver, sessionId: item.id, graph: item.graph }),
@@ -155,8 +173,17 @@ export async function startPlatform(config: PinkseaConfig): Promise<Platform> {
   if (runs(config.role, 'api')) api = broker.createService(createApiService({ port: config.port, host: config.host, studioDir: config.studioDir }));
 
   // Before the broker starts, so the first item a worker takes already finds them.
-  await registerStarterModels(new ModelRepository(dataSource), { dataDir: config.dataDir });
+  if (options.registerStarterModels !== false) await registerStarterModels(new ModelRepository(dataSource), { dataDir: config.dataDir });
   await broker.start();
+  const runners =
+    runnerThreads > 0
+      ? await startRunnerThreads({ config, count: runnerThreads, nodeId: broker.nodeID, databaseUrl: database.url, channel: threadChannel, logger: broker.getLogger('runners') }).catch(async (error: unknown) => {
+          await broker.stop();
+          await transport.close();
+          await database.close();
+          throw error;
+        })
+      : undefined;
   if (api) refreshRoutes(api);
   const admin = runs(config.role, 'api') ? await ensureAdmin({ dataSource, config }) : undefined;
   // Work enqueued just before a crash or restart is handed to the workers again.
@@ -168,6 +195,8 @@ export async function startPlatform(config: PinkseaConfig): Promise<Platform> {
     url: api ? gatewayUrl(api as never) : undefined,
     admin,
     async stop() {
+      // Runners first: their items end or go back to the queue while the api still answers.
+      await runners?.stop();
       await broker.stop();
       await stopWorker();
       await transport.close();

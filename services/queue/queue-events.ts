@@ -30,11 +30,18 @@ export interface QueueEventSink {
   emit<K extends QueueEventName>(ownerId: string, name: K, payload: QueueEventMap[K]): void;
 }
 
-/** The broker event that carries queue events between roles. */
-export const SESSION_EVENT = 'session.event';
+/**
+ * The broker event that carries queue events between roles: a batch of them, in the order they
+ * were emitted, so a graph of thousands of steps does not send thousands of broker packets.
+ */
+export const SESSION_EVENTS = 'session.events';
 
 export interface SessionEventEnvelope {
   readonly ownerId: string;
   readonly name: QueueEventName;
   readonly payload: QueueEventMap[QueueEventName];
+}
+
+export interface SessionEventBatch {
+  readonly events: readonly SessionEventEnvelope[];
 }

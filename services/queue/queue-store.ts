@@ -75,6 +75,23 @@ export type ItemSelection =
   | { readonly kind: 'batch'; readonly batchId: string }
   | { readonly kind: 'all' };
 
+/**
+ * One life of a worker process: its node id, which a restart keeps, and its broker's instance id,
+ * new at every start. An item belongs to the incarnation that claimed it; once that incarnation
+ * is gone, the item is free, even if the same node id is back.
+ */
+export interface WorkerIncarnation {
+  readonly nodeId: string;
+  readonly instanceId: string;
+}
+
+/** A stored batch: its items in order, and how many of the owner's items were pending before it. */
+export interface CreatedBatch {
+  readonly batchId: string;
+  readonly itemIds: string[];
+  readonly rank: number;
+}
+
 /** What the job transport needs to hand an item to a worker again. */
 export interface UnfinishedItem {
   readonly id: string;
@@ -88,20 +105,25 @@ export type StatusCounts = Readonly<Record<ItemStatus, number>> & { readonly tot
 
 export interface QueueStore {
   /** Stores a batch and its items in one transaction; ids in expansion order. */
-  createBatch(batch: NewBatch, sessions: readonly (readonly FieldValue[])[]): Promise<{ batchId: string; itemIds: string[] }>;
+  createBatch(batch: NewBatch, sessions: readonly (readonly FieldValue[])[]): Promise<CreatedBatch>;
   /** How many items of the owner wait in this queue: the rank new items start after. */
   pendingCount(ownerId: string, queueId: string): Promise<number>;
   getItem(ownerId: string, itemId: string): Promise<QueueItem | undefined>;
   listItems(ownerId: string, queueId: string, filter: ItemFilter, limit: number, offset: number): Promise<Page<QueueItem>>;
   statusCounts(ownerId: string, queueId: string, batchId?: string): Promise<StatusCounts>;
   /**
-   * Takes an item for a worker: pending (or in progress on a worker that died) becomes
-   * in_progress with one more attempt. Undefined when it is not runnable any more (canceled, done)
-   * or runs on one of `liveWorkers` (another job for it reached this worker).
+   * Takes an item for a worker incarnation: pending (or in progress on an incarnation that is gone)
+   * becomes in_progress with one more attempt; `startedAt` stays that of the run's first attempt.
+   * Undefined when it is not runnable any more (canceled, done) or runs on one of `liveInstances`
+   * (broker instance ids: another job for it reached this worker).
    */
-  claim(itemId: string, worker: string, liveWorkers?: readonly string[]): Promise<ClaimedItem | undefined>;
-  /** Status and worker of an item, whoever owns it (for workers). */
-  itemState(itemId: string): Promise<{ status: ItemStatus; worker: string | null } | undefined>;
+  claim(itemId: string, worker: WorkerIncarnation, liveInstances?: readonly string[]): Promise<ClaimedItem | undefined>;
+  /** Status, worker and worker incarnation of an item, whoever owns it (for workers). */
+  itemState(itemId: string): Promise<{ status: ItemStatus; worker: string | null; workerInstance: string | null } | undefined>;
+  /** Puts an item this incarnation took but could not run or record back to pending; whether it did. */
+  release(itemId: string, worker: WorkerIncarnation): Promise<boolean>;
+  /** Items in progress on this node id under another incarnation: a restarted worker's former life. */
+  heldInFormerLives(worker: WorkerIncarnation): Promise<UnfinishedItem[]>;
   /** The graph of a batch (the same for all its items, so workers may keep it). */
   batchGraph(batchId: string): Promise<Graph | undefined>;
   /** Ends an in-progress item; false when it was no longer in progress (e.g. canceled meanwhile). */
@@ -118,8 +140,8 @@ export interface QueueStore {
   retry(ownerId: string, queueId: string, itemIds: readonly string[]): Promise<QueueItem[]>;
   /** Every pending item, oldest first, to hand to the job transport again after a restart. */
   pendingItems(queueId?: string): Promise<UnfinishedItem[]>;
-  /** Items in progress on none of `liveWorkers` for at least `idleMs`: their worker is gone. */
-  orphanedItems(liveWorkers: readonly string[], idleMs: number): Promise<UnfinishedItem[]>;
+  /** Items in progress on none of `liveInstances` for at least `idleMs`: their worker incarnation is gone. */
+  orphanedItems(liveInstances: readonly string[], idleMs: number): Promise<UnfinishedItem[]>;
   /** Deletes the owner's finished items (completed, failed, canceled); returns how many. */
   prune(ownerId: string, queueId: string): Promise<number>;
 }

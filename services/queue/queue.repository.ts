@@ -16,8 +16,10 @@ import {
   type QueueItem,
   type QueueStore,
   type ClaimedItem,
+  type CreatedBatch,
   type StatusCounts,
   type UnfinishedItem,
+  type WorkerIncarnation,
 } from './queue-store';
 
 const ITEM_COLUMNS = `i.id, i.batch_id, i.owner_id, i.queue_id, i.status, i.priority, i.field_values, i.results, i.error,
@@ -47,21 +49,37 @@ interface ItemRow {
 export class QueueRepository implements QueueStore {
   constructor(private readonly dataSource: DataSource) {}
 
-  async createBatch(batch: NewBatch, sessions: readonly (readonly FieldValue[])[]): Promise<{ batchId: string; itemIds: string[] }> {
-    return this.dataSource.transaction(async (manager) => {
-      const [created] = (await manager.query(
-        `INSERT INTO queue_batches (owner_id, queue_id, graph, data, runs, priority, origin, destination, item_count)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-        [batch.ownerId, batch.queueId, JSON.stringify(batch.graph), JSON.stringify(batch.data ?? null), batch.runs, batch.priority, batch.origin, batch.destination, sessions.length],
-      )) as { id: string }[];
-      const rows = (await manager.query(
-        `INSERT INTO queue_items (batch_id, owner_id, queue_id, priority, pool, field_values)
-         SELECT $1, $2, $3, $4, $5, values FROM unnest($6::jsonb[]) WITH ORDINALITY AS t(values, n) ORDER BY n
-         RETURNING id`,
-        [created!.id, batch.ownerId, batch.queueId, batch.priority, batch.pool, sessions.map((values) => JSON.stringify(values))],
-      )) as { id: string }[];
-      return { batchId: created!.id, itemIds: rows.map((row) => row.id).sort((a, b) => Number(a) - Number(b)) };
-    });
+  async createBatch(batch: NewBatch, sessions: readonly (readonly FieldValue[])[]): Promise<CreatedBatch> {
+    // One statement (one round trip, atomic without a transaction): the owner's pending count
+    // before it (the fairness rank of its first item), the batch and its items.
+    const [row] = (await this.dataSource.query(
+      `WITH pending AS (
+         SELECT count(*)::int AS count FROM queue_items WHERE owner_id = $1 AND queue_id = $2 AND status = 'pending'
+       ), batch AS (
+         INSERT INTO queue_batches (owner_id, queue_id, graph, data, runs, priority, origin, destination, item_count)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
+       ), items AS (
+         INSERT INTO queue_items (batch_id, owner_id, queue_id, priority, pool, field_values)
+         SELECT batch.id, $1, $2, $6, $10, t.values FROM batch, unnest($11::jsonb[]) WITH ORDINALITY AS t(values, n) ORDER BY n
+         RETURNING id
+       )
+       SELECT (SELECT id FROM batch) AS batch_id, (SELECT count FROM pending) AS rank,
+              coalesce((SELECT array_agg(id ORDER BY id) FROM items), '{}') AS item_ids`,
+      [
+        batch.ownerId,
+        batch.queueId,
+        JSON.stringify(batch.graph),
+        JSON.stringify(batch.data ?? null),
+        batch.runs,
+        batch.priority,
+        batch.origin,
+        batch.destination,
+        sessions.length,
+        batch.pool,
+        sessions.map((values) => JSON.stringify(values)),
+      ],
+    )) as { batch_id: string; rank: number; item_ids: (string | number)[] }[];
+    return { batchId: row!.batch_id, itemIds: row!.item_ids.map(String), rank: row!.rank };
   }
 
   async pendingCount(ownerId: string, queueId: string): Promise<number> {
@@ -104,23 +122,50 @@ export class QueueRepository implements QueueStore {
     return { ...counts, total: rows.reduce((sum, row) => sum + row.count, 0) };
   }
 
-  async claim(itemId: string, worker: string, liveWorkers: readonly string[] = []): Promise<ClaimedItem | undefined> {
+  async claim(itemId: string, worker: WorkerIncarnation, liveInstances: readonly string[] = []): Promise<ClaimedItem | undefined> {
+    // started_at is kept across attempts (retry() clears it): it marks the start of the run, whose
+    // earlier attempts' images a new attempt discards.
     const rows = (await this.dataSource.query(
-      `UPDATE queue_items i SET status = 'in_progress', attempts = i.attempts + 1, worker = $2, started_at = now(), updated_at = now()
+      `UPDATE queue_items i SET status = 'in_progress', attempts = i.attempts + 1, worker = $2, worker_instance = $3,
+         started_at = coalesce(i.started_at, now()), updated_at = now()
        FROM queue_batches b
        WHERE i.id = $1 AND b.id = i.batch_id
-         AND (i.status = 'pending' OR (i.status = 'in_progress' AND NOT (coalesce(i.worker, '') = ANY($3::text[]))))
+         AND (i.status = 'pending' OR (i.status = 'in_progress' AND NOT (coalesce(i.worker_instance, '') = ANY($4::text[]))))
        RETURNING ${ITEM_COLUMNS}, b.origin, b.destination`,
-      [itemId, worker, liveWorkers],
+      [itemId, worker.nodeId, worker.instanceId, liveInstances],
     )) as [ItemRow[], number] | ItemRow[];
     const updated = normalizeUpdate(rows);
     return updated[0] && { ...toItem(updated[0]), origin: updated[0].origin ?? null, destination: updated[0].destination ?? null };
   }
 
-  async itemState(itemId: string): Promise<{ status: QueueItem['status']; worker: string | null } | undefined> {
+  async itemState(itemId: string): Promise<{ status: QueueItem['status']; worker: string | null; workerInstance: string | null } | undefined> {
     if (!ITEM_ID_PATTERN.test(itemId)) return undefined;
-    const rows = (await this.dataSource.query(`SELECT status, worker FROM queue_items WHERE id = $1`, [itemId])) as { status: QueueItem['status']; worker: string | null }[];
-    return rows[0];
+    const rows = (await this.dataSource.query(`SELECT status, worker, worker_instance FROM queue_items WHERE id = $1`, [itemId])) as {
+      status: QueueItem['status'];
+      worker: string | null;
+      worker_instance: string | null;
+    }[];
+    return rows[0] && { status: rows[0].status, worker: rows[0].worker, workerInstance: rows[0].worker_instance };
+  }
+
+  async release(itemId: string, worker: WorkerIncarnation): Promise<boolean> {
+    const rows = normalizeUpdate(
+      await this.dataSource.query(
+        `UPDATE queue_items SET status = 'pending', worker = NULL, worker_instance = NULL, updated_at = now()
+         WHERE id = $1 AND status = 'in_progress' AND worker_instance = $2 RETURNING id`,
+        [itemId, worker.instanceId],
+      ),
+    );
+    return rows.length === 1;
+  }
+
+  async heldInFormerLives(worker: WorkerIncarnation): Promise<UnfinishedItem[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT id, owner_id, queue_id, priority, pool FROM queue_items
+       WHERE status = 'in_progress' AND worker = $1 AND worker_instance IS DISTINCT FROM $2 ORDER BY id`,
+      [worker.nodeId, worker.instanceId],
+    )) as UnfinishedRow[];
+    return rows.map(toUnfinished);
   }
 
   async batchGraph(batchId: string): Promise<Graph | undefined> {
@@ -190,12 +235,12 @@ export class QueueRepository implements QueueStore {
     return rows.map(toUnfinished);
   }
 
-  async orphanedItems(liveWorkers: readonly string[], idleMs: number): Promise<UnfinishedItem[]> {
+  async orphanedItems(liveInstances: readonly string[], idleMs: number): Promise<UnfinishedItem[]> {
     const rows = (await this.dataSource.query(
       `SELECT id, owner_id, queue_id, priority, pool FROM queue_items
-       WHERE status = 'in_progress' AND NOT (coalesce(worker, '') = ANY($1::text[])) AND updated_at < now() - make_interval(secs => $2)
+       WHERE status = 'in_progress' AND NOT (coalesce(worker_instance, '') = ANY($1::text[])) AND updated_at < now() - make_interval(secs => $2)
        ORDER BY id`,
-      [liveWorkers, idleMs / 1000],
+      [liveInstances, idleMs / 1000],
     )) as UnfinishedRow[];
     return rows.map(toUnfinished);
   }

@@ -6,11 +6,13 @@
  */
 import type { Context, ServiceBroker, ServiceSchema } from 'moleculer';
 import { callerOf, type RequestMeta } from '../platform/auth-middleware';
+import { OFFSET_PARAM } from '../platform/request-params';
+import { BATCH_PARAM } from './batch-params';
 import { MAX_BATCH_PRIORITY } from './job-transport';
 import { ITEM_ID_PATTERN, ITEM_STATUSES, type ItemStatus } from './queue-store';
 import type { EnqueueInput, SessionQueue } from './session-queue';
 import { waitingReason, type ClusterNode } from './waiting-reason';
-import { workerViews, type WorkerView } from './item-router';
+import { workerInstances, workerViews, type WorkerView } from './item-router';
 
 const QUEUE_ID = { type: 'string', pattern: /^[a-z0-9_-]{1,64}$/, messages: { stringPattern: 'queueId must be 1-64 lower-case letters, digits, - or _' } } as const;
 const ITEM_ID = { type: 'string', pattern: ITEM_ID_PATTERN, messages: { stringPattern: 'itemId must be a queue item number' } } as const;
@@ -32,6 +34,11 @@ function clusterNodes(broker: ServiceBroker): ClusterNode[] {
 /** The workers up now, as routing sees them. */
 export function liveWorkers(broker: ServiceBroker): WorkerView[] {
   return workerViews(clusterNodes(broker));
+}
+
+/** The incarnations (broker instance ids) of the workers up now: a worker restarted under its old node id is a new one. */
+export function liveWorkerInstances(broker: ServiceBroker): string[] {
+  return workerInstances(clusterNodes(broker));
 }
 
 /** How long an item may stay in progress on a worker that is gone before it is handed out again. */
@@ -71,8 +78,7 @@ export function createQueueService(queue: SessionQueue, options: { orphanCheckMs
     },
     started() {
       sweep = setInterval(() => {
-        const live = liveWorkers(this.broker).map((worker) => worker.nodeId);
-        queue.requeueOrphans(live, ORPHAN_AFTER_MS).catch((error: unknown) => this.logger.warn('Could not look for orphaned queue items', error));
+        queue.requeueOrphans(liveWorkerInstances(this.broker), ORPHAN_AFTER_MS).catch((error: unknown) => this.logger.warn('Could not look for orphaned queue items', error));
       }, options.orphanCheckMs ?? ORPHAN_AFTER_MS);
       sweep.unref();
     },
@@ -87,14 +93,7 @@ export function createQueueService(queue: SessionQueue, options: { orphanCheckMs
         rest: 'POST /queue/:queueId/enqueue_batch',
         params: {
           queueId: QUEUE_ID,
-          batch: {
-            type: 'object',
-            props: {
-              graph: { type: 'object' },
-              data: { type: 'array', optional: true, items: { type: 'array', items: { type: 'object', props: { nodeId: 'string', field: 'string', items: 'array' } } } },
-              runs: { type: 'number', integer: true, min: 1, max: 10_000, optional: true },
-            },
-          },
+          batch: BATCH_PARAM,
           priority: { type: 'number', integer: true, min: 0, max: MAX_BATCH_PRIORITY, optional: true },
           origin: { type: 'string', max: 200, optional: true },
           destination: { type: 'string', max: 200, optional: true },
@@ -108,7 +107,7 @@ export function createQueueService(queue: SessionQueue, options: { orphanCheckMs
           status: { type: 'enum', values: [...ITEM_STATUSES], optional: true },
           batchId: { ...BATCH_ID, optional: true },
           limit: { type: 'number', integer: true, min: 1, max: 500, default: 50, convert: true },
-          offset: { type: 'number', integer: true, min: 0, default: 0, convert: true },
+          offset: OFFSET_PARAM,
         },
         handler: async (ctx: Ctx<{ queueId: string; status?: ItemStatus; batchId?: string; limit: number; offset: number }>) => {
           const { queueId, status, batchId, limit, offset } = ctx.params;
@@ -124,7 +123,7 @@ export function createQueueService(queue: SessionQueue, options: { orphanCheckMs
           ownerId: { type: 'uuid' },
           status: { type: 'enum', values: [...ITEM_STATUSES], optional: true },
           limit: { type: 'number', integer: true, min: 1, max: 500, default: 50, convert: true },
-          offset: { type: 'number', integer: true, min: 0, default: 0, convert: true },
+          offset: OFFSET_PARAM,
         },
         handler: (ctx: Ctx<{ queueId: string; ownerId: string; status?: ItemStatus; limit: number; offset: number }>) =>
           queue.list(ctx.params.ownerId, ctx.params.queueId, ctx.params.status ? { status: ctx.params.status } : {}, ctx.params.limit, ctx.params.offset),

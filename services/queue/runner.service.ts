@@ -6,7 +6,7 @@
  */
 import type { Context, ServiceBroker, ServiceSchema } from 'moleculer';
 import { jobPriority, type JobTransport, type JobWorker } from './job-transport';
-import { SESSION_EVENT, type QueueEventSink } from './queue-events';
+import { SESSION_EVENTS, type QueueEventSink, type SessionEventEnvelope } from './queue-events';
 import type { SessionRunner } from './session-runner';
 
 export const INTERRUPT_EVENT = 'queue.interrupt';
@@ -52,11 +52,26 @@ export function createRunnerService(options: RunnerServiceOptions): ServiceSchem
   };
 }
 
-/** Queue events leave through the broker, so every gateway can forward them to its sockets. */
+/** Events sent in one broker packet at most; a burst beyond it goes in several. */
+const MAX_EVENTS_PER_PACKET = 500;
+
+/**
+ * Queue events leave through the broker, so every gateway can forward them to its sockets. They
+ * go in batches: everything emitted before the event loop turns (a burst of cheap steps, say)
+ * travels as one packet, in order, so a graph of thousands of steps cannot flood the gateway.
+ */
 export function brokerEventSink(broker: ServiceBroker): QueueEventSink {
+  let pending: SessionEventEnvelope[] = [];
+  const flush = () => {
+    const events = pending;
+    pending = [];
+    if (events.length > 0) void broker.broadcast(SESSION_EVENTS, { events });
+  };
   return {
     emit(ownerId, name, payload) {
-      void broker.broadcast(SESSION_EVENT, { ownerId, name, payload });
+      if (pending.length === 0) setImmediate(flush);
+      pending.push({ ownerId, name, payload });
+      if (pending.length >= MAX_EVENTS_PER_PACKET) flush();
     },
   };
 }

@@ -5,8 +5,9 @@
  * worker of that pool that already holds their models when there is one with room (item-router).
  * Cancel, retry, prune and counts work on one owner's items only.
  */
-import { applyFieldValues, checkBatch, expandBatch, type Batch } from '../../engine/batch/expand-batch';
-import { prepareGraph } from '../../engine/graph/validate-graph';
+import { expandBatch, type Batch } from '../../engine/batch/expand-batch';
+import { validateBatch } from '../../engine/batch/validate-batch';
+import type { GraphLimits } from '../../engine/graph/graph-shape';
 import type { NodeRegistry } from '../../engine/registry/node-registry';
 import { NotFoundError } from '../platform/service-errors';
 import type { Graph } from '../../engine/graph/graph';
@@ -31,6 +32,8 @@ export interface SessionQueueOptions {
   readonly registry: NodeRegistry;
   readonly events: QueueEventSink;
   readonly maxBatchItems: number;
+  /** Most nodes and edges an enqueued graph may have. */
+  readonly graphLimits?: GraphLimits;
   /** Tells the workers to stop items that were running when they were canceled. */
   readonly interrupt: (itemIds: readonly string[]) => void;
   /** The worker pool of an owner's plan; the basic pool when not given. */
@@ -43,16 +46,12 @@ export class SessionQueue {
   constructor(private readonly options: SessionQueueOptions) {}
 
   async enqueueBatch(ownerId: string, queueId: string, input: EnqueueInput): Promise<EnqueueResult> {
-    const { store, transport, registry, events, maxBatchItems } = this.options;
-    const prepared = prepareGraph(input.batch.graph, registry);
-    checkBatch(input.batch, prepared, maxBatchItems);
+    const { store, transport, registry, events, maxBatchItems, graphLimits } = this.options;
+    validateBatch(input.batch, registry, { ...graphLimits, maxItems: maxBatchItems });
     const sessions = [...expandBatch(input.batch)];
-    // Field values must still make a valid graph (e.g. values within each input's bounds).
-    if (sessions.length > 0) prepareGraph(applyFieldValues(input.batch.graph, sessions[0]!), registry);
     const priority = input.priority ?? 0;
     const pool = (await this.options.poolOf?.(ownerId)) ?? 'basic';
-    const rank = await store.pendingCount(ownerId, queueId);
-    const { batchId, itemIds } = await store.createBatch(
+    const { batchId, itemIds, rank } = await store.createBatch(
       {
         ownerId,
         queueId,
@@ -89,6 +88,10 @@ export class SessionQueue {
   async cancel(ownerId: string, queueId: string, selection: ItemSelection): Promise<{ canceled: number }> {
     if (selection.kind === 'item') await this.get(ownerId, selection.itemId);
     const canceled = await this.options.store.cancel(ownerId, queueId, selection);
+    // Nothing canceled: a batch of the caller's that has finished, or none of theirs (404, as for an item).
+    if (selection.kind === 'batch' && canceled.length === 0 && (await this.options.store.statusCounts(ownerId, queueId, selection.batchId)).total === 0) {
+      throw new NotFoundError('batch', selection.batchId);
+    }
     const running = canceled.filter((item) => item.wasRunning).map((item) => item.id);
     if (running.length > 0) this.options.interrupt(running);
     for (const item of canceled) {

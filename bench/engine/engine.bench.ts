@@ -3,8 +3,10 @@
  * calling the same node functions directly in a loop, in the same run.
  *   1. a 1,000-node chain of trivial nodes (core.add): overhead per node, in microseconds;
  *   2. a 10,000-item Iterate/Collect (range → iterate → add → collect): overhead per item;
- *   3. a 100-node chain of small sharp image operations: engine time / direct time.
- * The last line carries the ratio of (3).
+ *   3. a 100-node chain of small sharp image operations: engine time / direct time;
+ *   4. large graphs of 5,000 to 45,000 nodes (half a chain, half fanning into one Collect):
+ *      validation and run time per node, which must stay roughly flat as the graph grows.
+ * The line after (3)'s table carries the ratio of (3).
  */
 import path from 'node:path';
 import sharp from 'sharp';
@@ -14,6 +16,7 @@ import type { AnyNodeDefinition } from '../../engine/node-definition';
 import type { NodeContext } from '../../engine/node-context';
 import { LruInvocationCache } from '../../engine/execution/invocation-cache';
 import { runGraph } from '../../engine/execution/run-graph';
+import { prepareGraph } from '../../engine/graph/validate-graph';
 import { NodeRegistry } from '../../engine/registry/node-registry';
 import { MemoryContextHost } from '../../nodes/sdk/testing';
 import { loadPackFromFolder } from '../../services/plugins/pack-loader';
@@ -100,6 +103,37 @@ async function main(): Promise<void> {
     { case: '100-node chain of sharp operations', 'engine ms': fixed(imageEngine), 'direct ms': fixed(imageBase), 'overhead µs/node': perNode(imageEngine, imageBase, imageNodes) },
   ]);
   console.log(`sharp chain: engine / direct = ${ratio.toFixed(3)} (aim ≤ 1.10)`);
+
+  // 4. large graphs: time per node must stay flat (linear work); quadratic work would grow with n.
+  const sizes = [5_000, 10_000, 20_000, 45_000];
+  const rows: { nodes: number; validateMs: number; runMs: number }[] = [];
+  for (const size of sizes) {
+    const big = largeGraph(size);
+    const [validateMs, runMs] = await medians([async () => void prepareGraph(big, registry), engine(big)], 3, 1);
+    rows.push({ nodes: size, validateMs: validateMs!, runMs: runMs! });
+  }
+  console.table(
+    rows.map((row) => ({
+      nodes: row.nodes,
+      'validate ms': fixed(row.validateMs),
+      'run ms (validate + run)': fixed(row.runMs),
+      'validate µs/node': ((row.validateMs * 1000) / row.nodes).toFixed(1),
+      'run µs/node': ((row.runMs * 1000) / row.nodes).toFixed(1),
+    })),
+  );
+  const perNodeRun = (row: (typeof rows)[number]) => row.runMs / row.nodes;
+  console.log(`large graphs: run time per node at 45,000 / at 5,000 nodes = ${(perNodeRun(rows[rows.length - 1]!) / perNodeRun(rows[0]!)).toFixed(2)} (flat ≈ 1; quadratic work ≈ 9)`);
+}
+
+/** `count` nodes: a chain of core.add over half of them, the other half feeding one core.collect. */
+function largeGraph(count: number): Graph {
+  const half = Math.floor(count / 2);
+  const chain = chainGraph(half, (index) => ({ id: `c${index}`, type: 'core.add', inputs: { b: 1 } }), 'value', 'a');
+  const fan: GraphNode[] = Array.from({ length: count - half - 1 }, (_, index) => ({ id: `f${index}`, type: 'core.add', inputs: { a: index, b: 1 } }));
+  return {
+    nodes: [...chain.nodes, ...fan, { id: 'all', type: 'core.collect' }],
+    edges: [...chain.edges, ...fan.map((node) => link(node.id, 'value', 'all', 'item'))],
+  };
 }
 
 function chainGraph(count: number, make: (index: number) => GraphNode, from: string, to: string): Graph {

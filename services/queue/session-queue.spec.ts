@@ -4,6 +4,7 @@ import { ALICE, BOB } from '../../test/support/test-tenants';
 import { useTestDatabase } from '../../test/support/test-database';
 import { GraphValidationError, BatchValidationError } from '../../engine/errors';
 import { jobPriority } from './job-transport';
+import { SessionQueue } from './session-queue';
 import { missingService, serviceUrls } from '../../test/support/services-available';
 
 const addGraph = { nodes: [{ id: 'sum', type: 'core.add', inputs: { a: 1, b: 2 } }], edges: [] };
@@ -55,6 +56,22 @@ describe('session queue (PostgreSQL + BullMQ on PostgreSQL)', () => {
     await expectAsync(
       kit.queue.enqueueBatch(ALICE.id, q, { batch: { graph: addGraph, data: [[{ nodeId: 'sum', field: 'a', items }], [{ nodeId: 'sum', field: 'b', items }]] } }),
     ).toBeRejectedWithError(BatchValidationError);
+    expect((await kit.queue.counts(ALICE.id, q)).total).toBe(0);
+  });
+
+  it('refuses graphs over the node limit and values nested too deep, naming where, before storing anything', async () => {
+    const limited = new SessionQueue({ store: kit.store, transport: kit.transport, registry: kit.registry, events: { emit: () => undefined }, maxBatchItems: 1000, interrupt: () => undefined, graphLimits: { maxNodes: 2 } });
+    const three = { nodes: ['a', 'b', 'c'].map((id) => ({ id, type: 'core.add' })), edges: [] };
+    const tooLarge = await limited.enqueueBatch(ALICE.id, q, { batch: { graph: three } }).then(() => undefined, (error: unknown) => error);
+    expect(tooLarge).toEqual(jasmine.any(GraphValidationError));
+    expect((tooLarge as GraphValidationError).issues).toEqual([jasmine.objectContaining({ code: 'graph_too_large', field: 'nodes', expected: 'at most 2 nodes' })]);
+    let deep: unknown = 1;
+    for (let level = 0; level < 5_000; level++) deep = [deep];
+    const inGraph = await kit.queue.enqueueBatch(ALICE.id, q, { batch: { graph: { nodes: [{ id: 'sum', type: 'core.add', inputs: { a: deep } }], edges: [] } } }).then(() => undefined, (error: unknown) => error);
+    expect((inGraph as GraphValidationError).issues).toEqual([jasmine.objectContaining({ code: 'value_too_deep', nodeId: 'sum', field: 'a' })]);
+    const inData = await kit.queue.enqueueBatch(ALICE.id, q, { batch: { graph: addGraph, data: [[{ nodeId: 'sum', field: 'a', items: [deep] }]] } }).then(() => undefined, (error: unknown) => error);
+    expect(inData).toEqual(jasmine.any(BatchValidationError));
+    expect((inData as BatchValidationError).issues).toEqual([jasmine.objectContaining({ nodeId: 'sum', field: 'a' })]);
     expect((await kit.queue.counts(ALICE.id, q)).total).toBe(0);
   });
 

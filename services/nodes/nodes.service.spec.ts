@@ -4,7 +4,8 @@ import { NodeRegistry } from '../../engine/registry/node-registry';
 import { ALICE, testAccounts } from '../../test/support/test-tenants';
 import { request, startTestPlatform, type TestPlatform } from '../../test/support/test-platform';
 import { loadPackFromFolder } from '../plugins/pack-loader';
-import { createNodesService, type GraphCheck } from './nodes.service';
+import type { GraphCheck } from './graph-check';
+import { createNodesService } from './nodes.service';
 
 describe('POST /graphs/validate', () => {
   let platform: TestPlatform;

@@ -7,18 +7,12 @@ import type { Context, ServiceSchema } from 'moleculer';
 import { buildCatalogue, type CatalogueEntry } from '../../engine/catalogue';
 import type { Batch } from '../../engine/batch/expand-batch';
 import { validateBatch, type BatchLimits } from '../../engine/batch/validate-batch';
-import { BatchValidationError, GraphValidationError, type Issue } from '../../engine/errors';
+import { BatchValidationError, GraphValidationError } from '../../engine/errors';
 import { validateGraph } from '../../engine/graph/validate-graph';
 import type { NodeRegistry } from '../../engine/registry/node-registry';
 import { BATCH_PARAM } from '../queue/batch-params';
 import { InvalidInputError, NotFoundError } from '../platform/service-errors';
-
-export interface GraphCheck {
-  readonly valid: boolean;
-  readonly issues: readonly Issue[];
-  /** For a batch that is valid: how many queue items it would expand to. */
-  readonly items?: number;
-}
+import type { GraphCheck } from './graph-check';
 
 /** `limits`: the node, edge and item limits enqueue applies (none when not given). */
 export function createNodesService(registry: NodeRegistry, limits: BatchLimits = {}): ServiceSchema {

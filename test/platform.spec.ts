@@ -113,6 +113,33 @@ describe('the platform, end to end', () => {
     expect((await api('GET', `/images/${results[0]!.name}/full`, { token: bob.accessToken })).status).toBe(404);
   }, 60_000);
 
+  it('reuses a step\'s results when its owner runs the same inputs again, and only for that owner', async () => {
+    const grace = await register('grace@example.com');
+    const henry = await register('henry@example.com');
+    const graceEvents = await listen(grace.accessToken, ['invocation_complete', 'invocation_cached']);
+    const henryEvents = await listen(henry.accessToken, ['invocation_complete', 'invocation_cached']);
+    const graph = { nodes: [{ id: 'sum', type: 'core.add', inputs: { a: 40.5, b: 1.5 } }], edges: [] };
+    type Item = { status: string; results: { outputs: { sum: { value: number }[] } } | null };
+    const runAs = async (token: string, expected: number) => {
+      expect((await api('POST', '/queue/default/enqueue_batch', { body: { batch: { graph } }, token })).status).toBe(200);
+      let items: Item[] = [];
+      await eventually(async () => {
+        items = (await api<{ items: Item[] }>('GET', '/queue/default/list?status=completed', { token })).body.items;
+        return items.length === expected;
+      }, 30_000, 'the item to complete');
+      return items;
+    };
+    await runAs(grace.accessToken, 1);
+    const twice = await runAs(grace.accessToken, 2);
+    await runAs(henry.accessToken, 1);
+    expect(twice.map((item) => item.results?.outputs.sum[0]!.value)).toEqual([42, 42]);
+    await eventually(() => graceEvents.events.length === 2 && henryEvents.events.length === 1, 5_000, 'the invocation events');
+    expect(graceEvents.events.map((event) => event.name)).toEqual(['invocation_complete', 'invocation_cached']);
+    expect(graceEvents.events[1]!.payload['outputs']).toEqual({ value: 42 });
+    // Another tenant's identical step is computed, not answered from the first one's results.
+    expect(henryEvents.events.map((event) => event.name)).toEqual(['invocation_complete']);
+  }, 60_000);
+
   it('lets admins, and only admins, see a user\'s items through the admin routes', async () => {
     const erin = await register('erin@example.com');
     const admin = (await api<Session>('POST', '/auth/login', { body: { email: 'admin@example.com', password: 'correct horse battery' } })).body;

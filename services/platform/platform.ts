@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { ServiceBroker, type ServiceSchema } from 'moleculer';
 import type { PinkseaConfig, Role } from '../../config/config';
+import { LruInvocationCache } from '../../engine/execution/invocation-cache';
 import { NodeRegistry } from '../../engine/registry/node-registry';
 import { createBrokerOptions } from '../../moleculer.config';
 import { createAccountsService } from '../accounts/accounts.service';
@@ -156,6 +157,7 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
       maxAttempts: config.maxItemAttempts,
       liveInstances: () => liveWorkerInstances(broker),
       discardEarlierAttempts: (item) => discardRunImages({ records, files }, item.ownerId, item.id, new Date(item.startedAt ?? Date.now())),
+      ...(config.invocationCacheSize > 0 ? { cache: new LruInvocationCache(config.invocationCacheSize) } : {}),
       hostFor: (item) =>
         new SessionContextHost({
           images: createOwnerImageStore({ ownerId: item.ownerId, files, records, saver, sessionId: item.id, graph: item.graph }),

@@ -50,6 +50,8 @@ export interface QueueItem {
 export interface ClaimedItem extends QueueItem {
   readonly origin: string | null;
   readonly destination: string | null;
+  /** The batch's graph, unless the claim named the batch as one the worker already holds. */
+  readonly graph?: Graph;
 }
 
 /** An item with what a worker needs to run it. */
@@ -117,7 +119,7 @@ export interface QueueStore {
    * Undefined when it is not runnable any more (canceled, done) or runs on one of `liveInstances`
    * (broker instance ids: another job for it reached this worker).
    */
-  claim(itemId: string, worker: WorkerIncarnation, liveInstances?: readonly string[]): Promise<ClaimedItem | undefined>;
+  claim(itemId: string, worker: WorkerIncarnation, liveInstances?: readonly string[], knownBatches?: readonly string[]): Promise<ClaimedItem | undefined>;
   /** Status, worker and worker incarnation of an item, whoever owns it (for workers). */
   itemState(itemId: string): Promise<{ status: ItemStatus; worker: string | null; workerInstance: string | null } | undefined>;
   /** Puts an item this incarnation took but could not run or record back to pending; whether it did. */

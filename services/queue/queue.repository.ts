@@ -44,6 +44,7 @@ interface ItemRow {
   completed_at: Date | null;
   origin?: string | null;
   destination?: string | null;
+  graph?: Graph | null;
 }
 
 export class QueueRepository implements QueueStore {
@@ -122,20 +123,22 @@ export class QueueRepository implements QueueStore {
     return { ...counts, total: rows.reduce((sum, row) => sum + row.count, 0) };
   }
 
-  async claim(itemId: string, worker: WorkerIncarnation, liveInstances: readonly string[] = []): Promise<ClaimedItem | undefined> {
+  async claim(itemId: string, worker: WorkerIncarnation, liveInstances: readonly string[] = [], knownBatches: readonly string[] = []): Promise<ClaimedItem | undefined> {
     // started_at is kept across attempts (retry() clears it): it marks the start of the run, whose
-    // earlier attempts' images a new attempt discards.
+    // earlier attempts' images a new attempt discards. The batch's graph comes back in the same
+    // round trip, unless the worker already holds it.
     const rows = (await this.dataSource.query(
       `UPDATE queue_items i SET status = 'in_progress', attempts = i.attempts + 1, worker = $2, worker_instance = $3,
          started_at = coalesce(i.started_at, now()), updated_at = now()
        FROM queue_batches b
        WHERE i.id = $1 AND b.id = i.batch_id
          AND (i.status = 'pending' OR (i.status = 'in_progress' AND NOT (coalesce(i.worker_instance, '') = ANY($4::text[]))))
-       RETURNING ${ITEM_COLUMNS}, b.origin, b.destination`,
-      [itemId, worker.nodeId, worker.instanceId, liveInstances],
+       RETURNING ${ITEM_COLUMNS}, b.origin, b.destination, CASE WHEN b.id::text = ANY($5::text[]) THEN NULL ELSE b.graph END AS graph`,
+      [itemId, worker.nodeId, worker.instanceId, liveInstances, knownBatches],
     )) as [ItemRow[], number] | ItemRow[];
-    const updated = normalizeUpdate(rows);
-    return updated[0] && { ...toItem(updated[0]), origin: updated[0].origin ?? null, destination: updated[0].destination ?? null };
+    const updated = normalizeUpdate(rows)[0];
+    if (!updated) return undefined;
+    return { ...toItem(updated), origin: updated.origin ?? null, destination: updated.destination ?? null, ...(updated.graph ? { graph: updated.graph } : {}) };
   }
 
   async itemState(itemId: string): Promise<{ status: QueueItem['status']; worker: string | null; workerInstance: string | null } | undefined> {

@@ -5,13 +5,16 @@
  * new attempt first discards what the dead one saved; after `maxAttempts` it fails with the reason.
  */
 import { randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { applyFieldValues } from '../../engine/batch/expand-batch';
 import { PinkseaError, toErrorInfo, type ErrorInfo } from '../../engine/errors';
 import type { Graph } from '../../engine/graph/graph';
+import type { InvocationCache } from '../../engine/execution/invocation-cache';
 import { runGraph } from '../../engine/execution/run-graph';
 import type { ContextHost } from '../../engine/node-context';
 import type { NodeRegistry } from '../../engine/registry/node-registry';
 import type { JobOutcome } from './job-transport';
+import { ownerInvocationCache } from './owner-invocation-cache';
 import type { QueueEventSink } from './queue-events';
 import type { ClaimedItem, QueueStore, RunnableItem, UnfinishedItem, WorkerIncarnation } from './queue-store';
 
@@ -32,6 +35,8 @@ export interface SessionRunnerOptions {
    * attempt of an item whose last one did not finish runs: a retried item's effects happen once.
    */
   readonly discardEarlierAttempts?: (item: ClaimedItem) => Promise<unknown>;
+  /** This worker's invocation cache: a step with the same inputs as before reuses its outputs. */
+  readonly cache?: InvocationCache;
 }
 
 /** Batch graphs a worker keeps: one batch's items share their graph, so it is read once. */
@@ -39,7 +44,7 @@ const GRAPH_CACHE_SIZE = 64;
 
 export class SessionRunner {
   private readonly running = new Map<string, AbortController>();
-  private readonly graphs = new Map<string, Graph>();
+  private readonly graphs = new LRUCache<string, Graph>({ max: GRAPH_CACHE_SIZE });
   readonly incarnation: WorkerIncarnation;
 
   constructor(private readonly options: SessionRunnerOptions) {
@@ -74,7 +79,7 @@ export class SessionRunner {
     // A second job for an item (routed to this worker and requeued to the pool after a restart, say).
     if (this.running.has(itemId)) return 'done';
     const live = (this.options.liveInstances?.() ?? []).filter((id) => id !== this.incarnation.instanceId);
-    const claimed = await store.claim(itemId, this.incarnation, live);
+    const claimed = await store.claim(itemId, this.incarnation, live, [...this.graphs.keys()]);
     if (!claimed) {
       const state = await store.itemState(itemId);
       const busy = state?.status === 'in_progress' && state.workerInstance !== null && live.includes(state.workerInstance);
@@ -99,7 +104,7 @@ export class SessionRunner {
   private async run(claimed: ClaimedItem, signal: AbortSignal): Promise<void> {
     const { store, events } = this.options;
     if (claimed.attempts > 1) await this.options.discardEarlierAttempts?.(claimed);
-    const item: RunnableItem = { ...claimed, graph: await this.graphOf(claimed.batchId) };
+    const item: RunnableItem = { ...claimed, graph: await this.graphOf(claimed) };
     const ref = { queueId: item.queueId, itemId: item.id, batchId: item.batchId };
     const maxAttempts = this.options.maxAttempts ?? 3;
     if (item.attempts > maxAttempts) {
@@ -124,13 +129,15 @@ export class SessionRunner {
         host: this.options.hostFor(item),
         sessionId: item.id,
         signal,
+        ...(this.options.cache ? { cache: ownerInvocationCache(this.options.cache, item.ownerId) } : {}),
         onEvent: (event) => {
           if (event.name === 'invocation_complete' && this.needsGpu(event.payload.type, event.payload.version)) gpuMs += event.payload.durationMs;
           events.emit(item.ownerId, event.name, { ...ref, ...event.payload } as never);
         },
       });
       status = result.status;
-      const leaves = graph.nodes.filter((node) => !graph.edges.some((edge) => edge.source.nodeId === node.id));
+      const sources = new Set(graph.edges.map((edge) => edge.source.nodeId));
+      const leaves = graph.nodes.filter((node) => !sources.has(node.id));
       outcome = {
         results: { outputs: Object.fromEntries(leaves.map((node) => [node.id, result.outputsOf(node.id)])) },
         ...(result.error ? { error: result.error } : {}),
@@ -154,13 +161,11 @@ export class SessionRunner {
     return found.ok && found.definition.needs.gpu;
   }
 
-  private async graphOf(batchId: string): Promise<Graph> {
-    const cached = this.graphs.get(batchId);
-    if (cached) return cached;
-    const graph = await this.options.store.batchGraph(batchId);
-    if (!graph) throw new PinkseaError('batch_not_found', `The batch ${batchId} of a claimed item is gone`, 'transient');
-    if (this.graphs.size >= GRAPH_CACHE_SIZE) this.graphs.delete(this.graphs.keys().next().value as string);
-    this.graphs.set(batchId, graph);
+  /** The item's batch graph: from the claim, from this worker's cache, or read (a claim that raced a cache eviction). */
+  private async graphOf(item: ClaimedItem): Promise<Graph> {
+    const graph = item.graph ?? this.graphs.get(item.batchId) ?? (await this.options.store.batchGraph(item.batchId));
+    if (!graph) throw new PinkseaError('batch_not_found', `The batch ${item.batchId} of a claimed item is gone`, 'transient');
+    this.graphs.set(item.batchId, graph);
     return graph;
   }
 }

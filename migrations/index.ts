@@ -10,6 +10,7 @@ import { InstalledPacks1764201600400 } from './1764201600400-InstalledPacks';
 import { PlansAndPools1764201600600 } from './1764201600600-PlansAndPools';
 import { RefreshTokenFamilies1764201600700 } from './1764201600700-RefreshTokenFamilies';
 import { QueueItemWorkerInstance1764201600800 } from './1764201600800-QueueItemWorkerInstance';
+import { BatchKeepIntermediates1764201600900 } from './1764201600900-BatchKeepIntermediates';
 
 export const MIGRATIONS: readonly (new () => MigrationInterface)[] = [
   InitialSchema1764201600000,
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly (new () => MigrationInterface)[] = [
   PlansAndPools1764201600600,
   RefreshTokenFamilies1764201600700,
   QueueItemWorkerInstance1764201600800,
+  BatchKeepIntermediates1764201600900,
 ];

@@ -140,6 +140,34 @@ describe('the platform, end to end', () => {
     expect(henryEvents.events.map((event) => event.name)).toEqual(['invocation_complete']);
   }, 60_000);
 
+  it('records only the images a run\'s results name, unless the batch asks to keep every working image', async () => {
+    const ivy = await register('ivy@example.com');
+    const graph = {
+      nodes: [
+        { id: 'text', type: 'image.render_text', inputs: { text: 'work', fontSize: 16, width: 64, height: 32 } },
+        { id: 'small', type: 'image.resize', inputs: { width: 32, height: 16 } },
+      ],
+      edges: [{ source: { nodeId: 'text', field: 'image' }, destination: { nodeId: 'small', field: 'image' } }],
+    };
+    type Item = { id: string; results: { outputs: { small: { image: { imageName: string } }[] } } };
+    const run = async (keepIntermediates: boolean) => {
+      const { batchId } = (await api<{ batchId: string }>('POST', '/queue/default/enqueue_batch', { body: { batch: { graph }, keepIntermediates }, token: ivy.accessToken })).body;
+      let item: Item | undefined;
+      await eventually(async () => {
+        item = (await api<{ items: (Item & { status: string })[] }>('GET', `/queue/default/list?batchId=${batchId}&status=completed`, { token: ivy.accessToken })).body.items[0];
+        return item !== undefined;
+      }, 30_000, 'the item to complete');
+      const images = (await api<{ items: { name: string; sessionId: string | null; width: number }[] }>('GET', '/images?includeIntermediate=true&limit=200', { token: ivy.accessToken })).body.items;
+      return { result: item!.results.outputs.small[0]!.image.imageName, recorded: images.filter((image) => image.sessionId === item!.id) };
+    };
+    const lean = await run(false);
+    expect(lean.recorded.map((image) => [image.name, image.width])).toEqual([[lean.result, 32]]);
+    const full = await fetch(`${real.platform.url}/images/${lean.result}/full`, { headers: { authorization: `Bearer ${ivy.accessToken}` } });
+    expect((await sharp(Buffer.from(await full.arrayBuffer())).metadata()).width).toBe(32);
+    const kept = await run(true);
+    expect(kept.recorded.map((image) => image.width).sort((a, b) => a - b)).toEqual([32, 64]);
+  }, 60_000);
+
   it('lets admins, and only admins, see a user\'s items through the admin routes', async () => {
     const erin = await register('erin@example.com');
     const admin = (await api<Session>('POST', '/auth/login', { body: { email: 'admin@example.com', password: 'correct horse battery' } })).body;

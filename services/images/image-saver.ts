@@ -22,6 +22,8 @@ export interface ImageToStore {
   readonly metadata?: Readonly<Record<string, unknown>> | null;
   /** The graph that made the image, embedded in the PNG. */
   readonly graph?: unknown;
+  /** The name it is stored under (a run's working image keeps the name its steps saw); a new one when left out. */
+  readonly name?: string;
 }
 
 export interface ImageSaver {
@@ -49,7 +51,7 @@ export function createImageSaver(files: ImageFileStore, records: ImageRecords, o
       const png = embedData(decoded.png, { metadata, graph: image.graph ?? carried.graph });
       // A run's working files are rarely looked at: their thumbnails are made when first asked for.
       const thumbnail = image.intermediate ? undefined : await makeThumbnail(png, maxPixels);
-      const name = randomUUID();
+      const name = image.name ?? randomUUID();
       try {
         await files.put(ownerId, name, 'full', png);
         if (thumbnail) await files.put(ownerId, name, 'thumbnail', thumbnail);

@@ -23,6 +23,7 @@ import { ImageRepository } from '../images/image.repository';
 import { createImagesService } from '../images/images.service';
 import { LocalImageFileStore } from '../images/local-image-file-store';
 import { createOwnerImageStore } from '../images/owner-image-store';
+import { WorkingImages } from '../images/working-images';
 import { discardRunImages } from '../images/run-images';
 import { createMetricsService } from '../metrics/metrics.service';
 import { ModelCache } from '../models/model-cache';
@@ -158,13 +159,18 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
       liveInstances: () => liveWorkerInstances(broker),
       discardEarlierAttempts: (item) => discardRunImages({ records, files }, item.ownerId, item.id, new Date(item.startedAt ?? Date.now())),
       ...(config.invocationCacheSize > 0 ? { cache: new LruInvocationCache(config.invocationCacheSize) } : {}),
-      hostFor: (item) =>
-        new SessionContextHost({
-          images: createOwnerImageStore({ ownerId: item.ownerId, files, records, saver, sessionId: item.id, graph: item.graph }),
+      hostFor: (item) => {
+        // Working images stay in memory unless the batch asked to record every one (the studio's editor shows each step's).
+        const working = item.keepIntermediates ? undefined : new WorkingImages();
+        const images = createOwnerImageStore({ ownerId: item.ownerId, files, records, saver, sessionId: item.id, graph: item.graph, ...(working ? { working } : {}) });
+        return new SessionContextHost({
+          images,
           models: () =>
             createWorkerModelLoader({ records: modelRecords, cache: modelCache, ownerId: item.ownerId, dataDir: config.dataDir, provider: capabilities!.provider, sessions }),
           logger: broker.getLogger('node'),
-        }),
+          settle: (results) => images.keepNamedIn(results),
+        });
+      },
     });
     services.push(
       createRunnerService({ transport, runner, concurrency: config.workerConcurrency, pool: config.workerPool }),

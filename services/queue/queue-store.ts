@@ -23,6 +23,8 @@ export interface NewBatch {
   readonly destination: string | null;
   /** The worker pool its owner's plan runs on. */
   readonly pool: string;
+  /** Whether its runs record every working image (the studio's editor shows them), not only results. */
+  readonly keepIntermediates: boolean;
 }
 
 export interface QueueItem {
@@ -52,6 +54,8 @@ export interface ClaimedItem extends QueueItem {
   readonly destination: string | null;
   /** The batch's graph, unless the claim named the batch as one the worker already holds. */
   readonly graph?: Graph;
+  /** Whether its run records every working image, or keeps them in memory and records only those its results name. */
+  readonly keepIntermediates: boolean;
 }
 
 /** An item with what a worker needs to run it. */

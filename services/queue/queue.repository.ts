@@ -45,6 +45,7 @@ interface ItemRow {
   origin?: string | null;
   destination?: string | null;
   graph?: Graph | null;
+  keep_intermediates?: boolean;
 }
 
 export class QueueRepository implements QueueStore {
@@ -57,8 +58,8 @@ export class QueueRepository implements QueueStore {
       `WITH pending AS (
          SELECT count(*)::int AS count FROM queue_items WHERE owner_id = $1 AND queue_id = $2 AND status = 'pending'
        ), batch AS (
-         INSERT INTO queue_batches (owner_id, queue_id, graph, data, runs, priority, origin, destination, item_count)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
+         INSERT INTO queue_batches (owner_id, queue_id, graph, data, runs, priority, origin, destination, item_count, keep_intermediates)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $12) RETURNING id
        ), items AS (
          INSERT INTO queue_items (batch_id, owner_id, queue_id, priority, pool, field_values)
          SELECT batch.id, $1, $2, $6, $10, t.values FROM batch, unnest($11::jsonb[]) WITH ORDINALITY AS t(values, n) ORDER BY n
@@ -78,6 +79,7 @@ export class QueueRepository implements QueueStore {
         sessions.length,
         batch.pool,
         sessions.map((values) => JSON.stringify(values)),
+        batch.keepIntermediates,
       ],
     )) as { batch_id: string; rank: number; item_ids: (string | number)[] }[];
     return { batchId: row!.batch_id, itemIds: row!.item_ids.map(String), rank: row!.rank };
@@ -133,12 +135,19 @@ export class QueueRepository implements QueueStore {
        FROM queue_batches b
        WHERE i.id = $1 AND b.id = i.batch_id
          AND (i.status = 'pending' OR (i.status = 'in_progress' AND NOT (coalesce(i.worker_instance, '') = ANY($4::text[]))))
-       RETURNING ${ITEM_COLUMNS}, b.origin, b.destination, CASE WHEN b.id::text = ANY($5::text[]) THEN NULL ELSE b.graph END AS graph`,
+       RETURNING ${ITEM_COLUMNS}, b.origin, b.destination, b.keep_intermediates,
+         CASE WHEN b.id::text = ANY($5::text[]) THEN NULL ELSE b.graph END AS graph`,
       [itemId, worker.nodeId, worker.instanceId, liveInstances, knownBatches],
     )) as [ItemRow[], number] | ItemRow[];
     const updated = normalizeUpdate(rows)[0];
     if (!updated) return undefined;
-    return { ...toItem(updated), origin: updated.origin ?? null, destination: updated.destination ?? null, ...(updated.graph ? { graph: updated.graph } : {}) };
+    return {
+      ...toItem(updated),
+      origin: updated.origin ?? null,
+      destination: updated.destination ?? null,
+      keepIntermediates: updated.keep_intermediates ?? false,
+      ...(updated.graph ? { graph: updated.graph } : {}),
+    };
   }
 
   async itemState(itemId: string): Promise<{ status: QueueItem['status']; worker: string | null; workerInstance: string | null } | undefined> {

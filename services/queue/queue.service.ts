@@ -97,6 +97,7 @@ export function createQueueService(queue: SessionQueue, options: { orphanCheckMs
           priority: { type: 'number', integer: true, min: 0, max: MAX_BATCH_PRIORITY, optional: true },
           origin: { type: 'string', max: 200, optional: true },
           destination: { type: 'string', max: 200, optional: true },
+          keepIntermediates: { type: 'boolean', optional: true },
         },
         handler: (ctx: Ctx<EnqueueInput & { queueId: string }>) => queue.enqueueBatch(callerOf(ctx).id, ctx.params.queueId, ctx.params),
       },

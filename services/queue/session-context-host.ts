@@ -25,6 +25,8 @@ export interface SessionContextHostOptions {
   /** A loader shared by every invocation, or a factory of one loader per invocation. */
   readonly models: ModelLoader | (() => InvocationModels);
   readonly logger: NodeLogger;
+  /** Called with the run's results before the item is finished (to record the images they name). */
+  readonly settle?: (results: unknown) => Promise<void>;
 }
 
 export class SessionContextHost implements ContextHost {
@@ -49,6 +51,11 @@ export class SessionContextHost implements ContextHost {
     };
     this.loaders.set(ctx, models);
     return ctx;
+  }
+
+  /** Makes what the results refer to last beyond the run. */
+  settle(results: unknown): Promise<void> {
+    return this.options.settle?.(results) ?? Promise.resolve();
   }
 
   releaseContext(ctx: NodeContext): void {

@@ -23,6 +23,8 @@ export interface EnqueueInput {
   readonly batch: Batch;
   readonly priority?: number;
   readonly origin?: string;
+  /** Record every working image of its runs, for a client that shows each step's output; only results' images otherwise. */
+  readonly keepIntermediates?: boolean;
   readonly destination?: string;
 }
 
@@ -60,6 +62,7 @@ export class SessionQueue {
         runs: input.batch.runs ?? 1,
         priority,
         origin: input.origin ?? null,
+        keepIntermediates: input.keepIntermediates ?? false,
         destination: input.destination ?? null,
         pool,
       },

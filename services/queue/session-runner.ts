@@ -18,12 +18,17 @@ import { ownerInvocationCache } from './owner-invocation-cache';
 import type { QueueEventSink } from './queue-events';
 import type { ClaimedItem, QueueStore, RunnableItem, UnfinishedItem, WorkerIncarnation } from './queue-store';
 
+/** A run's context backing; `settle` makes what its results name outlast the run (held working images). */
+export interface RunHost extends ContextHost {
+  settle?(results: unknown): Promise<void>;
+}
+
 export interface SessionRunnerOptions {
   readonly store: QueueStore;
   readonly registry: NodeRegistry;
   readonly events: QueueEventSink;
   /** The context backing for one item's nodes (its owner's images, the worker's models). */
-  readonly hostFor: (item: RunnableItem) => ContextHost;
+  readonly hostFor: (item: RunnableItem) => RunHost;
   readonly workerName: string;
   /** This life of the worker (the broker's instance id, new at every start); a fresh id when not given. */
   readonly instanceId?: string;
@@ -122,11 +127,12 @@ export class SessionRunner {
     let outcome: { results?: unknown; error?: ErrorInfo; acceleratorSeconds?: number };
     // Time of the steps whose nodes need a GPU: what billing charges (1 credit = 1 GPU-second).
     let gpuMs = 0;
+    const host = this.options.hostFor(item);
     try {
       const graph = applyFieldValues(item.graph, item.fieldValues);
       const result = await runGraph(graph, {
         registry: this.options.registry,
-        host: this.options.hostFor(item),
+        host,
         sessionId: item.id,
         signal,
         ...(this.options.cache ? { cache: ownerInvocationCache(this.options.cache, item.ownerId) } : {}),
@@ -147,6 +153,8 @@ export class SessionRunner {
       status = 'failed';
       outcome = { error: toErrorInfo(error) };
     }
+    // Outside the try: failing to record them is the platform's fault, retried, not the graph's.
+    if (outcome.results !== undefined) await host.settle?.(outcome.results);
     const acceleratorSeconds = gpuMs / 1000;
     if (await store.finish(item.id, status, { ...outcome, acceleratorSeconds })) {
       events.emit(item.ownerId, 'queue_item_status_changed', { ...ref, status, ...(outcome.error ? { error: outcome.error } : {}) });

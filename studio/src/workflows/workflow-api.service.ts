@@ -50,7 +50,7 @@ export class WorkflowApiService {
   }
 
   enqueue(graph: WorkflowGraphJson): Promise<EnqueueResult> {
-    return firstValueFrom(this.http.post<EnqueueResult>(`${API_BASE}/queue/${QUEUE_ID}/enqueue_batch`, { batch: { graph }, origin: 'workflows' }));
+    return firstValueFrom(this.http.post<EnqueueResult>(`${API_BASE}/queue/${QUEUE_ID}/enqueue_batch`, { batch: { graph }, origin: 'workflows', keepIntermediates: true }));
   }
 
   queueItem(itemId: string): Promise<QueueItemView> {

@@ -66,7 +66,7 @@ export class Authenticator {
     if (!user) return { refused: 'The account of this token no longer exists' };
     if (user.disabled) return { refused: DISABLED_ACCOUNT };
     if (await this.deps.revocations.isRevoked(claims.sid)) return { refused: SIGNED_OUT };
-    return { user: { id: user.id, email: user.email, role: user.role, scopes: 'all' } };
+    return { user: { id: user.id, email: user.email, role: user.role, scopes: 'all', plan: user.plan } };
   }
 
   private async verifyApiKey(key: string): Promise<Verified<AuthUser>> {
@@ -82,7 +82,7 @@ export class Authenticator {
     if (!user) return { refused: INVALID_API_KEY };
     if (user.disabled) return { refused: DISABLED_ACCOUNT };
     if (!record.lastUsedAt || now - record.lastUsedAt.getTime() >= LAST_USED_PRECISION_MS) await this.deps.apiKeys.markUsed(record.id, new Date(now));
-    return { user: { id: user.id, email: user.email, role: roleOfKey(user, record.scopes), scopes: [...record.scopes] } };
+    return { user: { id: user.id, email: user.email, role: roleOfKey(user, record.scopes), scopes: [...record.scopes], plan: user.plan } };
   }
 }
 

@@ -19,7 +19,14 @@ export class UserRepository implements UserStore {
   async findById(id: string): Promise<UserRecord | undefined> {
     // Not a uuid cannot be a user; PostgreSQL would reject the comparison instead of finding nothing.
     if (!isUuid(id)) return undefined;
-    return (await this.users.findOneBy({ id })) ?? undefined;
+    // Every authenticated request asks this: plain SQL, without the query builder's work per call.
+    const rows = (await this.dataSource.query(
+      `SELECT id, email, display_name AS "displayName", password_hash AS "passwordHash", role, plan, disabled,
+              created_at AS "createdAt", updated_at AS "updatedAt"
+       FROM users WHERE id = $1`,
+      [id],
+    )) as UserRecord[];
+    return rows[0];
   }
 
   async findByEmail(email: string): Promise<UserRecord | undefined> {

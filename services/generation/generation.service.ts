@@ -59,13 +59,14 @@ export function createGenerationService(options: GenerationServiceOptions): Serv
           priority: { type: 'number', integer: true, min: 0, max: MAX_BATCH_PRIORITY, optional: true },
         },
         async handler(ctx: Context<GenerateRequest, RequestMeta>): Promise<GenerateResult> {
-          const ownerId = callerOf(ctx).id;
+          const caller = callerOf(ctx);
+          const ownerId = caller.id;
           const params = await checkRequest(options, ownerId, ctx.params);
           const result = await options.queue.enqueueBatch(ownerId, ctx.params.queueId, {
             batch: buildGenerationBatch(params),
             origin: 'generate',
             ...(ctx.params.priority !== undefined ? { priority: ctx.params.priority } : {}),
-          });
+          }, caller.plan);
           return { ...result, seeds: Array.from({ length: params.batchCount }, (_, index) => (params.seed + index) % (MAX_SEED + 1)) };
         },
       },

@@ -17,6 +17,8 @@ export interface AuthUser {
   readonly role: Role;
   /** API keys carry scopes; access tokens carry every scope of the user. */
   readonly scopes: readonly string[] | 'all';
+  /** The user's plan as the request was authenticated (it picks the pool their items run on). */
+  readonly plan?: string;
 }
 
 export interface RequestMeta {

@@ -113,7 +113,7 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
     maxBatchItems: config.maxBatchItems,
     graphLimits,
     interrupt: brokerInterrupt(broker),
-    poolOf: async (ownerId) => poolOfPlan((await users.findById(ownerId))?.plan ?? DEFAULT_PLAN),
+    poolOf: async (ownerId, plan) => poolOfPlan(plan ?? (await users.findById(ownerId))?.plan ?? DEFAULT_PLAN),
     ...(config.cacheAwareRouting ? { workers: () => liveWorkers(broker) } : {}),
   });
 

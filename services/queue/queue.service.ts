@@ -99,7 +99,10 @@ export function createQueueService(queue: SessionQueue, options: { orphanCheckMs
           destination: { type: 'string', max: 200, optional: true },
           keepIntermediates: { type: 'boolean', optional: true },
         },
-        handler: (ctx: Ctx<EnqueueInput & { queueId: string }>) => queue.enqueueBatch(callerOf(ctx).id, ctx.params.queueId, ctx.params),
+        handler: (ctx: Ctx<EnqueueInput & { queueId: string }>) => {
+          const caller = callerOf(ctx);
+          return queue.enqueueBatch(caller.id, ctx.params.queueId, ctx.params, caller.plan);
+        },
       },
       list: {
         rest: 'GET /queue/:queueId/list',

@@ -39,7 +39,7 @@ export interface SessionQueueOptions {
   /** Tells the workers to stop items that were running when they were canceled. */
   readonly interrupt: (itemIds: readonly string[]) => void;
   /** The worker pool of an owner's plan; the basic pool when not given. */
-  readonly poolOf?: (ownerId: string) => Promise<string>;
+  readonly poolOf?: (ownerId: string, plan?: string) => Promise<string>;
   /** The workers up now, with the models they hold: given, items are routed to holders. */
   readonly workers?: () => readonly WorkerView[];
 }
@@ -47,12 +47,13 @@ export interface SessionQueueOptions {
 export class SessionQueue {
   constructor(private readonly options: SessionQueueOptions) {}
 
-  async enqueueBatch(ownerId: string, queueId: string, input: EnqueueInput): Promise<EnqueueResult> {
+  /** `plan` is the owner's plan when the caller already knows it (the authenticated request), saving a lookup. */
+  async enqueueBatch(ownerId: string, queueId: string, input: EnqueueInput, plan?: string): Promise<EnqueueResult> {
     const { store, transport, registry, events, maxBatchItems, graphLimits } = this.options;
     validateBatch(input.batch, registry, { ...graphLimits, maxItems: maxBatchItems });
     const sessions = [...expandBatch(input.batch)];
     const priority = input.priority ?? 0;
-    const pool = (await this.options.poolOf?.(ownerId)) ?? 'basic';
+    const pool = (await this.options.poolOf?.(ownerId, plan)) ?? 'basic';
     const { batchId, itemIds, rank } = await store.createBatch(
       {
         ownerId,

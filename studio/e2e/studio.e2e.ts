@@ -3,10 +3,11 @@
  * Signs up, generates with the demo model, runs image to image from an uploaded picture, finds the
  * images in the gallery (boards, multi-select, bulk download, "use these parameters"), cancels a
  * queued item, inpaints from a painted mask, signs in as the admin to install a model from a path
- * on the server and delete it, and saves a screenshot of each screen under studio/e2e/output/. Ends with one line
- * `studio e2e: N passed, M failed`; exits non-zero when a step fails.
+ * on the server and delete it, and saves a screenshot of each screen at 1440x900 and 1280x800
+ * under studio/e2e/output/. A step fails on an uncaught error, a Content-Security-Policy violation,
+ * a console error or a 5xx answer, even when its clicks succeeded. Ends with one line `studio e2e: N passed, M failed`; exits non-zero when a step fails.
  */
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { type Browser, type Locator, type Page, chromium } from 'playwright-core';
@@ -438,6 +439,8 @@ const steps: Step[] = [
 
 async function main(): Promise<number> {
   await mkdir(OUTPUT, { recursive: true });
+  // A failure's picture from an earlier run would read as one of this run.
+  for (const file of await readdir(OUTPUT)) if (file.startsWith('failed-')) await rm(path.join(OUTPUT, file));
   let platform: E2ePlatform | undefined;
   let browser: Browser | undefined;
   let passed = 0;

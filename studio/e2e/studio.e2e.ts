@@ -2,10 +2,11 @@
  * `npm run studio:e2e`: drives the built studio in headless Chromium against the real platform.
  * Signs up, generates with the demo model, runs image to image from an uploaded picture, finds the
  * images in the gallery (boards, multi-select, bulk download, "use these parameters"), cancels a
- * queued item, inpaints from a painted mask, signs in as the admin to install a model from a path
- * on the server and delete it, and saves a screenshot of each screen at 1440x900 and 1280x800
- * under studio/e2e/output/. A step fails on an uncaught error, a Content-Security-Policy violation,
- * a console error or a 5xx answer, even when its clicks succeeded. Ends with one line `studio e2e: N passed, M failed`; exits non-zero when a step fails.
+ * queued item, inpaints from a painted mask, checks that a signed-out access token is refused, signs
+ * in as the admin to install a model from a path on the server and delete it, and saves a screenshot
+ * of each screen at 1440x900 and 1280x800 under studio/e2e/output/. A step fails on an uncaught
+ * error, a Content-Security-Policy violation, a console error or a 5xx answer, even when its clicks
+ * succeeded. Ends with one line `studio e2e: N passed, M failed`; exits non-zero when a step fails.
  */
 import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -121,6 +122,11 @@ async function apiGet<T>(page: Page, route: string): Promise<T> {
     if (!response.ok) throw new Error(`${url} answered ${response.status}`);
     return (await response.json()) as T;
   }, `/api/v1${route}`) as Promise<T>;
+}
+
+/** The status GET /auth/me answers a token with, from the page. */
+async function meStatus(page: Page, token: string): Promise<number> {
+  return page.evaluate(async (bearer) => (await fetch('/api/v1/auth/me', { headers: { authorization: `Bearer ${bearer}` } })).status, token);
 }
 
 /** Drags from one socket to another with the mouse, as a person connects two nodes. */
@@ -356,6 +362,15 @@ const steps: Step[] = [
       await page.getByLabel('Value').press('Tab');
       await page.getByRole('button', { name: 'Run', exact: true }).click();
       for (const node of [integer, add, text]) await page.locator(`[data-testid="node"][data-node-id="${await node.getAttribute('data-node-id')}"][data-status="done"]`).waitFor();
+      // Auto-arrange loads ELK lazily: its chunk must run under the CSP too.
+      const layout = () => page.locator('[data-testid="node"]').evaluateAll((all) => all.map((node) => `${Math.round(node.getBoundingClientRect().x)},${Math.round(node.getBoundingClientRect().y)}`).join(' '));
+      const before = await layout();
+      await page.getByRole('button', { name: 'Auto-arrange' }).click();
+      const deadline = Date.now() + TIMEOUT_MS;
+      while ((await layout()) === before) {
+        if (Date.now() > deadline) throw new Error('Auto-arrange moved no node');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       await page.getByRole('button', { name: 'Zoom to fit' }).click();
       await page.waitForTimeout(300);
       await shoot(page, '10-workflow-editor');
@@ -402,10 +417,19 @@ const steps: Step[] = [
     },
   },
   {
-    name: 'log out returns to the sign-in page',
+    name: 'log out returns to the sign-in page, and the old access token is refused from then on',
     async run(page) {
+      const token = await page.evaluate(() => (JSON.parse(localStorage.getItem('pinksea.session') ?? '{}') as { accessToken?: string }).accessToken ?? '');
+      if (!token) throw new Error('no access token before logging out');
       await page.getByRole('button', { name: 'Log out' }).click();
       await page.getByRole('heading', { name: 'Log in to Pinksea' }).waitFor();
+      // The studio forgets the session first and tells the server after, so wait for the refusal.
+      const deadline = Date.now() + TIMEOUT_MS;
+      let status = 0;
+      while ((status = await meStatus(page, token)) !== 401) {
+        if (Date.now() > deadline) throw new Error(`GET /auth/me with the signed-out token answered ${status}, not 401`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
     },
   },
   {

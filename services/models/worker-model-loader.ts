@@ -57,9 +57,10 @@ export function createWorkerModelLoader(options: WorkerModelLoaderOptions): Invo
       const record = await recordOf(ref);
       if (record.format !== 'onnx') throw new NodeError('unsupported_model_format', `Model "${record.name}" is in format ${record.format}, which this worker cannot load`, { field: 'model' });
       const file = await modelFile(record, ref, options.dataDir);
-      const sizeBytes = (await stat(file).catch(() => undefined))?.size;
-      if (sizeBytes === undefined) throw new NodeError('model_not_found', `The files of model "${record.name}" are missing on this worker`, { field: 'model' });
       const cacheKey = ref.submodel ? `${record.key}/${ref.submodel}` : record.key;
+      // A model the cache holds needs no look at its file: the size is only for a new load.
+      const sizeBytes = options.cache.has(cacheKey) ? 0 : (await stat(file).catch(() => undefined))?.size;
+      if (sizeBytes === undefined) throw new NodeError('model_not_found', `The files of model "${record.name}" are missing on this worker`, { field: 'model' });
       const lease = await options.cache.acquire(cacheKey, sizeBytes, async () => {
         try {
           if (options.sessions) return await options.sessions.load(file, options.provider ?? 'cpu');

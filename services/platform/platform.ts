@@ -27,6 +27,7 @@ import { WorkingImages } from '../images/working-images';
 import { discardRunImages } from '../images/run-images';
 import { createMetricsService } from '../metrics/metrics.service';
 import { ModelCache } from '../models/model-cache';
+import { cachedModelRecords } from '../models/cached-model-records';
 import { ModelRepository } from '../models/model.repository';
 import { createModelsService } from '../models/models.service';
 import { registerStarterModels } from '../models/starter-models';
@@ -75,6 +76,8 @@ export interface PlatformOptions {
 }
 
 const runs = (role: Role, part: Exclude<Role, 'all'>) => role === 'all' || role === part;
+/** How long a worker trusts a model record it looked up (a removed model stops loading within it). */
+const MODEL_RECORD_TTL_MS = 5000;
 
 export async function startPlatform(config: PinkseaConfig, options: PlatformOptions = {}): Promise<Platform> {
   // The all role runs its items on runner threads (runner-threads.ts), not beside the HTTP server.
@@ -139,7 +142,7 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
   }
   if (runsItems) {
     const records = new ImageRepository(dataSource);
-    const modelRecords = new ModelRepository(dataSource);
+    const modelRecords = cachedModelRecords(new ModelRepository(dataSource), { ttlMs: MODEL_RECORD_TTL_MS });
     const modelLogger = broker.getLogger('model-cache');
     const sessions = new SessionThread();
     stopWorker = () => sessions.close();

@@ -12,7 +12,7 @@
  * Redis does not answer); (3) on the PostgreSQL backend, the `npm start` default.
  * The last line carries the PostgreSQL-backend throughput ratio.
  *
- *   npm run bench:queue -- [rounds=3] [items=2000]
+ *   npm run bench:queue -- [rounds=3] [items=2000] [parts=1,2,3]
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -31,6 +31,7 @@ import { fanOutGraph, medians } from '../bench-kit';
 const ROOT = path.resolve(__dirname, '../..');
 const ROUNDS = Number(process.argv[2] ?? 3);
 const ITEMS = Number(process.argv[3] ?? 2000);
+const PARTS = new Set((process.argv[4] ?? '1,2,3').split(','));
 const ENQUEUE_ITEMS = 10_000;
 /** Worker concurrency of the platform and of the raw BullMQ worker alike. */
 const CONCURRENCY = 4;
@@ -83,20 +84,21 @@ async function main(): Promise<void> {
   const backends: Backend[] = [{ label: 'PostgreSQL', redis: false }, ...(redisSkipped ? [] : [{ label: 'Redis' as const, redis: true }])];
 
   const enqueueRows: { backend: string; ms: number }[] = [];
-  for (const backend of backends) enqueueRows.push({ backend: backend.label, ms: await benchEnqueue(services, backend) });
+  if (PARTS.has('1')) for (const backend of backends) enqueueRows.push({ backend: backend.label, ms: await benchEnqueue(services, backend) });
   const throughputRows: ThroughputRow[] = [];
   let latency: { rows: LatencyRow[]; busy: BusyNote } | undefined;
   for (const backend of backends) {
-    const result = await benchThroughput(services, backend, !backend.redis);
-    throughputRows.push(result.row);
+    if (!PARTS.has('2') && (backend.redis || !PARTS.has('3'))) continue;
+    const result = await benchThroughput(services, backend, !backend.redis && PARTS.has('3'));
+    if (result.row) throughputRows.push(result.row);
     latency ??= result.latency;
   }
 
   console.log(`queue bench (median of ${ROUNDS} alternating rounds after a warm-up, ${process.version}, ${os.cpus().length} CPUs)`);
-  console.log(`\n1. enqueue a ${fmt(ENQUEUE_ITEMS)}-item batch through POST /queue/{id}/enqueue_batch (api role, no worker)`);
-  console.table(enqueueRows.map((row) => ({ backend: row.backend, 'ms': fixed(row.ms), 'items/s': fmt(Math.round((ENQUEUE_ITEMS * 1000) / row.ms)) })));
-  console.log(`\n2. ${fmt(ITEMS)} trivial items (core.add), enqueue → last completed; concurrency ${CONCURRENCY}`);
-  console.table(
+  if (enqueueRows.length > 0) console.log(`\n1. enqueue a ${fmt(ENQUEUE_ITEMS)}-item batch through POST /queue/{id}/enqueue_batch (api role, no worker)`);
+  if (enqueueRows.length > 0) console.table(enqueueRows.map((row) => ({ backend: row.backend, 'ms': fixed(row.ms), 'items/s': fmt(Math.round((ENQUEUE_ITEMS * 1000) / row.ms)) })));
+  if (throughputRows.length > 0) console.log(`\n2. ${fmt(ITEMS)} trivial items (core.add), enqueue → last completed; concurrency ${CONCURRENCY}`);
+  if (throughputRows.length > 0) console.table(
     throughputRows.map((row) => ({
       backend: row.backend,
       'platform ms': fixed(row.platformMs),
@@ -127,8 +129,8 @@ async function main(): Promise<void> {
     );
   }
   if (redisSkipped) console.log(`Redis rows skipped: ${redisSkipped}`);
-  const pg = throughputRows.find((row) => row.backend === 'PostgreSQL')!;
-  console.log(`PostgreSQL backend: end-to-end throughput / raw BullMQ = ${(pg.rawMs / pg.platformMs).toFixed(3)} (${fmt(ITEMS)} trivial items, concurrency ${CONCURRENCY})`);
+  const pg = throughputRows.find((row) => row.backend === 'PostgreSQL');
+  if (pg) console.log(`PostgreSQL backend: end-to-end throughput / raw BullMQ = ${(pg.rawMs / pg.platformMs).toFixed(3)} (${fmt(ITEMS)} trivial items, concurrency ${CONCURRENCY})`);
 }
 
 /** Median ms to enqueue the 10,000-item batch on an `api` platform; the items are canceled and pruned between rounds. */
@@ -164,7 +166,7 @@ async function benchThroughput(
   services: ReturnType<typeof testServiceUrls>,
   backend: Backend,
   withLatency: boolean,
-): Promise<{ row: ThroughputRow; latency?: { rows: LatencyRow[]; busy: BusyNote } }> {
+): Promise<{ row?: ThroughputRow; latency?: { rows: LatencyRow[]; busy: BusyNote } }> {
   const teardown = new Teardown();
   const rawName = `bench-raw-${process.pid}`;
   try {
@@ -193,6 +195,7 @@ async function benchThroughput(
     teardown.defer('close the raw BullMQ queue and worker', () => raw.close());
 
     const sweep = { nodeId: 'add', field: 'a', items: Array.from({ length: ITEMS }, (_, index) => index) };
+    if (!PARTS.has('2')) return { latency: await benchLatency(api) };
     const [platformMs, rawMs] = await medians([
       async () => {
         const started = performance.now();

@@ -20,7 +20,13 @@ export function createEventsService(): ServiceSchema {
     events: {
       [SESSION_EVENTS]: {
         handler(ctx: Context<SessionEventBatch>) {
-          for (const event of ctx.params.events) io?.to(roomOf(event.ownerId)).emit(event.name, event.payload);
+          if (!io) return;
+          // socket.io encodes a packet before it looks for its room's sockets: skip owners nobody is watching.
+          const rooms = io.sockets.adapter.rooms;
+          for (const event of ctx.params.events) {
+            const room = roomOf(event.ownerId);
+            if (rooms.get(room)?.size) io.to(room).emit(event.name, event.payload);
+          }
         },
       },
       [MODEL_EVENT]: {

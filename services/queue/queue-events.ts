@@ -45,3 +45,26 @@ export interface SessionEventEnvelope {
 export interface SessionEventBatch {
   readonly events: readonly SessionEventEnvelope[];
 }
+
+/**
+ * A batch of events without what the next ones make redundant, in order: a step's `started` when
+ * its `complete`, `cached` or `error` travels in the same batch. A loop of thousands of cheap
+ * steps then sends each step once, not twice. Progress is kept whole: one event per step of a
+ * sampler, each with its preview.
+ */
+export function compactEvents(events: readonly SessionEventEnvelope[]): SessionEventEnvelope[] {
+  const stepOf = (event: SessionEventEnvelope) => {
+    const payload = event.payload as { itemId?: string; instanceId?: string };
+    return payload.instanceId === undefined ? undefined : `${payload.itemId}/${payload.instanceId}`;
+  };
+  const ended = new Set<string>();
+  const kept: SessionEventEnvelope[] = [];
+  for (let index = events.length - 1; index >= 0; index--) {
+    const event = events[index]!;
+    const step = stepOf(event);
+    if (step !== undefined && (event.name === 'invocation_complete' || event.name === 'invocation_cached' || event.name === 'invocation_error')) ended.add(step);
+    else if (step !== undefined && event.name === 'invocation_started' && ended.has(step)) continue;
+    kept.push(event);
+  }
+  return kept.reverse();
+}

@@ -6,7 +6,7 @@
  */
 import type { Context, ServiceBroker, ServiceSchema } from 'moleculer';
 import { jobPriority, type JobTransport, type JobWorker } from './job-transport';
-import { SESSION_EVENTS, type QueueEventSink, type SessionEventEnvelope } from './queue-events';
+import { compactEvents, SESSION_EVENTS, type QueueEventSink, type SessionEventEnvelope } from './queue-events';
 import type { SessionRunner } from './session-runner';
 
 export const INTERRUPT_EVENT = 'queue.interrupt';
@@ -65,7 +65,7 @@ export function brokerEventSink(broker: ServiceBroker): QueueEventSink {
   const flush = () => {
     const events = pending;
     pending = [];
-    if (events.length > 0) void broker.broadcast(SESSION_EVENTS, { events });
+    if (events.length > 0) void broker.broadcast(SESSION_EVENTS, { events: compactEvents(events) });
   };
   return {
     emit(ownerId, name, payload) {

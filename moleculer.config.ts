@@ -5,9 +5,9 @@
 import os from 'node:os';
 import type { BrokerOptions } from 'moleculer';
 import type { PinkseaConfig } from './config/config';
-import { AuthMiddleware } from './services/platform/auth-middleware';
-import { ErrorMappingMiddleware } from './services/platform/error-middleware';
-import { BoundedValidator } from './services/platform/input-bounds';
+import { AuthMiddleware } from './services/kernel/auth-middleware';
+import { ErrorMappingMiddleware } from './services/kernel/error-middleware';
+import { BoundedValidator } from './services/kernel/input-bounds';
 import { ThreadTransporter } from './services/platform/thread-transporter';
 
 /**

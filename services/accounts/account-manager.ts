@@ -2,8 +2,8 @@
  * Accounts: sign-up, the caller's own profile, and the admin's view of every account (list,
  * change role, enable or disable). Disabling an account also signs out all its sessions.
  */
-import type { AuthUser } from '../platform/auth-middleware';
-import { ConflictError, InvalidInputError, NotFoundError, UnauthorizedError } from '../platform/service-errors';
+import type { AuthUser } from '../kernel/auth-middleware';
+import { ConflictError, InvalidInputError, NotFoundError, UnauthorizedError } from '../kernel/service-errors';
 import { toPublicUser, type PublicUser, type Session } from './account-views';
 import { systemClock, type Clock } from './clock';
 import { EMAIL_HINT, isEmailAddress, normalizeEmail } from './email-address';

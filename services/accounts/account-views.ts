@@ -1,5 +1,5 @@
 /** What the API shows of accounts and keys: never a hash, never another user's secret. */
-import type { Role } from '../platform/roles';
+import type { Role } from '../kernel/roles';
 import type { Plan } from './plans';
 import type { ApiKeyRecord } from './api-key-store';
 import type { UserRecord } from './user-store';

@@ -6,9 +6,9 @@
  */
 import type { Context, ServiceSchema } from 'moleculer';
 import type { PinkseaConfig } from '../../config/config';
-import { callerOf, type AuthUser, type Role } from '../platform/auth-middleware';
-import { PAGE_PARAMS, type PageRequest } from '../platform/request-params';
-import { created, type ResponseMeta } from '../platform/response-meta';
+import { callerOf, type AuthUser, type Role } from '../kernel/auth-middleware';
+import { PAGE_PARAMS, type PageRequest } from '../kernel/request-params';
+import { created, type ResponseMeta } from '../kernel/response-meta';
 import { AccountManager } from './account-manager';
 import { createAccountStores, type AccountsDataSource } from './accounts.repository';
 import { ApiKeyManager, type ApiKeyRequest } from './api-key-manager';

@@ -3,8 +3,8 @@
  * revoked by id. Every lookup is scoped by the owner, so another user's key id is "not found".
  * Keys are managed only from a signed-in session: a leaked key cannot mint or revoke keys.
  */
-import type { AuthUser } from '../platform/auth-middleware';
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../platform/service-errors';
+import type { AuthUser } from '../kernel/auth-middleware';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../kernel/service-errors';
 import { toApiKeyView, type ApiKeyView } from './account-views';
 import { generateApiKey } from './api-key-format';
 import type { ApiKeyStore } from './api-key-store';

@@ -1,7 +1,7 @@
 /** ApiKeyStore on PostgreSQL through TypeORM. */
 import { randomUUID } from 'node:crypto';
 import { IsNull, type DataSource, type Repository } from 'typeorm';
-import { isUuid } from '../platform/request-params';
+import { isUuid } from '../kernel/request-params';
 import { ApiKeyEntity } from './api-key.entity';
 import type { ApiKeyRecord, ApiKeyStore, NewApiKeyRecord } from './api-key-store';
 

@@ -3,7 +3,7 @@
  * both from one address against many accounts and from many addresses against one account.
  * Over a limit the caller gets RateLimitedError (HTTP 429 with Retry-After).
  */
-import { RateLimitedError } from '../platform/service-errors';
+import { RateLimitedError } from '../kernel/service-errors';
 import { systemClock, type Clock } from './clock';
 import { TokenBucketLimiter, type BucketSpec } from './rate-limiter';
 

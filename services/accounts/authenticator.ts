@@ -5,8 +5,8 @@
  * change applies at once, not when the token expires. An access token's session must also still
  * be signed in, which `SessionRevocations` answers from memory.
  */
-import type { AuthUser } from '../platform/auth-middleware';
-import { ForbiddenError, UnauthorizedError } from '../platform/service-errors';
+import type { AuthUser } from '../kernel/auth-middleware';
+import { ForbiddenError, UnauthorizedError } from '../kernel/service-errors';
 import { hashSecret, looksLikeApiKey, parseApiKey } from './api-key-format';
 import type { ApiKeyStore } from './api-key-store';
 import { systemClock, type Clock } from './clock';

@@ -1,5 +1,5 @@
 import { useTestDatabase } from '../../test/support/test-database';
-import { ConflictError, InvalidInputError } from '../platform/service-errors';
+import { ConflictError, InvalidInputError } from '../kernel/service-errors';
 import { ACCOUNT_ENTITIES, createAccountStores } from './accounts.repository';
 import { ensureAdmin } from './ensure-admin';
 import { hashPassword, verifyPassword } from './password-hasher';

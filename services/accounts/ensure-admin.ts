@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { PinkseaConfig } from '../../config/config';
-import { ConflictError, InvalidInputError } from '../platform/service-errors';
+import { ConflictError, InvalidInputError } from '../kernel/service-errors';
 import { createAccountStores, type AccountsDataSource } from './accounts.repository';
 import { EMAIL_HINT, isEmailAddress, normalizeEmail } from './email-address';
 import { hashPassword, passwordProblem } from './password-hasher';

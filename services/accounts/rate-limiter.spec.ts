@@ -1,4 +1,4 @@
-import { RateLimitedError } from '../platform/service-errors';
+import { RateLimitedError } from '../kernel/service-errors';
 import { AuthRateLimits, DEFAULT_AUTH_RATE_LIMITS } from './auth-rate-limits';
 import { ManualClock } from './accounts-testing';
 import { TokenBucketLimiter } from './rate-limiter';

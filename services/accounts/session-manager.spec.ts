@@ -1,5 +1,5 @@
 import { useTestDatabase } from '../../test/support/test-database';
-import { UnauthorizedError, InvalidInputError, ForbiddenError } from '../platform/service-errors';
+import { UnauthorizedError, InvalidInputError, ForbiddenError } from '../kernel/service-errors';
 import { createAccountStores, ACCOUNT_ENTITIES, type AccountStores } from './accounts.repository';
 import { ManualClock } from './accounts-testing';
 import { hashSecret } from './api-key-format';

@@ -7,8 +7,8 @@
  * the family's access tokens stop working at once, on every process.
  */
 import { randomUUID } from 'node:crypto';
-import type { AuthUser } from '../platform/auth-middleware';
-import { InvalidInputError, UnauthorizedError } from '../platform/service-errors';
+import type { AuthUser } from '../kernel/auth-middleware';
+import { InvalidInputError, UnauthorizedError } from '../kernel/service-errors';
 import { toPublicUser, type Session } from './account-views';
 import { hashSecret } from './api-key-format';
 import { DISABLED_ACCOUNT, requireSession } from './authenticator';

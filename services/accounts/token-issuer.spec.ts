@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import { UnauthorizedError } from '../platform/service-errors';
+import { UnauthorizedError } from '../kernel/service-errors';
 import { ManualClock } from './accounts-testing';
 import { hashSecret } from './api-key-format';
 import { bearerRequest, runStrategy } from './passport-strategies';

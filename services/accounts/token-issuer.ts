@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
-import { UnauthorizedError } from '../platform/service-errors';
+import { UnauthorizedError } from '../kernel/service-errors';
 import { hashSecret } from './api-key-format';
 import { systemClock, type Clock } from './clock';
 import { bearerRequest, runStrategy, settle, type Verified } from './passport-strategies';

@@ -1,5 +1,5 @@
 /** Storage of user accounts, by the use cases of the accounts area (no ORM types). */
-import type { Role } from '../platform/roles';
+import type { Role } from '../kernel/roles';
 import type { Plan } from './plans';
 
 export interface UserRecord {

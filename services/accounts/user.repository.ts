@@ -1,8 +1,8 @@
 /** UserStore on PostgreSQL through TypeORM. */
 import { randomUUID } from 'node:crypto';
 import { QueryFailedError, type DataSource, type Repository } from 'typeorm';
-import { isUuid } from '../platform/request-params';
-import { ConflictError } from '../platform/service-errors';
+import { isUuid } from '../kernel/request-params';
+import { ConflictError } from '../kernel/service-errors';
 import { UserEntity } from './user.entity';
 import type { AccessChange, AccessChangeResult, NewUser, UserRecord, UserStore } from './user-store';
 import { DEFAULT_PLAN } from './plans';

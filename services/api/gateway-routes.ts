@@ -4,7 +4,7 @@
  * object or a list of either), applied to the broker registry's service list. The gateway's route
  * whitelist and the OpenAPI document both come from here, so the reference lists what is routed.
  */
-import type { ActionAuth } from '../platform/auth-middleware';
+import type { ActionAuth } from '../kernel/auth-middleware';
 
 /** Where the gateway mounts the REST API. */
 export const API_BASE_PATH = '/api/v1';

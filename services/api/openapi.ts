@@ -4,7 +4,7 @@
  * JSON Schema), `auth` (bearer security or none), and an optional `summary`/`description`. Nothing
  * is written twice, so the reference cannot drift from the routes.
  */
-import type { ActionAuth } from '../platform/auth-middleware';
+import type { ActionAuth } from '../kernel/auth-middleware';
 import type { GatewayRoute, HttpMethod } from './gateway-routes';
 import { paramsToProperties, type JsonSchema, type PropertySchema } from './validator-schema';
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Context, ServiceSchema } from 'moleculer';
 import { startTestPlatform, type TestPlatform } from '../../test/support/test-platform';
-import { NotFoundError } from '../platform/service-errors';
+import { NotFoundError } from '../kernel/service-errors';
 import { createDocsService } from './docs.service';
 import { inlineScriptHashes } from './security-headers';
 

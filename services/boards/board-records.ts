@@ -2,7 +2,7 @@
  * Boards by use case: a user's named collections of images. Every method is scoped by owner;
  * another user's board or image is answered as missing (NotFoundError), and nothing changes.
  */
-import type { Page, PageRequest } from '../platform/page';
+import type { Page, PageRequest } from '../kernel/page';
 
 export interface BoardRecord {
   readonly id: string;

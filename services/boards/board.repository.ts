@@ -3,8 +3,8 @@
  * in one transaction, that the board and every image are the owner's before changing any row.
  */
 import type { DataSource, EntityManager, Repository } from 'typeorm';
-import { NotFoundError } from '../platform/service-errors';
-import { isUuid, type Page, type PageRequest } from '../platform/request-params';
+import { NotFoundError } from '../kernel/service-errors';
+import { isUuid, type Page, type PageRequest } from '../kernel/request-params';
 import { BoardEntity, type BoardRow } from './board.entity';
 import type { BoardRecord, BoardRecords } from './board-records';
 

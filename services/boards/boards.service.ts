@@ -4,10 +4,10 @@
  */
 import type { Context, ServiceSchema } from 'moleculer';
 import type { DataSource } from 'typeorm';
-import { callerOf } from '../platform/auth-middleware';
-import { NotFoundError } from '../platform/service-errors';
-import { PAGE_PARAMS, type Page, type PageRequest } from '../platform/request-params';
-import { created, type ResponseMeta } from '../platform/response-meta';
+import { callerOf } from '../kernel/auth-middleware';
+import { NotFoundError } from '../kernel/service-errors';
+import { PAGE_PARAMS, type Page, type PageRequest } from '../kernel/request-params';
+import { created, type ResponseMeta } from '../kernel/response-meta';
 import type { BoardRecord } from './board-records';
 import { BoardRepository } from './board.repository';
 

@@ -6,7 +6,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Context, ServiceSchema } from 'moleculer';
 import { Server } from 'socket.io';
-import type { AuthUser } from '../platform/auth-middleware';
+import type { AuthUser } from '../kernel/auth-middleware';
 import { MODEL_EVENT, type ModelEventEnvelope } from '../models/models.service';
 import { SESSION_EVENTS, type SessionEventBatch } from '../queue/queue-events';
 

@@ -6,7 +6,7 @@
  */
 import sharp from 'sharp';
 import { PinkseaError } from '../../engine/errors';
-import { InvalidInputError, PayloadTooLargeError } from '../platform/service-errors';
+import { InvalidInputError, PayloadTooLargeError } from '../kernel/service-errors';
 import { describeContent, sniffImageType, type ImageType } from './image-type';
 
 /** The most pixels a stored image may have: 64 megapixels (8192 × 8192), as the image nodes allow. */

@@ -4,9 +4,9 @@
  * touched for an image the caller does not own.
  */
 import type { Readable } from 'node:stream';
-import { readBody } from '../platform/read-body';
-import { NotFoundError } from '../platform/service-errors';
-import { isUuid, type Page, type PageRequest } from '../platform/request-params';
+import { readBody } from '../kernel/read-body';
+import { NotFoundError } from '../kernel/service-errors';
+import { isUuid, type Page, type PageRequest } from '../kernel/request-params';
 import { makeThumbnail, MAX_IMAGE_PIXELS } from './image-decoding';
 import { ImageFileMissingError, type ImageFileStore, type ImageVariant } from './image-file-store';
 import type { ImageCategory, ImageFilter, ImageRecord, ImageRecords } from './image-records';

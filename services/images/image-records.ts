@@ -2,7 +2,7 @@
  * The gallery's database records, by use case. Every method takes the owner and matches only
  * that owner's rows: another user's image is indistinguishable from one that does not exist.
  */
-import type { Page, PageRequest } from '../platform/page';
+import type { Page, PageRequest } from '../kernel/page';
 
 export const IMAGE_CATEGORIES = ['general', 'mask', 'control', 'user', 'other'] as const;
 export type ImageCategory = (typeof IMAGE_CATEGORIES)[number];

@@ -3,8 +3,8 @@
  * references are checked against the owner's boards in the same transaction as the write.
  */
 import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
-import { NotFoundError } from '../platform/service-errors';
-import { isUuid, type Page, type PageRequest } from '../platform/request-params';
+import { NotFoundError } from '../kernel/service-errors';
+import { isUuid, type Page, type PageRequest } from '../kernel/request-params';
 import { ImageEntity, type ImageRow } from './image.entity';
 import type { ImageFilter, ImageRecord, ImageRecords, NewImageRecord } from './image-records';
 import type { RunImageRecords } from './run-images';

@@ -8,7 +8,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, MetricRegistry, Service, ServiceSchema } from 'moleculer';
 import { PinkseaError } from '../../engine/errors';
 import { ITEM_STATUSES } from '../queue/queue-store';
-import type { ResponseMeta } from '../platform/response-meta';
+import type { ResponseMeta } from '../kernel/response-meta';
 import { PROMETHEUS_CONTENT_TYPE, renderRegistry } from './prometheus-text';
 import type { QueueStatusSource } from './queue-status.repository';
 

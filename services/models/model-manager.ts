@@ -9,9 +9,9 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { PinkseaError, type ErrorInfo } from '../../engine/errors';
-import type { AuthUser } from '../platform/auth-middleware';
-import type { Page, PageRequest } from '../platform/request-params';
-import { ForbiddenError, InvalidInputError, NotFoundError } from '../platform/service-errors';
+import type { AuthUser } from '../kernel/auth-middleware';
+import type { Page, PageRequest } from '../kernel/request-params';
+import { ForbiddenError, InvalidInputError, NotFoundError } from '../kernel/service-errors';
 import { copyLocalModel, downloadModel, type FetchedModel } from './model-download';
 import type { ModelChanges, ModelFilter, ModelRecord, ModelRecords } from './model-records';
 import { probeModel } from './onnx-probe';

@@ -2,7 +2,7 @@
  * Model records: what the manager knows of each installed model, and the store interface named
  * after its use cases (CONVENTIONS §8). A record with no owner is shared with every user.
  */
-import type { Page, PageRequest } from '../platform/page';
+import type { Page, PageRequest } from '../kernel/page';
 
 export interface ModelRecord {
   readonly key: string;

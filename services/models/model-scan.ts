@@ -5,7 +5,7 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { InvalidInputError } from '../platform/service-errors';
+import { InvalidInputError } from '../kernel/service-errors';
 import { probeModel, type ModelBase, type ModelType } from './onnx-probe';
 
 export interface ScannedModel {

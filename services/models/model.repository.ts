@@ -3,7 +3,7 @@
  * own; the manager checks who may change or delete a row before it calls `update` or `delete`.
  */
 import { In, IsNull, type DataSource, type Repository } from 'typeorm';
-import { isUuid, type Page, type PageRequest } from '../platform/request-params';
+import { isUuid, type Page, type PageRequest } from '../kernel/request-params';
 import type { ModelChanges, ModelFilter, ModelRecord, ModelRecords, NewModelRecord } from './model-records';
 import { ModelEntity, type ModelRow } from './model.entity';
 

@@ -6,9 +6,9 @@
 import type { Context, ServiceBroker, ServiceSchema } from 'moleculer';
 import type { DataSource } from 'typeorm';
 import type { PinkseaConfig } from '../../config/config';
-import { callerOf } from '../platform/auth-middleware';
-import { PAGE_PARAMS, type Page } from '../platform/request-params';
-import type { ResponseMeta } from '../platform/response-meta';
+import { callerOf } from '../kernel/auth-middleware';
+import { PAGE_PARAMS, type Page } from '../kernel/request-params';
+import type { ResponseMeta } from '../kernel/response-meta';
 import type { InstallJob, ModelEventMap, ModelEventSink } from './model-events';
 import { ModelManager, type InstallRequest } from './model-manager';
 import type { ModelRecord } from './model-records';

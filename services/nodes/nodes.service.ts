@@ -11,7 +11,7 @@ import { BatchValidationError, GraphValidationError } from '../../engine/errors'
 import { validateGraph } from '../../engine/graph/validate-graph';
 import type { NodeRegistry } from '../../engine/registry/node-registry';
 import { BATCH_PARAM } from '../queue/batch-params';
-import { InvalidInputError, NotFoundError } from '../platform/service-errors';
+import { InvalidInputError, NotFoundError } from '../kernel/service-errors';
 import type { GraphCheck } from './graph-check';
 
 /** `limits`: the node, edge and item limits enqueue applies (none when not given). */

@@ -1,6 +1,6 @@
 /** Installed packs in PostgreSQL through TypeORM. The table is global: packs serve every tenant. */
 import { QueryFailedError, type DataSource, type Repository } from 'typeorm';
-import { ConflictError } from '../platform/service-errors';
+import { ConflictError } from '../kernel/service-errors';
 import { InstalledPackEntity, type InstalledPackRow } from './installed-pack.entity';
 import type { InstalledPack, InstalledPacks, NewInstalledPack } from './installed-packs';
 

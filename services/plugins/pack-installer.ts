@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { cp, lstat, mkdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PackError } from '../../engine/errors';
-import { ConflictError, InvalidInputError, NotFoundError } from '../platform/service-errors';
+import { ConflictError, InvalidInputError, NotFoundError } from '../kernel/service-errors';
 import type { InstalledPackHost } from './installed-pack-host';
 import type { InstalledPack, InstalledPacks, PackSource } from './installed-packs';
 import { readPackManifest } from './pack-loader';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { packFolder, tarGz, type TarInput } from '../../test/support/tar-writer';
-import { InvalidInputError } from '../platform/service-errors';
+import { InvalidInputError } from '../kernel/service-errors';
 import { extractPackTarball } from './pack-tarball';
 
 const LIMITS = { maxBytes: 1024 * 1024, maxEntries: 100 };

@@ -7,7 +7,7 @@
  */
 import { gunzip } from 'node:zlib';
 import { Parser, Unpack, type ReadEntry } from 'tar';
-import { InvalidInputError } from '../platform/service-errors';
+import { InvalidInputError } from '../kernel/service-errors';
 
 export interface TarLimits {
   /** Most bytes the unzipped tarball may hold: the files in it hold fewer. */

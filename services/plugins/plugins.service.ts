@@ -5,9 +5,9 @@
  */
 import type { Readable } from 'node:stream';
 import type { Context, ServiceBroker, ServiceSchema } from 'moleculer';
-import { callerOf } from '../platform/auth-middleware';
-import { readBody } from '../platform/read-body';
-import { created, type ResponseMeta } from '../platform/response-meta';
+import { callerOf } from '../kernel/auth-middleware';
+import { readBody } from '../kernel/read-body';
+import { created, type ResponseMeta } from '../kernel/response-meta';
 import type { InstalledPack } from './installed-packs';
 import type { PackLoadState } from './installed-pack-host';
 import type { PackInstaller } from './pack-installer';

@@ -5,8 +5,8 @@
  * as running on a worker that is gone are handed out again.
  */
 import type { Context, ServiceBroker, ServiceSchema } from 'moleculer';
-import { callerOf, type RequestMeta } from '../platform/auth-middleware';
-import { OFFSET_PARAM } from '../platform/request-params';
+import { callerOf, type RequestMeta } from '../kernel/auth-middleware';
+import { OFFSET_PARAM } from '../kernel/request-params';
 import { BATCH_PARAM } from './batch-params';
 import { MAX_BATCH_PRIORITY } from './job-transport';
 import { ITEM_ID_PATTERN, ITEM_STATUSES, type ItemStatus } from './queue-store';

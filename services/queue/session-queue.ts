@@ -9,7 +9,7 @@ import { expandBatch, type Batch } from '../../engine/batch/expand-batch';
 import { validateBatch } from '../../engine/batch/validate-batch';
 import type { GraphLimits } from '../../engine/graph/graph-shape';
 import type { NodeRegistry } from '../../engine/registry/node-registry';
-import { NotFoundError } from '../platform/service-errors';
+import { NotFoundError } from '../kernel/service-errors';
 import type { Graph } from '../../engine/graph/graph';
 import type { FieldValue } from '../../engine/batch/expand-batch';
 import { chooseWorker, type WorkerView } from './item-router';

@@ -6,7 +6,7 @@
 import { GraphValidationError } from '../../engine/errors';
 import { checkGraphShape } from '../../engine/graph/graph-shape';
 import type { Graph } from '../../engine/graph/graph';
-import { InvalidInputError } from '../platform/service-errors';
+import { InvalidInputError } from '../kernel/service-errors';
 import type { WorkflowContent, WorkflowFields } from './workflow-records';
 
 export const MAX_TAGS = 20;

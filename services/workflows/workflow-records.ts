@@ -3,7 +3,7 @@
  * is scoped by owner; another user's workflow is answered as missing.
  */
 import type { Graph } from '../../engine/graph/graph';
-import type { Page, PageRequest } from '../platform/page';
+import type { Page, PageRequest } from '../kernel/page';
 
 /** A workflow as lists show it: no graph or layout. */
 export interface WorkflowSummary {

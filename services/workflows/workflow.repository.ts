@@ -1,6 +1,6 @@
 /** The workflow library in PostgreSQL through TypeORM; every query matches owner_id. */
 import type { DataSource, Repository } from 'typeorm';
-import { isUuid, type Page, type PageRequest } from '../platform/request-params';
+import { isUuid, type Page, type PageRequest } from '../kernel/request-params';
 import { WorkflowEntity, type WorkflowRow } from './workflow.entity';
 import { containsPattern } from './workflow-input';
 import type { Workflow, WorkflowContent, WorkflowFilter, WorkflowRecords, WorkflowSummary } from './workflow-records';

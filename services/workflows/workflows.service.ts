@@ -4,10 +4,10 @@
  */
 import type { Context, ServiceSchema } from 'moleculer';
 import type { DataSource } from 'typeorm';
-import { callerOf } from '../platform/auth-middleware';
-import { NotFoundError } from '../platform/service-errors';
-import { PAGE_PARAMS, queryList, type Page } from '../platform/request-params';
-import { created, type ResponseMeta } from '../platform/response-meta';
+import { callerOf } from '../kernel/auth-middleware';
+import { NotFoundError } from '../kernel/service-errors';
+import { PAGE_PARAMS, queryList, type Page } from '../kernel/request-params';
+import { created, type ResponseMeta } from '../kernel/response-meta';
 import { normalizeTags, readWorkflowFields, type WorkflowFields } from './workflow-input';
 import type { Workflow, WorkflowSummary } from './workflow-records';
 import { WorkflowRepository } from './workflow.repository';

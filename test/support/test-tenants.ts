@@ -9,8 +9,8 @@
  */
 import type { ServiceSchema } from 'moleculer';
 import type { DataSource } from 'typeorm';
-import type { AuthUser } from '../../services/platform/auth-middleware';
-import { UnauthorizedError } from '../../services/platform/service-errors';
+import type { AuthUser } from '../../services/kernel/auth-middleware';
+import { UnauthorizedError } from '../../services/kernel/service-errors';
 
 export interface TestUser extends AuthUser {
   readonly token: string;

@@ -11,7 +11,7 @@ export type { GenerateBody, GenerateResult } from '../../../services/generation/
 export type { EmbeddedData, ImageRecord } from '../../../services/images/image-records';
 export type { InstallJob, InstallStatus } from '../../../services/models/model-events';
 export type { ModelRecord } from '../../../services/models/model-records';
-export type { Page } from '../../../services/platform/page';
+export type { Page } from '../../../services/kernel/page';
 export type { ItemStatus } from '../../../services/queue/queue-store';
 export type { EnqueueResult, QueueItemView } from '../../../services/queue/queue-views';
 export type { Workflow, WorkflowFields, WorkflowSummary } from '../../../services/workflows/workflow-records';

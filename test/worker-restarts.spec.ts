@@ -104,7 +104,8 @@ describe('workers killed and restarted under their old node ids', () => {
     const queue = new SessionQueue({ store: new QueueRepository(db.dataSource), transport, registry, events: { emit: () => undefined }, maxBatchItems: 100, interrupt: () => undefined });
 
     await Promise.all(['worker-a', 'worker-b'].map((name) => start(name).waitFor(/Pinksea \(worker\) is running/, 90_000)));
-    const { batchId } = await queue.enqueueBatch(ALICE.id, 'default', { batch: { graph, runs: ITEMS } });
+    // Every working image is recorded too (as for the studio's editor), so it must exist once as well.
+    const { batchId } = await queue.enqueueBatch(ALICE.id, 'default', { batch: { graph, runs: ITEMS }, keepIntermediates: true });
 
     // Kill the worker that holds an item whose gallery image is already saved, and bring it back
     // at once under the same name; then the other one, and so on.

@@ -1,8 +1,8 @@
 /**
  * A worker that holds a model dies (kill -9) with items routed to its own queue, one of them
- * running: the api node notices it is gone, hands its queue back to the pool, and the other worker
- * runs every item. Real processes: one api and two workers on the machine's PostgreSQL (BullMQ on
- * its PostgreSQL backend) and NATS.
+ * running: the scheduler notices it is gone, hands its queue back to the pool, and the other worker
+ * runs every item. Real processes: an api, a scheduler and two workers on the machine's PostgreSQL
+ * (BullMQ on its PostgreSQL backend) and NATS.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -19,6 +19,7 @@ describe('a worker that dies holding routed items', () => {
   const db = useTestDatabase();
   const workers = new Map<string, PlatformProcess>();
   let api: PlatformProcess | undefined;
+  let scheduler: PlatformProcess | undefined;
   let missing: string | undefined;
   let dataDir: string;
   let apiUrl: string;
@@ -32,16 +33,18 @@ describe('a worker that dies holding routed items', () => {
     const shared = { DATABASE_URL: db.url, REDIS_URL: '', PINKSEA_TRANSPORTER: serviceUrls().nats, PINKSEA_NAMESPACE: run, PINKSEA_QUEUE_NAME: run, PINKSEA_DATA_DIR: dataDir, PINKSEA_PACK_PATHS: SLOW_PACK };
     api = startPlatformProcess({ ...shared, PINKSEA_ROLE: 'api', PINKSEA_NODE_ID: `${run}-api`, PINKSEA_PORT: '0', PINKSEA_JWT_SECRET: 'a shared secret for this cluster' });
     apiUrl = (await api.waitFor(/API: (http\S+)/, 90_000))[1]!;
+    // The scheduler is the role that hands a departed worker's queue back to its pool.
+    scheduler = startPlatformProcess({ ...shared, PINKSEA_ROLE: 'scheduler', PINKSEA_NODE_ID: `${run}-scheduler` });
     for (const name of ['worker-a', 'worker-b']) workers.set(name, startPlatformProcess({ ...shared, PINKSEA_ROLE: 'worker', PINKSEA_NODE_ID: name }));
-    await Promise.all([...workers.values()].map((worker) => worker.waitFor(/Pinksea \(worker\) is running/, 90_000)));
+    await Promise.all([scheduler, ...workers.values()].map((child) => child.waitFor(/Pinksea \((worker|scheduler)\) is running/, 90_000)));
   }, 180_000);
 
   afterAll(async () => {
-    for (const child of [...workers.values(), api]) await child?.kill('SIGTERM');
+    for (const child of [...workers.values(), scheduler, api]) await child?.kill('SIGTERM');
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   }, 60_000);
 
-  it('has the other worker run them once the api node sees it gone', async () => {
+  it('has the other worker run them once the scheduler sees it gone', async () => {
     if (missing) pending(missing);
     const session = await request<{ accessToken: string }>(apiUrl, 'POST', '/auth/register', { body: { email: 'lee@example.com', password: 'a long enough password', displayName: 'Lee' } });
     const token = session.body.accessToken;

@@ -45,6 +45,7 @@ import { loadPackFromFolder } from '../plugins/pack-loader';
 import { createPluginAgentService } from '../plugins/plugin-agent.service';
 import { createPluginsService } from '../plugins/plugins.service';
 import { JobTransport } from '../queue/job-transport';
+import { createHousekeepingService } from '../queue/housekeeping.service';
 import { createQueueService, liveWorkerInstances, liveWorkers } from '../queue/queue.service';
 import { createGenerationService } from '../generation/generation.service';
 import { DEFAULT_PLAN, poolOfPlan } from '../accounts/plans';
@@ -180,6 +181,7 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
       createWorkerStatusService({ cache: modelCache, capabilities: capabilities!, concurrency: config.workerConcurrency }),
     );
   }
+  if (runs(config.role, 'scheduler')) services.push(createHousekeepingService(queue));
   for (const schema of services) broker.createService(schema);
   if (runs(config.role, 'api')) api = broker.createService(createApiService({ port: config.port, host: config.host, studioDir: config.studioDir }));
 

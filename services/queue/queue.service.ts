@@ -1,8 +1,7 @@
 /**
  * The session queue's REST routes (role `api`), shaped after InvokeAI's queue API. Thin: each
- * action validates its params and calls the SessionQueue for the caller's own items. It also
- * looks after workers that leave: their own queues go back to their pools, and items still marked
- * as running on a worker that is gone are handed out again.
+ * action validates its params and calls the SessionQueue for the caller's own items. Workers that
+ * leave are the scheduler's business (housekeeping.service.ts).
  */
 import type { Context, ServiceBroker, ServiceSchema } from 'moleculer';
 import { callerOf, type RequestMeta } from '../kernel/auth-middleware';
@@ -41,53 +40,10 @@ export function liveWorkerInstances(broker: ServiceBroker): string[] {
   return workerInstances(clusterNodes(broker));
 }
 
-/** How long an item may stay in progress on a worker that is gone before it is handed out again. */
-export const ORPHAN_AFTER_MS = 60_000;
-/** A second look at a departed worker's queue, for items routed to it while the news spread. */
-const SECOND_RELEASE_MS = 10_000;
-
-export function createQueueService(queue: SessionQueue, options: { orphanCheckMs?: number } = {}): ServiceSchema {
-  let sweep: NodeJS.Timeout | undefined;
-  const timers = new Set<NodeJS.Timeout>();
-  const releasing = new Set<Promise<unknown>>();
-  let stopping = false;
+export function createQueueService(queue: SessionQueue): ServiceSchema {
   return {
     name: 'queue',
     settings: { rest: '/' },
-    events: {
-      '$node.disconnected'(ctx: Context<{ node: { id: string; metadata?: { worker?: { pool?: string } } } }>) {
-        const { node } = ctx.params;
-        const pool = node.metadata?.worker?.pool;
-        if (!pool) return;
-        const release = () => {
-          if (stopping) return;
-          const done = queue.releaseWorkerQueue(node.id, pool).then(
-            (moved) => moved > 0 && this.logger.info(`Worker ${node.id} left; ${moved} of its items went back to the ${pool} pool`),
-            (error: unknown) => this.logger.warn(`Could not release the queue of worker ${node.id}`, error),
-          );
-          releasing.add(done);
-          void done.finally(() => releasing.delete(done));
-        };
-        release();
-        const again = setTimeout(() => {
-          timers.delete(again);
-          release();
-        }, SECOND_RELEASE_MS);
-        timers.add(again);
-      },
-    },
-    started() {
-      sweep = setInterval(() => {
-        queue.requeueOrphans(liveWorkerInstances(this.broker), ORPHAN_AFTER_MS).catch((error: unknown) => this.logger.warn('Could not look for orphaned queue items', error));
-      }, options.orphanCheckMs ?? ORPHAN_AFTER_MS);
-      sweep.unref();
-    },
-    async stopped() {
-      stopping = true;
-      clearInterval(sweep);
-      for (const timer of timers) clearTimeout(timer);
-      await Promise.all(releasing);
-    },
     actions: {
       enqueueBatch: {
         rest: 'POST /queue/:queueId/enqueue_batch',

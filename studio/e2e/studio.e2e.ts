@@ -11,15 +11,15 @@
 import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type Browser, type Locator, type Page, chromium } from 'playwright-core';
+import { type Browser, type Page, chromium } from 'playwright-core';
 import { buildTinySdPipeline } from '../../nodes/diffusion';
 import { E2E_ADMIN, startE2ePlatform, type E2ePlatform } from './e2e-platform';
+import { apiGet, connect, meStatus, openNav, TIMEOUT_MS, waitForCount } from './page-actions';
 import { OUTPUT, shoot, shootAsIs, watchForProblems } from './page-checks';
 
 const ROOT = path.resolve(__dirname, '../..');
 const STUDIO_DIR = process.env['PINKSEA_STUDIO_DIR'] ?? path.join(ROOT, 'dist/studio/browser');
 const CHROMIUM = process.env['CHROME_BIN'] ?? '/usr/bin/chromium';
-const TIMEOUT_MS = 30_000;
 const MODEL = 'Tiny SD (demo)';
 const IMG2IMG_PROMPT = 'the same sea, at night';
 const INSTALLED_MODEL = 'E2E tiny pipeline';
@@ -40,10 +40,6 @@ async function uploadInitImage(page: Page, name: string): Promise<void> {
   await page.waitForFunction(() => document.querySelector<HTMLImageElement>('[data-testid="init-thumb"]')?.src.startsWith('blob:') ?? false, null, { timeout: TIMEOUT_MS });
 }
 
-async function openNav(page: Page, label: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label }).click();
-}
-
 async function generate(page: Page, settings: { steps: number; batchCount: number }): Promise<void> {
   await page.getByLabel('Model').selectOption({ label: MODEL });
   await page.getByLabel('Prompt', { exact: true }).fill('a (pink:1.2) sea at dawn');
@@ -54,40 +50,6 @@ async function generate(page: Page, settings: { steps: number; batchCount: numbe
   await page.getByLabel('Scheduler').selectOption('euler_a');
   await page.getByLabel('Batch count').fill(String(settings.batchCount));
   await page.getByRole('button', { name: 'Generate', exact: true }).click();
-}
-
-async function waitForCount(locator: Locator, count: number): Promise<void> {
-  const deadline = Date.now() + TIMEOUT_MS;
-  while ((await locator.count()) !== count) {
-    if (Date.now() > deadline) throw new Error(`expected ${count} of ${locator.toString()}, found ${await locator.count()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** A GET on the API with the signed-in user's token, from the page. */
-async function apiGet<T>(page: Page, route: string): Promise<T> {
-  return page.evaluate(async (url) => {
-    const token = (JSON.parse(localStorage.getItem('pinksea.session') ?? '{}') as { accessToken?: string }).accessToken;
-    const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-    if (!response.ok) throw new Error(`${url} answered ${response.status}`);
-    return (await response.json()) as T;
-  }, `/api/v1${route}`) as Promise<T>;
-}
-
-/** The status GET /auth/me answers a token with, from the page. */
-async function meStatus(page: Page, token: string): Promise<number> {
-  return page.evaluate(async (bearer) => (await fetch('/api/v1/auth/me', { headers: { authorization: `Bearer ${bearer}` } })).status, token);
-}
-
-/** Drags from one socket to another with the mouse, as a person connects two nodes. */
-async function connect(page: Page, from: Locator, to: Locator): Promise<void> {
-  const a = await from.boundingBox();
-  const b = await to.boundingBox();
-  if (!a || !b) throw new Error('a socket to connect is not on screen');
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 8 });
-  await page.mouse.up();
 }
 
 const steps: Step[] = [

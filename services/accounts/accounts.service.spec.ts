@@ -112,6 +112,15 @@ describe('accounts REST: sign-up, sign-in and sessions', () => {
     expect((await api.call('POST', '/auth/refresh', { body: {} })).status).toBe(422);
   });
 
+  it('creates an API key that never expires when expiresInDays is left out or null (the validator lets null through)', async () => {
+    const { session } = await api.signUp('keys');
+    for (const body of [{ name: 'no expiry', scopes: ['images'] }, { name: 'null expiry', scopes: ['images'], expiresInDays: null }]) {
+      const response = await api.call<{ expiresAt: string | null; key: string }>('POST', '/auth/api-keys', { body, token: session.accessToken });
+      expect([response.status, response.body.expiresAt]).withContext(JSON.stringify(body)).toEqual([201, null]);
+      expect((await api.call('GET', '/auth/me', { token: response.body.key })).status).withContext(JSON.stringify(body)).toBe(200);
+    }
+  });
+
   it('signs out: the refresh token stops working', async () => {
     const { session } = await api.signUp('logout');
     const response = await api.call('POST', '/auth/logout', { body: { refreshToken: session.refreshToken } });

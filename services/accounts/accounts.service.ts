@@ -6,19 +6,20 @@
  */
 import type { Context, ServiceSchema } from 'moleculer';
 import type { PinkseaConfig } from '../../config/config';
-import { callerOf, type AuthUser, type Role } from '../kernel/auth-middleware';
-import { PAGE_PARAMS, type PageRequest } from '../kernel/request-params';
-import { created, type ResponseMeta } from '../kernel/response-meta';
+import { defineAction } from '../kernel/action-params';
+import { callerOf, type AuthUser } from '../kernel/auth-middleware';
+import { PAGE_PARAMS } from '../kernel/request-params';
+import { created } from '../kernel/response-meta';
 import { AccountManager } from './account-manager';
 import { createAccountStores, type AccountsDataSource } from './accounts.repository';
-import { ApiKeyManager, type ApiKeyRequest } from './api-key-manager';
+import { ApiKeyManager } from './api-key-manager';
 import { AuthRateLimits, type AuthRateLimitSettings } from './auth-rate-limits';
 import { Authenticator } from './authenticator';
 import { systemClock, type Clock } from './clock';
 import { normalizeEmail } from './email-address';
 import { resolveJwtSecret } from './jwt-secret';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-hasher';
-import { PLANS, type Plan } from './plans';
+import { PLANS } from './plans';
 import { SessionManager } from './session-manager';
 import { SESSIONS_REVOKED_EVENT, SessionRevocations, type SessionsRevoked } from './session-revocations';
 import { TokenIssuer } from './token-issuer';
@@ -31,8 +32,6 @@ export interface AccountsServiceOptions {
   /** Overrides of DEFAULT_AUTH_RATE_LIMITS, per route. */
   readonly rateLimits?: Partial<AuthRateLimitSettings>;
 }
-
-type Ctx<P = Record<string, never>> = Context<P, ResponseMeta>;
 
 interface Domain {
   readonly revocations: SessionRevocations;
@@ -72,99 +71,100 @@ export function createAccountsService(options: AccountsServiceOptions): ServiceS
       },
     },
     actions: {
-      authenticate: {
+      authenticate: defineAction({
         auth: 'none',
         params: { token: { type: 'string' } },
-        handler: (ctx: Ctx<{ token: string }>): Promise<AuthUser> => use().authenticator.authenticate(ctx.params.token),
-      },
-      register: {
+        handler: (ctx): Promise<AuthUser> => use().authenticator.authenticate(ctx.params.token),
+      }),
+      register: defineAction({
         rest: 'POST /auth/register',
         auth: 'none',
         params: { email, password: newPassword, displayName: { type: 'string', min: 1, max: 100 } },
-        async handler(ctx: Ctx<{ email: string; password: string; displayName: string }>) {
+        async handler(ctx) {
           limits.hitIp('register', ctx.meta.ip);
           limits.hitAccount('register', normalizeEmail(ctx.params.email));
           const session = await use().accounts.register(ctx.params);
           created(ctx.meta, '/api/v1/auth/me');
           return session;
         },
-      },
-      login: {
+      }),
+      login: defineAction({
         rest: 'POST /auth/login',
         auth: 'none',
         params: { email, password: anyPassword },
-        handler(ctx: Ctx<{ email: string; password: string }>) {
+        handler(ctx) {
           limits.hitIp('login', ctx.meta.ip);
           limits.hitAccount('login', normalizeEmail(ctx.params.email));
           return use().sessions.login(normalizeEmail(ctx.params.email), ctx.params.password);
         },
-      },
-      refresh: {
+      }),
+      refresh: defineAction({
         rest: 'POST /auth/refresh',
         auth: 'none',
         params: refreshToken,
-        handler(ctx: Ctx<{ refreshToken: string }>) {
+        handler(ctx) {
           limits.hitIp('refresh', ctx.meta.ip);
           return use().sessions.refresh(ctx.params.refreshToken, (userId) => limits.hitAccount('refresh', userId));
         },
-      },
-      logout: {
+      }),
+      logout: defineAction({
         rest: 'POST /auth/logout',
         // The access token may have expired already; the refresh token is the proof.
         auth: 'none',
         params: refreshToken,
-        async handler(ctx: Ctx<{ refreshToken: string }>) {
+        async handler(ctx) {
           await use().sessions.logout(ctx.params.refreshToken);
           return { signedOut: true };
         },
-      },
-      me: {
+      }),
+      me: defineAction({
         rest: 'GET /auth/me',
         // Any key may ask whom it belongs to.
         scope: false,
         params: {},
-        handler: (ctx: Ctx) => use().accounts.me(callerOf(ctx)),
-      },
-      changePassword: {
+        handler: (ctx) => use().accounts.me(callerOf(ctx)),
+      }),
+      changePassword: defineAction({
         rest: 'POST /auth/password',
         params: { currentPassword: anyPassword, newPassword },
-        handler(ctx: Ctx<{ currentPassword: string; newPassword: string }>) {
+        handler(ctx) {
           const caller = callerOf(ctx);
           limits.hitIp('password', ctx.meta.ip);
           limits.hitAccount('password', caller.id);
           return use().sessions.changePassword(caller, ctx.params.currentPassword, ctx.params.newPassword);
         },
-      },
-      createApiKey: {
+      }),
+      createApiKey: defineAction({
         rest: 'POST /auth/api-keys',
         params: {
           name: { type: 'string', min: 1, max: 100 },
           scopes: { type: 'array', items: { type: 'string', min: 1, max: 81 }, min: 1, max: 32 },
           expiresInDays: { type: 'number', integer: true, positive: true, max: 3650, optional: true },
         },
-        async handler(ctx: Ctx<ApiKeyRequest>) {
-          const key = await use().apiKeys.create(callerOf(ctx), ctx.params);
+        async handler(ctx) {
+          // The validator lets null through for an optional param: null is no expiry, as when it is left out.
+          const key = await use().apiKeys.create(callerOf(ctx), { ...ctx.params, expiresInDays: ctx.params.expiresInDays ?? undefined });
           created(ctx.meta, `/api/v1/auth/api-keys/${key.id}`);
           return key;
         },
-      },
-      listApiKeys: {
+      }),
+      listApiKeys: defineAction({
         rest: 'GET /auth/api-keys',
         params: {},
-        handler: (ctx: Ctx) => use().apiKeys.list(callerOf(ctx)),
-      },
-      revokeApiKey: {
+        handler: (ctx) => use().apiKeys.list(callerOf(ctx)),
+      }),
+      revokeApiKey: defineAction({
         rest: 'DELETE /auth/api-keys/:id',
         params: { id: { type: 'uuid' } },
-        handler: (ctx: Ctx<{ id: string }>) => use().apiKeys.revoke(callerOf(ctx), ctx.params.id),
-      },
-      listUsers: {
+        handler: (ctx) => use().apiKeys.revoke(callerOf(ctx), ctx.params.id),
+      }),
+      listUsers: defineAction({
         rest: 'GET /admin/users',
         auth: 'admin',
         params: PAGE_PARAMS,
-        handler: (ctx: Ctx<PageRequest>) => use().accounts.listUsers(ctx.params),
-      },
-      updateUser: {
+        handler: (ctx) => use().accounts.listUsers(ctx.params),
+      }),
+      updateUser: defineAction({
         rest: 'PATCH /admin/users/:id',
         auth: 'admin',
         params: {
@@ -173,9 +173,12 @@ export function createAccountsService(options: AccountsServiceOptions): ServiceS
           plan: { type: 'enum', values: [...PLANS], optional: true },
           disabled: { type: 'boolean', optional: true },
         },
-        handler: (ctx: Ctx<{ id: string; role?: Role; plan?: Plan; disabled?: boolean }>) =>
-          use().accounts.changeAccess(ctx.params.id, { role: ctx.params.role, plan: ctx.params.plan, disabled: ctx.params.disabled }),
-      },
+        handler(ctx) {
+          // The validator lets null through for optional params; null leaves the field as it is, like leaving it out.
+          const { id, role, plan, disabled } = ctx.params;
+          return use().accounts.changeAccess(id, { role: role ?? undefined, plan: plan ?? undefined, disabled: disabled ?? undefined });
+        },
+      }),
     },
   };
 }

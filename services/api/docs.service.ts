@@ -3,8 +3,9 @@
  * services (the definitions the gateway routes) and rebuilt whenever they change: services joining
  * or leaving the cluster, packs loaded or unloaded.
  */
-import type { Service, ServiceSchema } from 'moleculer';
+import type { ServiceSchema } from 'moleculer';
 import { version } from '../../package.json';
+import { defineAction } from '../kernel/action-params';
 import { collectGatewayRoutes, type RegistryService, type RoutedAction } from './gateway-routes';
 import { buildOpenApiDocument, type OpenApiDocument, type OpenApiInfo } from './openapi';
 
@@ -26,18 +27,18 @@ export function createDocsService(options: DocsServiceOptions = {}): ServiceSche
     name: 'docs',
     settings: { rest: '/' },
     actions: {
-      openapi: {
+      openapi: defineAction({
         rest: 'GET /openapi.json',
         auth: 'none',
         summary: 'This API\'s OpenAPI 3.1 document',
         params: {},
-        handler(this: Service): OpenApiDocument {
+        handler(): OpenApiDocument {
           const services = this.broker.registry.getServiceList({ withActions: true, grouping: true }) as unknown as RegistryService[];
           const key = registryKey(services);
           if (cached?.key !== key) cached = { key, document: buildOpenApiDocument(collectGatewayRoutes(services), info) };
           return cached.document;
         },
-      },
+      }),
     },
   };
 }

@@ -8,7 +8,7 @@ import type { GenerationParams } from './generation-graph';
 /** The action's params once validated: the fields with a default are filled in. */
 export type GenerateRequest = Omit<GenerationParams, 'seed' | 'width' | 'height' | 'hires'> & {
   readonly hiresScale?: number;
-  readonly hiresStrength?: number;
+  readonly hiresStrength: number;
   readonly queueId: string;
   readonly seed?: number;
   readonly width?: number;
@@ -17,7 +17,7 @@ export type GenerateRequest = Omit<GenerationParams, 'seed' | 'width' | 'height'
 };
 
 /** The fields the validator fills in with their default when a request leaves them out. */
-type Defaulted = 'negativePrompt' | 'steps' | 'cfgScale' | 'scheduler' | 'strength' | 'batchCount';
+type Defaulted = 'negativePrompt' | 'steps' | 'cfgScale' | 'scheduler' | 'strength' | 'batchCount' | 'hiresStrength';
 
 /** The request body as a client sends it: the queue id is in the path, defaulted fields may be left out. */
 export type GenerateBody = Omit<GenerateRequest, 'queueId' | Defaulted> & Partial<Pick<GenerateRequest, Defaulted>>;

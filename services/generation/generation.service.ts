@@ -5,18 +5,19 @@
  * (generation-graph.ts) and enqueues it as a batch of `batchCount` images with consecutive seeds.
  */
 import { randomInt } from 'node:crypto';
-import type { Context, ServiceSchema } from 'moleculer';
+import type { ServiceSchema } from 'moleculer';
 import type { Issue } from '../../engine/errors';
 import type { NodeRegistry } from '../../engine/registry/node-registry';
 import { SUPPORTED_BASES } from '../../nodes/diffusion';
 import type { ImageRecords } from '../images/image-records';
 import type { ModelRecordReader } from '../models/model-records';
-import { callerOf, type RequestMeta } from '../kernel/auth-middleware';
+import { defineAction, type ParamsOf } from '../kernel/action-params';
+import { callerOf } from '../kernel/auth-middleware';
 import { InvalidInputError } from '../kernel/service-errors';
 import { MAX_BATCH_PRIORITY } from '../queue/job-transport';
 import type { SessionQueue } from '../queue/session-queue';
 import { buildGenerationBatch, hiresSize, MAX_SEED, type GenerationParams } from './generation-graph';
-import type { GenerateRequest, GenerateResult } from './generation-views';
+import type { GenerateResult } from './generation-views';
 
 export interface GenerationServiceOptions {
   readonly queue: SessionQueue;
@@ -32,50 +33,60 @@ const MIN_SIDE = 64;
 const TEXT = (max: number) => ({ type: 'string', max, optional: true, default: '' }) as const;
 const SIDE = { type: 'number', integer: true, min: MIN_SIDE, max: 8192, optional: true, convert: true } as const;
 
+export const GENERATE_PARAMS = {
+  queueId: { type: 'string', pattern: /^[a-z0-9_-]{1,64}$/, messages: { stringPattern: 'queueId must be 1-64 lower-case letters, digits, - or _' } },
+  prompt: { type: 'string', max: 10_000 },
+  negativePrompt: TEXT(10_000),
+  model: { type: 'string', min: 1, max: 200 },
+  width: SIDE,
+  height: SIDE,
+  steps: { type: 'number', integer: true, min: 1, max: 200, default: 20, convert: true },
+  cfgScale: { type: 'number', min: 1, max: 50, default: 7.5, convert: true },
+  scheduler: { type: 'string', max: 64, default: 'euler' },
+  seed: { type: 'number', integer: true, min: 0, max: MAX_SEED, optional: true, convert: true },
+  strength: { type: 'number', min: 0, max: 1, default: 0.75, convert: true },
+  initImage: { type: 'string', min: 1, max: 200, optional: true },
+  mask: { type: 'string', min: 1, max: 200, optional: true },
+  batchCount: { type: 'number', integer: true, min: 1, max: 100, default: 1, convert: true },
+  hiresScale: { type: 'number', min: 1, max: 4, optional: true, convert: true },
+  hiresStrength: { type: 'number', min: 0, max: 1, default: 0.45, convert: true },
+  priority: { type: 'number', integer: true, min: 0, max: MAX_BATCH_PRIORITY, optional: true },
+} as const;
+
+/**
+ * The request as the handler receives it: defaults filled in, and null possible for the optional
+ * fields, which the validator lets through. The studio's view, GenerateRequest in
+ * generation-views.ts, must stay a request these rules accept (generation-views.spec.ts).
+ */
+export type GenerateCall = ParamsOf<typeof GENERATE_PARAMS>;
+
 export function createGenerationService(options: GenerationServiceOptions): ServiceSchema {
   return {
     name: 'generation',
     settings: { rest: '/' },
     actions: {
-      generate: {
+      generate: defineAction({
         rest: 'POST /queue/:queueId/generate',
-        params: {
-          queueId: { type: 'string', pattern: /^[a-z0-9_-]{1,64}$/, messages: { stringPattern: 'queueId must be 1-64 lower-case letters, digits, - or _' } },
-          prompt: { type: 'string', max: 10_000 },
-          negativePrompt: TEXT(10_000),
-          model: { type: 'string', min: 1, max: 200 },
-          width: SIDE,
-          height: SIDE,
-          steps: { type: 'number', integer: true, min: 1, max: 200, default: 20, convert: true },
-          cfgScale: { type: 'number', min: 1, max: 50, default: 7.5, convert: true },
-          scheduler: { type: 'string', max: 64, default: 'euler' },
-          seed: { type: 'number', integer: true, min: 0, max: MAX_SEED, optional: true, convert: true },
-          strength: { type: 'number', min: 0, max: 1, default: 0.75, convert: true },
-          initImage: { type: 'string', min: 1, max: 200, optional: true },
-          mask: { type: 'string', min: 1, max: 200, optional: true },
-          batchCount: { type: 'number', integer: true, min: 1, max: 100, default: 1, convert: true },
-          hiresScale: { type: 'number', min: 1, max: 4, optional: true, convert: true },
-          hiresStrength: { type: 'number', min: 0, max: 1, default: 0.45, convert: true },
-          priority: { type: 'number', integer: true, min: 0, max: MAX_BATCH_PRIORITY, optional: true },
-        },
-        async handler(ctx: Context<GenerateRequest, RequestMeta>): Promise<GenerateResult> {
+        params: GENERATE_PARAMS,
+        async handler(ctx): Promise<GenerateResult> {
           const caller = callerOf(ctx);
           const ownerId = caller.id;
           const params = await checkRequest(options, ownerId, ctx.params);
           const result = await options.queue.enqueueBatch(ownerId, ctx.params.queueId, {
             batch: buildGenerationBatch(params),
             origin: 'generate',
-            ...(ctx.params.priority !== undefined ? { priority: ctx.params.priority } : {}),
+            // A null priority, like none, is the queue's default.
+            ...(ctx.params.priority != null ? { priority: ctx.params.priority } : {}),
           }, caller.plan);
           return { ...result, seeds: Array.from({ length: params.batchCount }, (_, index) => (params.seed + index) % (MAX_SEED + 1)) };
         },
-      },
+      }),
     },
   };
 }
 
 /** Every problem with the request at once, each naming its field; the complete parameters when none. */
-async function checkRequest(options: GenerationServiceOptions, ownerId: string, request: GenerateRequest): Promise<GenerationParams> {
+async function checkRequest(options: GenerationServiceOptions, ownerId: string, request: GenerateCall): Promise<GenerationParams> {
   const issues: Issue[] = [];
   const problem = (field: string, code: string, message: string) => issues.push({ field, code, message });
 
@@ -94,7 +105,7 @@ async function checkRequest(options: GenerationServiceOptions, ownerId: string, 
     const init = await options.images.find(ownerId, request.initImage);
     if (!init) problem('initImage', 'not_found', `There is no image named "${request.initImage}"`);
     else {
-      const sized = (field: 'width' | 'height', given: number | undefined, actual: number) => {
+      const sized = (field: 'width' | 'height', given: number | null | undefined, actual: number) => {
         if (given !== undefined && given !== actual) problem(field, 'size_mismatch', `The init image is ${init.width}x${init.height}; leave ${field} out or send ${actual}`);
         return actual;
       };
@@ -116,7 +127,7 @@ async function checkRequest(options: GenerationServiceOptions, ownerId: string, 
   if (width * height > options.maxPixels) {
     problem('width', 'too_many_pixels', `${width}x${height} is ${width * height} pixels; this server allows at most ${options.maxPixels} (PINKSEA_MAX_GENERATION_PIXELS)`);
   }
-  const hires = request.hiresScale !== undefined && request.hiresScale > 1 ? { scale: request.hiresScale, strength: request.hiresStrength ?? 0.45 } : undefined;
+  const hires = request.hiresScale != null && request.hiresScale > 1 ? { scale: request.hiresScale, strength: request.hiresStrength ?? 0.45 } : undefined;
   if (hires) {
     const size = hiresSize({ width, height, hires });
     if (size.width * size.height > options.maxPixels) {

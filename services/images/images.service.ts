@@ -4,16 +4,17 @@
  * caller's id to the gallery, which scopes everything by it.
  */
 import type { Readable } from 'node:stream';
-import type { Context, Logger, ServiceSchema } from 'moleculer';
+import type { Logger, ServiceSchema } from 'moleculer';
 import type { DataSource } from 'typeorm';
 import type { PinkseaConfig } from '../../config/config';
+import { defineAction } from '../kernel/action-params';
 import { callerOf } from '../kernel/auth-middleware';
 import { PAGE_PARAMS, QUERY_BOOLEAN, type Page } from '../kernel/request-params';
-import { created, type ResponseMeta } from '../kernel/response-meta';
+import { created } from '../kernel/response-meta';
 import type { EmbeddedData } from './embedded-data';
-import { ImageGallery, type UploadOptions } from './image-gallery';
+import { ImageGallery } from './image-gallery';
 import type { ImageFileStore } from './image-file-store';
-import { IMAGE_CATEGORIES, type ImageCategory, type ImageRecord } from './image-records';
+import { IMAGE_CATEGORIES, type ImageRecord } from './image-records';
 import { createImageSaver, type ImageSaverOptions } from './image-saver';
 import { ImageRepository } from './image.repository';
 
@@ -24,17 +25,6 @@ export interface ImagesServiceOptions {
   /** Lower pixel limit (tests); never above MAX_IMAGE_PIXELS. */
   readonly limits?: ImageSaverOptions;
 }
-
-interface ListParams {
-  limit: number;
-  offset: number;
-  board?: string;
-  starred?: boolean;
-  category?: ImageCategory;
-  includeIntermediate: boolean;
-}
-
-type Ctx<P> = Context<P, ResponseMeta>;
 
 const NAME = { name: { type: 'string', min: 1, max: 200 } } as const;
 const CATEGORY = { type: 'enum', values: [...IMAGE_CATEGORIES], optional: true } as const;
@@ -61,7 +51,7 @@ export function createImagesService(options: ImagesServiceOptions): ServiceSchem
       logger = (this as unknown as { logger: Logger }).logger;
     },
     actions: {
-      list: {
+      list: defineAction({
         rest: 'GET /images',
         params: {
           ...PAGE_PARAMS,
@@ -70,32 +60,34 @@ export function createImagesService(options: ImagesServiceOptions): ServiceSchem
           category: CATEGORY,
           includeIntermediate: { ...QUERY_BOOLEAN, default: false },
         },
-        handler(ctx: Ctx<ListParams>): Promise<Page<ImageRecord>> {
+        handler(ctx): Promise<Page<ImageRecord>> {
           const { limit, offset, board, starred, category, includeIntermediate } = ctx.params;
-          return gallery.list(callerOf(ctx).id, { board, starred, category, includeIntermediate }, { limit, offset });
+          // A query string cannot say null; a broker call that sends one means "not given", as leaving it out does.
+          const filter = { board: board ?? undefined, starred: starred ?? undefined, category: category ?? undefined, includeIntermediate };
+          return gallery.list(callerOf(ctx).id, filter, { limit, offset });
         },
-      },
-      adminList: {
+      }),
+      adminList: defineAction({
         rest: 'GET /admin/images',
         auth: 'admin',
         params: { ownerId: { type: 'uuid' }, ...PAGE_PARAMS, includeIntermediate: { ...QUERY_BOOLEAN, default: false } },
-        handler(ctx: Ctx<{ ownerId: string; limit: number; offset: number; includeIntermediate: boolean }>): Promise<Page<ImageRecord>> {
+        handler(ctx): Promise<Page<ImageRecord>> {
           const { ownerId, limit, offset, includeIntermediate } = ctx.params;
           return gallery.list(ownerId, { includeIntermediate }, { limit, offset });
         },
-      },
-      get: {
+      }),
+      get: defineAction({
         rest: 'GET /images/:name',
         params: NAME,
-        handler(ctx: Ctx<{ name: string }>): Promise<ImageRecord> {
+        handler(ctx): Promise<ImageRecord> {
           return gallery.get(callerOf(ctx).id, ctx.params.name);
         },
-      },
-      full: {
+      }),
+      full: defineAction({
         rest: 'GET /images/:name/full',
         responseType: 'image/png',
         params: NAME,
-        async handler(ctx: Ctx<{ name: string }>): Promise<Readable> {
+        async handler(ctx): Promise<Readable> {
           const { record, stream } = await gallery.open(callerOf(ctx).id, ctx.params.name, 'full');
           ctx.meta.$responseType = 'image/png';
           ctx.meta.$responseHeaders = {
@@ -105,69 +97,70 @@ export function createImagesService(options: ImagesServiceOptions): ServiceSchem
           };
           return stream;
         },
-      },
-      thumbnail: {
+      }),
+      thumbnail: defineAction({
         rest: 'GET /images/:name/thumbnail',
         responseType: 'image/webp',
         params: NAME,
-        async handler(ctx: Ctx<{ name: string }>): Promise<Readable> {
+        async handler(ctx): Promise<Readable> {
           const { stream } = await gallery.open(callerOf(ctx).id, ctx.params.name, 'thumbnail');
           ctx.meta.$responseType = 'image/webp';
           ctx.meta.$responseHeaders = { 'Cache-Control': IMMUTABLE };
           return stream;
         },
-      },
-      metadata: {
+      }),
+      metadata: defineAction({
         rest: 'GET /images/:name/metadata',
         params: NAME,
-        async handler(ctx: Ctx<{ name: string }>): Promise<{ name: string } & EmbeddedData> {
+        async handler(ctx): Promise<{ name: string } & EmbeddedData> {
           return { name: ctx.params.name, ...(await gallery.embedded(callerOf(ctx).id, ctx.params.name)) };
         },
-      },
-      upload: {
+      }),
+      upload: defineAction({
         // The body is the image file itself (any Content-Type but JSON); its type is read from its bytes.
         rest: UPLOAD_ROUTE,
         params: { category: CATEGORY, board: { type: 'string', min: 1, max: 100, optional: true }, intermediate: QUERY_BOOLEAN },
-        async handler(ctx: Ctx<UploadOptions>): Promise<ImageRecord> {
+        async handler(ctx): Promise<ImageRecord> {
           const { category, board, intermediate } = ctx.params;
-          const record = await gallery.upload(callerOf(ctx).id, ctx.stream as Readable | null, { category, board, intermediate });
+          const options = { category: category ?? undefined, board: board ?? undefined, intermediate: intermediate ?? undefined };
+          const record = await gallery.upload(callerOf(ctx).id, ctx.stream as Readable | null, options);
           created(ctx.meta, record.name);
           return record;
         },
-      },
-      remove: {
+      }),
+      remove: defineAction({
         rest: 'DELETE /images/:name',
         params: NAME,
-        async handler(ctx: Ctx<{ name: string }>): Promise<{ name: string; deleted: true }> {
+        async handler(ctx): Promise<{ name: string; deleted: true }> {
           await gallery.remove(callerOf(ctx).id, ctx.params.name);
           return { name: ctx.params.name, deleted: true };
         },
-      },
-      star: {
+      }),
+      star: defineAction({
         rest: 'POST /images/:name/star',
         params: NAME,
-        handler(ctx: Ctx<{ name: string }>): Promise<ImageRecord> {
+        handler(ctx): Promise<ImageRecord> {
           return gallery.star(callerOf(ctx).id, ctx.params.name, true);
         },
-      },
-      unstar: {
+      }),
+      unstar: defineAction({
         rest: 'POST /images/:name/unstar',
         params: NAME,
-        handler(ctx: Ctx<{ name: string }>): Promise<ImageRecord> {
+        handler(ctx): Promise<ImageRecord> {
           return gallery.star(callerOf(ctx).id, ctx.params.name, false);
         },
-      },
-      download: {
+      }),
+      download: defineAction({
         rest: 'POST /images/download',
         responseType: 'application/zip',
         params: { names: { type: 'array', min: 1, max: 1000, items: { type: 'string', min: 1, max: 200 } } },
-        async handler(ctx: Ctx<{ names: string[] }>): Promise<Readable> {
+        async handler(ctx): Promise<Readable> {
           const zip = await gallery.archive(callerOf(ctx).id, ctx.params.names);
           ctx.meta.$responseType = 'application/zip';
           ctx.meta.$responseHeaders = { 'Content-Disposition': 'attachment; filename="images.zip"' };
           return zip;
         },
-      },
+      }),
     },
   };
 }

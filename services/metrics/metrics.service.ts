@@ -5,10 +5,10 @@
  * scraper holding the configured token (PINKSEA_METRICS_TOKEN), which opens nothing else.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Context, MetricRegistry, Service, ServiceSchema } from 'moleculer';
+import type { MetricRegistry, Service, ServiceSchema } from 'moleculer';
 import { PinkseaError } from '../../engine/errors';
 import { ITEM_STATUSES } from '../queue/queue-store';
-import type { ResponseMeta } from '../kernel/response-meta';
+import { defineAction } from '../kernel/action-params';
 import { PROMETHEUS_CONTENT_TYPE, renderRegistry } from './prometheus-text';
 import type { QueueStatusSource } from './queue-status.repository';
 
@@ -45,7 +45,7 @@ export function createMetricsService(options: MetricsServiceOptions): ServiceSch
       metrics.register({ name: DATABASE_UP, type: 'gauge', description: '1 when the database answered the last scrape\'s queue count, else 0' });
     },
     actions: {
-      scrape: {
+      scrape: defineAction({
         rest: 'GET /metrics',
         auth: 'admin',
         acceptsToken: tokenMatcher(options.token),
@@ -53,14 +53,14 @@ export function createMetricsService(options: MetricsServiceOptions): ServiceSch
         description: 'Admins, or a scraper sending the configured metrics token as its bearer credential.',
         responseType: 'text/plain',
         params: {},
-        async handler(this: Service, ctx: Context<unknown, ResponseMeta>): Promise<string> {
+        async handler(ctx): Promise<string> {
           const metrics = this.broker.metrics;
           if (!metrics.isEnabled()) throw new PinkseaError('metrics_disabled', 'Metrics are turned off on this node', 'transient');
           await updateQueueGauges(metrics, this.logger);
           ctx.meta.$responseType = PROMETHEUS_CONTENT_TYPE;
           return renderRegistry(metrics);
         },
-      },
+      }),
     },
   };
 }

@@ -3,14 +3,14 @@
  * follow and cancel jobs, rename, delete. Each action declares its params and hands the caller to
  * the manager, which decides what they may see and change.
  */
-import type { Context, ServiceBroker, ServiceSchema } from 'moleculer';
+import type { ServiceBroker, ServiceSchema } from 'moleculer';
 import type { DataSource } from 'typeorm';
 import type { PinkseaConfig } from '../../config/config';
+import { defineAction } from '../kernel/action-params';
 import { callerOf } from '../kernel/auth-middleware';
 import { PAGE_PARAMS, type Page } from '../kernel/request-params';
-import type { ResponseMeta } from '../kernel/response-meta';
 import type { InstallJob, ModelEventMap, ModelEventSink } from './model-events';
-import { ModelManager, type InstallRequest } from './model-manager';
+import { ModelManager } from './model-manager';
 import type { ModelRecord } from './model-records';
 import { ModelRepository } from './model.repository';
 import type { Lookup } from './url-guard';
@@ -33,8 +33,6 @@ export interface ModelsServiceOptions {
   /** Receives the manager, for specs that wait on jobs. */
   readonly onManager?: (manager: ModelManager) => void;
 }
-
-type Ctx<P> = Context<P, ResponseMeta>;
 
 const KEY = { key: { type: 'string', min: 1, max: 100 } } as const;
 const JOB = { id: { type: 'string', min: 1, max: 100 } } as const;
@@ -70,69 +68,73 @@ export function createModelsService(options: ModelsServiceOptions): ServiceSchem
       await manager.close();
     },
     actions: {
-      list: {
+      list: defineAction({
         rest: 'GET /models',
         params: { ...PAGE_PARAMS, type: TEXT(50), base: TEXT(50) },
-        handler(ctx: Ctx<{ limit: number; offset: number; type?: string; base?: string }>): Promise<Page<ModelRecord>> {
+        handler(ctx): Promise<Page<ModelRecord>> {
           const { limit, offset, type, base } = ctx.params;
-          return manager.list(callerOf(ctx), { type, base }, { limit, offset });
+          // A query string cannot say null; a broker call that sends one means "not given", as leaving it out does.
+          return manager.list(callerOf(ctx), { type: type ?? undefined, base: base ?? undefined }, { limit, offset });
         },
-      },
-      job: {
+      }),
+      job: defineAction({
         rest: 'GET /models/jobs/:id',
         params: JOB,
-        handler(ctx: Ctx<{ id: string }>): InstallJob {
+        handler(ctx): InstallJob {
           return manager.job(callerOf(ctx), ctx.params.id);
         },
-      },
-      cancelJob: {
+      }),
+      cancelJob: defineAction({
         rest: 'POST /models/jobs/:id/cancel',
         params: JOB,
-        handler(ctx: Ctx<{ id: string }>): InstallJob {
+        handler(ctx): InstallJob {
           return manager.cancel(callerOf(ctx), ctx.params.id);
         },
-      },
-      scan: {
+      }),
+      scan: defineAction({
         rest: 'POST /models/scan',
         auth: 'admin',
         params: { folder: { type: 'string', min: 1, max: 4096 } },
-        async handler(ctx: Ctx<{ folder: string }>): Promise<{ folder: string; models: ScannedModel[] }> {
+        async handler(ctx): Promise<{ folder: string; models: ScannedModel[] }> {
           return { folder: ctx.params.folder, models: await manager.scan(callerOf(ctx), ctx.params.folder) };
         },
-      },
-      install: {
+      }),
+      install: defineAction({
         rest: 'POST /models/install',
         params: { source: { type: 'string', min: 1, max: 4096 }, name: TEXT(200), description: { type: 'string', max: 2000, optional: true }, shared: { type: 'boolean', optional: true } },
-        async handler(ctx: Ctx<InstallRequest>): Promise<InstallJob> {
-          const job = await manager.install(callerOf(ctx), ctx.params);
+        async handler(ctx): Promise<InstallJob> {
+          // The validator lets null through for optional params; the manager reads null as not given anyway (`??`).
+          const { source, name, description, shared } = ctx.params;
+          const job = await manager.install(callerOf(ctx), { source, name: name ?? undefined, description: description ?? undefined, shared: shared ?? undefined });
           ctx.meta.$statusCode = 202;
           ctx.meta.$location = `/api/v1/models/jobs/${job.id}`;
           return job;
         },
-      },
-      get: {
+      }),
+      get: defineAction({
         rest: 'GET /models/:key',
         params: KEY,
-        handler(ctx: Ctx<{ key: string }>): Promise<ModelRecord> {
+        handler(ctx): Promise<ModelRecord> {
           return manager.get(callerOf(ctx), ctx.params.key);
         },
-      },
-      update: {
+      }),
+      update: defineAction({
         rest: 'PATCH /models/:key',
         params: { ...KEY, name: TEXT(200), description: { type: 'string', max: 2000, optional: true } },
-        handler(ctx: Ctx<{ key: string; name?: string; description?: string }>): Promise<ModelRecord> {
+        handler(ctx): Promise<ModelRecord> {
           const { key, name, description } = ctx.params;
-          return manager.update(callerOf(ctx), key, { name, description });
+          // null leaves a field as it is, like leaving it out (the columns hold no null).
+          return manager.update(callerOf(ctx), key, { name: name ?? undefined, description: description ?? undefined });
         },
-      },
-      remove: {
+      }),
+      remove: defineAction({
         rest: 'DELETE /models/:key',
         params: KEY,
-        async handler(ctx: Ctx<{ key: string }>): Promise<{ key: string; deleted: true }> {
+        async handler(ctx): Promise<{ key: string; deleted: true }> {
           await manager.remove(callerOf(ctx), ctx.params.key);
           return { key: ctx.params.key, deleted: true };
         },
-      },
+      }),
     },
   };
 }

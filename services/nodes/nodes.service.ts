@@ -3,14 +3,14 @@
  * builds its palette, sockets and widgets. Also validates a graph, or a whole batch exactly as
  * enqueue_batch checks it, without running or queueing anything.
  */
-import type { Context, ServiceSchema } from 'moleculer';
+import type { ServiceSchema } from 'moleculer';
 import { buildCatalogue, type CatalogueEntry } from '../../engine/catalogue';
-import type { Batch } from '../../engine/batch/expand-batch';
 import { validateBatch, type BatchLimits } from '../../engine/batch/validate-batch';
 import { BatchValidationError, GraphValidationError } from '../../engine/errors';
 import { validateGraph } from '../../engine/graph/validate-graph';
 import type { NodeRegistry } from '../../engine/registry/node-registry';
 import { BATCH_PARAM } from '../queue/batch-params';
+import { defineAction } from '../kernel/action-params';
 import { InvalidInputError, NotFoundError } from '../kernel/service-errors';
 import type { GraphCheck } from './graph-check';
 
@@ -26,11 +26,11 @@ export function createNodesService(registry: NodeRegistry, limits: BatchLimits =
     // Routes are given whole on each action, not under a per-service prefix.
     settings: { rest: '/' },
     actions: {
-      list: {
+      list: defineAction({
         rest: 'GET /nodes',
         auth: 'none',
         params: { category: { type: 'string', optional: true }, search: { type: 'string', optional: true, max: 200 } },
-        handler(ctx: Context<{ category?: string; search?: string }>): CatalogueEntry[] {
+        handler(ctx): CatalogueEntry[] {
           const { category, search } = ctx.params;
           const needle = search?.toLowerCase();
           return catalogue().filter(
@@ -39,21 +39,21 @@ export function createNodesService(registry: NodeRegistry, limits: BatchLimits =
               (!needle || [entry.type, entry.title, entry.description, ...entry.tags].some((text) => text.toLowerCase().includes(needle))),
           );
         },
-      },
-      get: {
+      }),
+      get: defineAction({
         rest: 'GET /nodes/:type',
         auth: 'none',
         params: { type: { type: 'string', min: 1, max: 200 } },
-        handler(ctx: Context<{ type: string }>): CatalogueEntry {
+        handler(ctx): CatalogueEntry {
           const entry = catalogue().find((candidate) => candidate.type === ctx.params.type);
           if (!entry) throw new NotFoundError('node type', ctx.params.type);
           return entry;
         },
-      },
-      validate: {
+      }),
+      validate: defineAction({
         rest: 'POST /graphs/validate',
         params: { graph: { type: 'object', optional: true }, batch: { ...BATCH_PARAM, optional: true } },
-        handler(ctx: Context<{ graph?: unknown; batch?: Batch }>): GraphCheck {
+        handler(ctx): GraphCheck {
           const { graph, batch } = ctx.params;
           if ((graph === undefined) === (batch === undefined)) {
             throw new InvalidInputError([{ code: 'invalid_input', field: 'graph', message: 'send either a graph or a batch ({graph, data, runs}), not both' }]);
@@ -69,7 +69,7 @@ export function createNodesService(registry: NodeRegistry, limits: BatchLimits =
             throw error;
           }
         },
-      },
+      }),
     },
   };
 }

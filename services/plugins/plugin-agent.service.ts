@@ -4,6 +4,7 @@
  * loaded here, for GET /plugins.
  */
 import type { ServiceSchema } from 'moleculer';
+import { defineAction } from '../kernel/action-params';
 import type { InstalledPackHost, PackLoadState } from './installed-pack-host';
 
 export const PLUGINS_CHANGED = 'plugins.changed';
@@ -46,12 +47,12 @@ export function createPluginAgentService(host: InstalledPackHost, intervalMs = R
       },
     },
     actions: {
-      status: {
+      status: defineAction({
         params: {},
-        handler(this: { broker: { nodeID: string } }): AgentStatus {
+        handler(): AgentStatus {
           return { nodeId: this.broker.nodeID, packs: host.status() };
         },
-      },
+      }),
     },
   };
 }

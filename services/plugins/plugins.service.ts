@@ -5,9 +5,10 @@
  */
 import type { Readable } from 'node:stream';
 import type { Context, ServiceBroker, ServiceSchema } from 'moleculer';
+import { defineAction } from '../kernel/action-params';
 import { callerOf } from '../kernel/auth-middleware';
 import { readBody } from '../kernel/read-body';
-import { created, type ResponseMeta } from '../kernel/response-meta';
+import { created } from '../kernel/response-meta';
 import type { InstalledPack } from './installed-packs';
 import type { PackLoadState } from './installed-pack-host';
 import type { PackInstaller } from './pack-installer';
@@ -26,8 +27,6 @@ export interface NodeLoadStatus {
 
 export type PackListing = InstalledPack & { readonly nodes: NodeLoadStatus[] };
 
-type Ctx<P> = Context<P, ResponseMeta>;
-
 /** moleculer-web's `type: 'stream'` (missing from its typings): the action gets the request body as ctx.stream. */
 const UPLOAD_ROUTE = { method: 'POST', path: '/plugins/upload', type: 'stream' } as const;
 const STATUS_TIMEOUT_MS = 2_000;
@@ -42,49 +41,49 @@ export function createPluginsService(options: PluginsServiceOptions): ServiceSch
     name: 'plugins',
     settings: { rest: '/' },
     actions: {
-      list: {
+      list: defineAction({
         rest: 'GET /plugins',
         auth: 'admin',
         params: {},
-        async handler(ctx: Ctx<object>): Promise<PackListing[]> {
+        async handler(ctx): Promise<PackListing[]> {
           const [packs, agents] = await Promise.all([installer.list(), agentStatuses(ctx)]);
           return packs.map((pack) => ({ ...pack, nodes: agents.map((agent) => loadStatusOf(agent, pack)) }));
         },
-      },
-      install: {
+      }),
+      install: defineAction({
         rest: 'POST /plugins/install',
         auth: 'admin',
         params: { folder: { type: 'string', min: 1, max: 4096 } },
-        async handler(ctx: Ctx<{ folder: string }>): Promise<InstalledPack> {
+        async handler(ctx): Promise<InstalledPack> {
           const pack = await installer.installFolder(ctx.params.folder, callerOf(ctx).id);
           await changed(ctx, pack, 'installed');
           created(ctx.meta, pack.name);
           return pack;
         },
-      },
-      upload: {
+      }),
+      upload: defineAction({
         // The body is the .tgz that `npm pack` writes (any Content-Type but JSON).
         rest: UPLOAD_ROUTE,
         auth: 'admin',
         params: {},
-        async handler(ctx: Ctx<object>): Promise<InstalledPack> {
+        async handler(ctx): Promise<InstalledPack> {
           const bytes = await readBody(ctx.stream as Readable | null, { maxBytes: options.maxUploadBytes, tooLarge: (limit) => `The pack is larger than ${limit}`, missing: NO_PACK });
           const pack = await installer.installTarball(bytes, callerOf(ctx).id);
           await changed(ctx, pack, 'installed');
           created(ctx.meta, pack.name);
           return pack;
         },
-      },
-      uninstall: {
+      }),
+      uninstall: defineAction({
         rest: 'DELETE /plugins/:name',
         auth: 'admin',
         params: { name: { type: 'string', min: 1, max: 214 } },
-        async handler(ctx: Ctx<{ name: string }>): Promise<{ name: string; uninstalled: true }> {
+        async handler(ctx): Promise<{ name: string; uninstalled: true }> {
           const pack = await installer.uninstall(ctx.params.name);
           await changed(ctx, pack, 'uninstalled');
           return { name: pack.name, uninstalled: true };
         },
-      },
+      }),
     },
   };
 }

@@ -107,6 +107,26 @@ export interface UnfinishedItem {
   readonly pool: string;
 }
 
+/** How an item ended, as a worker records it. */
+export interface ItemFinish {
+  readonly itemId: string;
+  readonly status: 'completed' | 'failed' | 'canceled';
+  readonly outcome: { readonly results?: unknown; readonly error?: ErrorInfo; readonly acceleratorSeconds?: number };
+}
+
+/** Claims and finishes a worker sends in one round trip, and what became of them. */
+export interface ItemWrites {
+  readonly claims: readonly string[];
+  readonly finishes: readonly ItemFinish[];
+}
+
+export interface ItemWriteResults {
+  /** The items claimed, by id; a claim refused (canceled, done, busy on a live worker) is absent. */
+  readonly claimed: ReadonlyMap<string, ClaimedItem>;
+  /** The items finished; a finish of an item no longer in progress (canceled meanwhile) is absent. */
+  readonly finished: ReadonlySet<string>;
+}
+
 export type StatusCounts = Readonly<Record<ItemStatus, number>> & { readonly total: number };
 
 export interface QueueStore {
@@ -124,6 +144,11 @@ export interface QueueStore {
    * (broker instance ids: another job for it reached this worker).
    */
   claim(itemId: string, worker: WorkerIncarnation, liveInstances?: readonly string[], knownBatches?: readonly string[]): Promise<ClaimedItem | undefined>;
+  /**
+   * Several claims (as `claim`) and finishes (as `finish`) in one statement: a busy worker's
+   * items share their round trips. The claims and finishes name distinct items.
+   */
+  writeItems(writes: ItemWrites, worker: WorkerIncarnation, liveInstances?: readonly string[], knownBatches?: readonly string[]): Promise<ItemWriteResults>;
   /** Status, worker and worker incarnation of an item, whoever owns it (for workers). */
   itemState(itemId: string): Promise<{ status: ItemStatus; worker: string | null; workerInstance: string | null } | undefined>;
   /** Puts an item this incarnation took but could not run or record back to pending; whether it did. */

@@ -2,7 +2,9 @@
  * The session queue in PostgreSQL, through TypeORM's connection. Status changes are single
  * conditional UPDATEs, so two workers or a worker and a cancel never both win.
  */
+import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { ErrorInfo } from '../../engine/errors';
 import type { FieldValue } from '../../engine/batch/expand-batch';
 import type { Graph } from '../../engine/graph/graph';
@@ -17,6 +19,8 @@ import {
   type QueueStore,
   type ClaimedItem,
   type CreatedBatch,
+  type ItemWriteResults,
+  type ItemWrites,
   type StatusCounts,
   type UnfinishedItem,
   type WorkerIncarnation,
@@ -24,6 +28,32 @@ import {
 
 const ITEM_COLUMNS = `i.id, i.batch_id, i.owner_id, i.queue_id, i.status, i.priority, i.field_values, i.results, i.error,
   i.attempts, i.worker, i.pool, i.accelerator_seconds, i.created_at, i.started_at, i.completed_at`;
+
+/**
+ * Finishes, then claims, in one statement. Finishing needs the item in progress (a cancel
+ * meanwhile wins). A claim takes a pending item, or one in progress on an incarnation that is
+ * gone; started_at is kept across attempts (retry() clears it): it marks the start of the run,
+ * whose earlier attempts' images a new attempt discards. A claimed item's batch graph comes back
+ * too, unless the worker already holds it. One row per claimed item (or one row of nulls), each
+ * carrying the ids finished.
+ */
+const WRITE_ITEMS_SQL = `
+  WITH finished AS (
+    UPDATE queue_items i SET status = f.status, results = f.results, error = f.error, accelerator_seconds = f.seconds,
+      completed_at = now(), updated_at = now()
+    FROM unnest($1::bigint[], $2::text[], $3::jsonb[], $4::jsonb[], $5::float8[]) AS f(id, status, results, error, seconds)
+    WHERE i.id = f.id AND i.status = 'in_progress'
+    RETURNING i.id
+  ), claimed AS (
+    UPDATE queue_items i SET status = 'in_progress', attempts = i.attempts + 1, worker = $7, worker_instance = $8,
+      started_at = coalesce(i.started_at, now()), updated_at = now()
+    FROM queue_batches b
+    WHERE i.id = ANY($6::bigint[]) AND b.id = i.batch_id
+      AND (i.status = 'pending' OR (i.status = 'in_progress' AND NOT (coalesce(i.worker_instance, '') = ANY($9::text[]))))
+    RETURNING ${ITEM_COLUMNS}, b.origin, b.destination, b.keep_intermediates,
+      CASE WHEN b.id::text = ANY($10::text[]) THEN NULL ELSE b.graph END AS graph
+  )
+  SELECT c.*, f.ids AS finished_ids FROM (SELECT coalesce(array_agg(id), '{}') AS ids FROM finished) f LEFT JOIN claimed c ON true`;
 
 interface ItemRow {
   id: string;
@@ -126,28 +156,43 @@ export class QueueRepository implements QueueStore {
   }
 
   async claim(itemId: string, worker: WorkerIncarnation, liveInstances: readonly string[] = [], knownBatches: readonly string[] = []): Promise<ClaimedItem | undefined> {
-    // started_at is kept across attempts (retry() clears it): it marks the start of the run, whose
-    // earlier attempts' images a new attempt discards. The batch's graph comes back in the same
-    // round trip, unless the worker already holds it.
-    const rows = (await this.dataSource.query(
-      `UPDATE queue_items i SET status = 'in_progress', attempts = i.attempts + 1, worker = $2, worker_instance = $3,
-         started_at = coalesce(i.started_at, now()), updated_at = now()
-       FROM queue_batches b
-       WHERE i.id = $1 AND b.id = i.batch_id
-         AND (i.status = 'pending' OR (i.status = 'in_progress' AND NOT (coalesce(i.worker_instance, '') = ANY($4::text[]))))
-       RETURNING ${ITEM_COLUMNS}, b.origin, b.destination, b.keep_intermediates,
-         CASE WHEN b.id::text = ANY($5::text[]) THEN NULL ELSE b.graph END AS graph`,
-      [itemId, worker.nodeId, worker.instanceId, liveInstances, knownBatches],
-    )) as [ItemRow[], number] | ItemRow[];
-    const updated = normalizeUpdate(rows)[0];
-    if (!updated) return undefined;
-    return {
-      ...toItem(updated),
-      origin: updated.origin ?? null,
-      destination: updated.destination ?? null,
-      keepIntermediates: updated.keep_intermediates ?? false,
-      ...(updated.graph ? { graph: updated.graph } : {}),
-    };
+    return (await this.writeItems({ claims: [itemId], finishes: [] }, worker, liveInstances, knownBatches)).claimed.get(itemId);
+  }
+
+  async writeItems(writes: ItemWrites, worker: WorkerIncarnation, liveInstances: readonly string[] = [], knownBatches: readonly string[] = []): Promise<ItemWriteResults> {
+    const claims = writes.claims.filter((id) => ITEM_ID_PATTERN.test(id));
+    const finishes = writes.finishes.filter((finish) => ITEM_ID_PATTERN.test(finish.itemId));
+    if (claims.length === 0 && finishes.length === 0) return { claimed: new Map(), finished: new Set() };
+    // A prepared statement through the pool TypeORM holds: a worker sends it for every item, so
+    // PostgreSQL parses and plans it once per connection.
+    const result = await this.pool().query<ItemRow & { finished_ids: string[] }>({
+      name: 'queue-write-items',
+      text: WRITE_ITEMS_SQL,
+      values: [
+        finishes.map((finish) => finish.itemId),
+        finishes.map((finish) => finish.status),
+        finishes.map((finish) => (finish.outcome.results === undefined ? null : JSON.stringify(finish.outcome.results))),
+        finishes.map((finish) => (finish.outcome.error ? JSON.stringify(finish.outcome.error) : null)),
+        finishes.map((finish) => finish.outcome.acceleratorSeconds ?? 0),
+        claims,
+        worker.nodeId,
+        worker.instanceId,
+        liveInstances,
+        knownBatches,
+      ],
+    });
+    const claimed = new Map<string, ClaimedItem>();
+    for (const row of result.rows) {
+      if (row.id === null) continue;
+      claimed.set(String(row.id), {
+        ...toItem(row),
+        origin: row.origin ?? null,
+        destination: row.destination ?? null,
+        keepIntermediates: row.keep_intermediates ?? false,
+        ...(row.graph ? { graph: row.graph } : {}),
+      });
+    }
+    return { claimed, finished: new Set((result.rows[0]?.finished_ids ?? []).map(String)) };
   }
 
   async itemState(itemId: string): Promise<{ status: QueueItem['status']; worker: string | null; workerInstance: string | null } | undefined> {
@@ -190,20 +235,12 @@ export class QueueRepository implements QueueStore {
     status: 'completed' | 'failed' | 'canceled',
     outcome: { results?: unknown; error?: ErrorInfo; acceleratorSeconds?: number },
   ): Promise<boolean> {
-    const rows = normalizeUpdate(
-      await this.dataSource.query(
-        `UPDATE queue_items SET status = $2, results = $3, error = $4, accelerator_seconds = $5, completed_at = now(), updated_at = now()
-         WHERE id = $1 AND status = 'in_progress' RETURNING id`,
-        [
-          itemId,
-          status,
-          outcome.results === undefined ? null : JSON.stringify(outcome.results),
-          outcome.error ? JSON.stringify(outcome.error) : null,
-          outcome.acceleratorSeconds ?? 0,
-        ],
-      ),
-    );
-    return rows.length === 1;
+    const { finished } = await this.writeItems({ claims: [], finishes: [{ itemId, status, outcome }] }, { nodeId: '', instanceId: '' });
+    return finished.has(itemId);
+  }
+
+  private pool(): Pool {
+    return (this.dataSource.driver as PostgresDriver).master as Pool;
   }
 
   async recordAcceleratorSeconds(itemId: string, seconds: number): Promise<void> {

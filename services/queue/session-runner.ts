@@ -13,6 +13,7 @@ import type { InvocationCache } from '../../engine/execution/invocation-cache';
 import { runGraph } from '../../engine/execution/run-graph';
 import type { ContextHost } from '../../engine/node-context';
 import type { NodeRegistry } from '../../engine/registry/node-registry';
+import { ItemWriteBatcher } from './item-write-batcher';
 import type { JobOutcome } from './job-transport';
 import { ownerInvocationCache } from './owner-invocation-cache';
 import type { QueueEventSink } from './queue-events';
@@ -44,16 +45,29 @@ export interface SessionRunnerOptions {
   readonly cache?: InvocationCache;
 }
 
+/** Items of a chunk claimed in one statement at most. */
+const MAX_CLAIM_AHEAD = 16;
+/** A window of items must take under this share of the chunk's budget for the next to be larger. */
+const CLAIM_AHEAD_SHARE = 20;
+
 /** Batch graphs a worker keeps: one batch's items share their graph, so it is read once. */
 const GRAPH_CACHE_SIZE = 64;
 
 export class SessionRunner {
   private readonly running = new Map<string, AbortController>();
   private readonly graphs = new LRUCache<string, Graph>({ max: GRAPH_CACHE_SIZE });
+  /** Claims and finishes of the items running here, sharing round trips. */
+  private readonly writes: ItemWriteBatcher;
   readonly incarnation: WorkerIncarnation;
 
   constructor(private readonly options: SessionRunnerOptions) {
     this.incarnation = { nodeId: options.workerName, instanceId: options.instanceId ?? randomUUID() };
+    this.writes = new ItemWriteBatcher({
+      store: options.store,
+      worker: this.incarnation,
+      liveInstances: () => options.liveInstances?.() ?? [],
+      knownBatches: () => [...this.graphs.keys()],
+    });
   }
 
   /** Items running here now. */
@@ -80,33 +94,85 @@ export class SessionRunner {
    * incarnation is gone, or finds it done.
    */
   async process(itemId: string): Promise<JobOutcome> {
-    const { store } = this.options;
     // A second job for an item (routed to this worker and requeued to the pool after a restart, say).
     if (this.running.has(itemId)) return 'done';
-    const live = (this.options.liveInstances?.() ?? []).filter((id) => id !== this.incarnation.instanceId);
-    const claimed = await store.claim(itemId, this.incarnation, live, [...this.graphs.keys()]);
-    if (!claimed) {
-      const state = await store.itemState(itemId);
-      const busy = state?.status === 'in_progress' && state.workerInstance !== null && live.includes(state.workerInstance);
-      return busy ? 'later' : 'done'; // else canceled or finished meanwhile
-    }
-    // Marked at once, so a second job for it reaching this worker meanwhile does not claim it too.
-    const controller = new AbortController();
-    this.running.set(itemId, controller);
-    try {
-      await this.run(claimed, controller.signal);
-    } catch (error) {
-      // It could not be run or recorded (the database went away, say). Holding it while nothing
-      // runs it would keep every other worker away: it goes back to pending for the job's retry.
-      await store.release(itemId, this.incarnation).catch(() => undefined);
-      throw error;
-    } finally {
-      this.running.delete(itemId);
-    }
+    const claimed = await this.writes.claim(itemId);
+    if (!claimed) return this.refused(itemId);
+    await (await this.start(claimed)).recorded;
     return 'done';
   }
 
-  private async run(claimed: ClaimedItem, signal: AbortSignal): Promise<void> {
+  /**
+   * Runs a chunk's items (consecutive items of one batch) in order, until `budgetMs` has passed;
+   * returns those that were busy on a live worker (`later`) and those not started (`unstarted`).
+   * While items prove quick, the next ones are claimed ahead, several in one statement, and each
+   * item's end is recorded in the statement that claims the next: a chunk of cheap items costs a
+   * few round trips, not two per item. Every item started is recorded before this resolves.
+   */
+  async processChunk(itemIds: readonly string[], budgetMs: number): Promise<{ later: string[]; unstarted: string[] }> {
+    const began = performance.now();
+    const later: string[] = [];
+    const recorded: Promise<void>[] = [];
+    let window = 1;
+    let next = 0;
+    try {
+      while (next < itemIds.length && (next === 0 || performance.now() - began < budgetMs)) {
+        const ids = itemIds.slice(next, next + window);
+        next += ids.length;
+        const claims = ids.map((id) => (this.running.has(id) ? Promise.resolve(undefined) : this.writes.claim(id)));
+        const windowBegan = performance.now();
+        for (const [index, id] of ids.entries()) {
+          const claimed = await claims[index]!;
+          if (!claimed) {
+            if (!this.running.has(id) && (await this.refused(id)) === 'later') later.push(id);
+            continue;
+          }
+          recorded.push((await this.start(claimed)).recorded);
+        }
+        // Claim more at once only while a whole window of items takes a small part of the budget.
+        window = performance.now() - windowBegan < budgetMs / CLAIM_AHEAD_SHARE ? Math.min(window * 2, MAX_CLAIM_AHEAD) : 1;
+      }
+    } finally {
+      await Promise.allSettled(recorded);
+    }
+    // A failure to record any of them fails the job (retried: the ones recorded are not run again).
+    for (const result of await Promise.allSettled(recorded)) if (result.status === 'rejected') throw result.reason;
+    return { later, unstarted: itemIds.slice(next) };
+  }
+
+  /** An item whose claim was refused: `later` when another live incarnation runs it, else `done` (canceled or finished meanwhile). */
+  private async refused(itemId: string): Promise<JobOutcome> {
+    const live = (this.options.liveInstances?.() ?? []).filter((id) => id !== this.incarnation.instanceId);
+    const state = await this.options.store.itemState(itemId);
+    const busy = state?.status === 'in_progress' && state.workerInstance !== null && live.includes(state.workerInstance);
+    return busy ? 'later' : 'done';
+  }
+
+  /**
+   * Runs a claimed item; resolves once its graph ran, with `recorded`, which resolves once its end
+   * is stored. If it cannot be run or recorded (the database went away, say), holding it while
+   * nothing runs it would keep every other worker away: it goes back to pending for the job's retry.
+   */
+  private async start(claimed: ClaimedItem): Promise<{ recorded: Promise<void> }> {
+    const { store } = this.options;
+    // Marked at once, so a second job for it reaching this worker meanwhile does not claim it too.
+    const controller = new AbortController();
+    this.running.set(claimed.id, controller);
+    const failed = async (error: unknown): Promise<never> => {
+      this.running.delete(claimed.id);
+      await store.release(claimed.id, this.incarnation).catch(() => undefined);
+      throw error;
+    };
+    try {
+      const { recorded } = await this.run(claimed, controller.signal);
+      return { recorded: recorded.then(() => void this.running.delete(claimed.id), failed) };
+    } catch (error) {
+      return failed(error);
+    }
+  }
+
+  /** Runs the item's graph; `recorded` resolves once how it ended is stored and announced. */
+  private async run(claimed: ClaimedItem, signal: AbortSignal): Promise<{ recorded: Promise<void> }> {
     const { store, events } = this.options;
     if (claimed.attempts > 1) await this.options.discardEarlierAttempts?.(claimed);
     const item: RunnableItem = { ...claimed, graph: await this.graphOf(claimed) };
@@ -118,8 +184,10 @@ export class SessionRunner {
         kind: 'transient',
         message: `The item was interrupted ${maxAttempts === 1 ? 'once' : `${maxAttempts} times`} (its worker stopped or was killed); it was not run again`,
       };
-      if (await store.finish(item.id, 'failed', { error })) events.emit(item.ownerId, 'queue_item_status_changed', { ...ref, status: 'failed', error });
-      return;
+      const recorded = this.writes.finish({ itemId: item.id, status: 'failed', outcome: { error } }).then((finished) => {
+        if (finished) events.emit(item.ownerId, 'queue_item_status_changed', { ...ref, status: 'failed', error });
+      });
+      return { recorded };
     }
     events.emit(item.ownerId, 'queue_item_status_changed', { ...ref, status: 'in_progress' });
 
@@ -156,12 +224,15 @@ export class SessionRunner {
     // Outside the try: failing to record them is the platform's fault, retried, not the graph's.
     if (outcome.results !== undefined) await host.settle?.(outcome.results);
     const acceleratorSeconds = gpuMs / 1000;
-    if (await store.finish(item.id, status, { ...outcome, acceleratorSeconds })) {
-      events.emit(item.ownerId, 'queue_item_status_changed', { ...ref, status, ...(outcome.error ? { error: outcome.error } : {}) });
-    } else if (acceleratorSeconds > 0) {
-      // Canceled while it ran: the GPU time it used still counts.
-      await store.recordAcceleratorSeconds(item.id, acceleratorSeconds);
-    }
+    const recorded = this.writes.finish({ itemId: item.id, status, outcome: { ...outcome, acceleratorSeconds } }).then(async (finished) => {
+      if (finished) {
+        events.emit(item.ownerId, 'queue_item_status_changed', { ...ref, status, ...(outcome.error ? { error: outcome.error } : {}) });
+      } else if (acceleratorSeconds > 0) {
+        // Canceled while it ran: the GPU time it used still counts.
+        await store.recordAcceleratorSeconds(item.id, acceleratorSeconds);
+      }
+    });
+    return { recorded };
   }
 
   private needsGpu(type: string, version: string): boolean {

@@ -1,6 +1,9 @@
 /**
  * Carries queue items to workers with BullMQ: on Redis in a cluster, on its PostgreSQL backend by
- * default. Jobs hold only the item id; PostgreSQL holds the item. A worker killed mid-item loses
+ * default. Jobs hold only item ids; PostgreSQL holds the items. A job carries one item, or a run
+ * of consecutive items of one large batch (a chunk): a worker takes the chunk's items one after
+ * the other, for a short time budget, and hands the rest back as a new job, so cheap items share
+ * the queue's round trips while long ones still spread over every worker one at a time. A worker killed mid-item loses
  * its lock, BullMQ's stalled-job check hands the job to another worker, and the item runs again
  * (bounded by the runner's attempt limit).
  *
@@ -25,11 +28,23 @@ export interface JobTransportOptions {
 }
 
 export interface ItemJob {
-  readonly itemId: string;
+  /** One item, or a chunk of consecutive items of one batch, run in this order. */
+  readonly itemIds: readonly string[];
   /** BullMQ priority: 1 runs first. */
   readonly priority: number;
   /** The queue it goes on (a pool's or a worker's); the basic pool's when not given. */
   readonly queue?: string;
+  /** A pause before it may run (a chunk's busy items coming back). */
+  readonly delayMs?: number;
+  /** How often these items came back busy already. */
+  readonly later?: number;
+}
+
+/** One item's job is `item-<id>`, so a second add of it is a no-op; a chunk's names its first and last item. */
+function jobIdOf(job: ItemJob): string {
+  const first = job.itemIds[0];
+  if (job.itemIds.length === 1) return job.later ? `item-${first}-later-${job.later}` : `item-${first}`;
+  return `items-${first}-${job.itemIds.at(-1)}-${job.itemIds.length}${job.later ? `-later-${job.later}` : ''}`;
 }
 
 /**
@@ -42,6 +57,63 @@ export type JobOutcome = 'done' | 'later';
 /** The pause before a job whose item was busy comes back: doubling from 500 ms, at most `maxMs`. */
 export function laterDelayMs(timesStarted: number, maxMs = 10_000): number {
   return Math.min(500 * 2 ** Math.max(0, Math.min(timesStarted - 1, 5)), maxMs);
+}
+
+/** How long a worker runs a chunk's items before it hands the rest back as a new job. */
+export const CHUNK_BUDGET_MS = 100;
+/** The most items one job carries. */
+export const MAX_CHUNK_ITEMS = 32;
+/** A batch is cut into at least this many jobs (when it has that many items), so it spreads over a pool. */
+const MIN_JOBS_PER_BATCH = 64;
+
+/**
+ * `count` items in jobs: one item each for a batch of up to MIN_JOBS_PER_BATCH items, else chunks
+ * of up to MAX_CHUNK_ITEMS. Returns each chunk's start index and length, in order.
+ */
+export function chunkItems(count: number): { start: number; length: number }[] {
+  const size = Math.max(1, Math.min(MAX_CHUNK_ITEMS, Math.floor(count / MIN_JOBS_PER_BATCH)));
+  const chunks: { start: number; length: number }[] = [];
+  for (let start = 0; start < count; start += size) chunks.push({ start, length: Math.min(size, count - start) });
+  return chunks;
+}
+
+/** A job's items, in order; jobs from before chunks carried one `itemId`. */
+function itemsOf(data: JobData | undefined): readonly string[] {
+  if (Array.isArray(data?.itemIds)) return data.itemIds.filter((id): id is string => typeof id === 'string');
+  return typeof data?.itemId === 'string' ? [data.itemId] : [];
+}
+
+interface JobData {
+  readonly itemIds?: readonly string[];
+  readonly itemId?: string;
+  /** How often a chunk's busy items have come back already (their pause grows with it). */
+  readonly later?: number;
+}
+
+/** Runs one item. */
+export type ItemProcessor = (itemId: string) => Promise<JobOutcome | void>;
+
+/** What became of a chunk's items: those busy on a live worker, and those not started within the budget. */
+export interface ChunkResult {
+  readonly later: readonly string[];
+  readonly unstarted: readonly string[];
+}
+
+/** Runs a chunk's items in order for about `budgetMs`. */
+export type ChunkProcessor = (itemIds: readonly string[], budgetMs: number) => Promise<ChunkResult>;
+
+/** A chunk as its items one after the other, for processors that run one item at a time. */
+function sequentialChunk(process: ItemProcessor): ChunkProcessor {
+  return async (itemIds, budgetMs) => {
+    const began = performance.now();
+    const later: string[] = [];
+    let next = 0;
+    while (next < itemIds.length && (next === 0 || performance.now() - began < budgetMs)) {
+      if ((await process(itemIds[next]!)) === 'later') later.push(itemIds[next]!);
+      next += 1;
+    }
+    return { later, unstarted: itemIds.slice(next) };
+  };
 }
 
 export interface JobWorker {
@@ -95,12 +167,13 @@ export class JobTransport {
   private async addTo(queue: Queue, jobs: readonly ItemJob[]): Promise<void> {
     const toBullmq = (job: ItemJob) => ({
       name: 'run',
-      data: { itemId: job.itemId },
-      // The item id as job id: adding an item that already has a job is a no-op. A node's failure
+      data: { itemIds: job.itemIds, ...(job.later ? { later: job.later } : {}) },
+      // The items as job id: adding items that already have a job is a no-op. A node's failure
       // ends the item without throwing; what throws is the infrastructure (the database went
       // away), so those attempts are retried with backoff rather than dropping the item.
       opts: {
-        jobId: `item-${job.itemId}`,
+        jobId: jobIdOf(job),
+        ...(job.delayMs ? { delay: job.delayMs } : {}),
         priority: job.priority,
         attempts: 6,
         backoff: { type: 'exponential', delay: 1000 },
@@ -125,9 +198,10 @@ export class JobTransport {
    * jobs, so a busy worker does not hold pool jobs that an idle one could run.
    */
   startWorker(
-    process: (itemId: string) => Promise<JobOutcome | void>,
+    process: ItemProcessor,
     concurrency: number,
     queues: readonly string[] = [this.poolQueue(DEFAULT_POOL)],
+    chunk: ChunkProcessor = sequentialChunk(process),
   ): JobWorker {
     let closing = false;
     const slots = new Slots(concurrency, (full) => {
@@ -140,18 +214,17 @@ export class JobTransport {
     const started = queues.map((name) => {
       const worker = new Worker(
         name,
-        async (job: Job<{ itemId: string }>, token?: string) => {
-          await slots.acquire();
-          let outcome: JobOutcome | void;
-          try {
-            outcome = await process(job.data.itemId);
-          } finally {
-            slots.release();
+        async (job: Job<JobData>, token?: string) => {
+          const items = itemsOf(job.data);
+          if (items.length <= 1) {
+            // One item: when busy on a live worker, this very job comes back later.
+            if ((await this.runOne(slots, process, items[0])) === 'later') {
+              await job.moveToDelayed(Date.now() + laterDelayMs(job.attemptsStarted, this.options.laterMaxDelayMs), token);
+              throw new DelayedError();
+            }
+            return;
           }
-          if (outcome === 'later') {
-            await job.moveToDelayed(Date.now() + laterDelayMs(job.attemptsStarted, this.options.laterMaxDelayMs), token);
-            throw new DelayedError();
-          }
+          await this.runChunk(slots, chunk, items, job, name);
         },
         {
           ...this.queueOptions(),
@@ -176,17 +249,49 @@ export class JobTransport {
     };
   }
 
+  private async runOne(slots: Slots, process: ItemProcessor, itemId: string | undefined): Promise<JobOutcome | void> {
+    if (itemId === undefined) return 'done';
+    await slots.acquire();
+    try {
+      return await process(itemId);
+    } finally {
+      slots.release();
+    }
+  }
+
+  /**
+   * A chunk's items, in one slot: the rest after the budget go back as a job of their own
+   * (another worker may take it), and items busy on a live worker come back after a pause, before
+   * this job ends. A worker dying mid-chunk leaves the whole job to BullMQ's stalled check: its
+   * items that ended are not run again (their claim finds them done).
+   */
+  private async runChunk(slots: Slots, chunk: ChunkProcessor, items: readonly string[], job: Job<JobData>, queue: string): Promise<void> {
+    await slots.acquire();
+    let result: ChunkResult;
+    try {
+      result = await chunk(items, CHUNK_BUDGET_MS);
+    } finally {
+      slots.release();
+    }
+    const priority = job.opts.priority ?? 1;
+    const later = (job.data.later ?? 0) + 1;
+    await this.add([
+      ...(result.unstarted.length > 0 ? [{ itemIds: result.unstarted, priority, queue }] : []),
+      ...(result.later.length > 0 ? [{ itemIds: result.later, priority, queue, later, delayMs: laterDelayMs(later, this.options.laterMaxDelayMs) }] : []),
+    ]);
+  }
+
   /**
    * Moves every job of one queue (waiting, delayed or held by a worker that is gone) to another,
    * keeping priorities, and empties the first. For a worker that left: its items go back to the pool.
    */
   async moveJobs(from: string, to: string): Promise<number> {
     const source = this.queue(from);
-    const jobs = (await source.getJobs(['waiting', 'prioritized', 'delayed', 'active'], 0, -1)) as Job<{ itemId: string }>[];
-    const items = jobs.filter((job) => job?.data?.itemId);
-    await this.add(items.map((job) => ({ itemId: job.data.itemId, priority: job.opts.priority ?? 1, queue: to })));
+    const jobs = (await source.getJobs(['waiting', 'prioritized', 'delayed', 'active'], 0, -1)) as (Job<JobData> | undefined)[];
+    const moved = jobs.flatMap((job) => (job && itemsOf(job.data).length > 0 ? [{ itemIds: itemsOf(job.data), priority: job.opts.priority ?? 1, queue: to }] : []));
+    await this.add(moved);
     await source.obliterate({ force: true });
-    return items.length;
+    return moved.reduce((sum, job) => sum + job.itemIds.length, 0);
   }
 
   /** Jobs waiting on one queue. */

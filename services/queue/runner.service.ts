@@ -35,13 +35,18 @@ export function createRunnerService(options: RunnerServiceOptions): ServiceSchem
       // job may be gone too: give each one, so it runs without waiting for an api node's sweep.
       try {
         const former = await options.runner.heldInFormerLives();
-        await transport.add(former.map((item, rank) => ({ itemId: item.id, priority: jobPriority(item.priority, rank), queue: transport.poolQueue(item.pool) })));
+        await transport.add(former.map((item, rank) => ({ itemIds: [item.id], priority: jobPriority(item.priority, rank), queue: transport.poolQueue(item.pool) })));
         if (former.length > 0) this.logger.info(`${former.length} items this worker held before it restarted went back to their pools`);
       } catch (error) {
         this.logger.warn('Could not hand out the items this worker held before it restarted; the api nodes\' sweep will', error);
       }
       const queues = [transport.workerQueue(this.broker.nodeID), transport.poolQueue(pool)];
-      worker = transport.startWorker((itemId) => options.runner.process(itemId), options.concurrency, queues);
+      worker = transport.startWorker(
+        (itemId) => options.runner.process(itemId),
+        options.concurrency,
+        queues,
+        (itemIds, budgetMs) => options.runner.processChunk(itemIds, budgetMs),
+      );
     },
     async stopped() {
       await worker?.close();

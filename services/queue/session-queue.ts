@@ -14,7 +14,7 @@ import type { Graph } from '../../engine/graph/graph';
 import type { FieldValue } from '../../engine/batch/expand-batch';
 import { chooseWorker, type WorkerView } from './item-router';
 import { modelInputsOf, modelKeysOf } from './item-models';
-import { jobPriority, type JobTransport } from './job-transport';
+import { chunkItems, jobPriority, type ItemJob, type JobTransport } from './job-transport';
 import type { QueueEventSink } from './queue-events';
 import type { ItemFilter, ItemSelection, Page, QueueItem, QueueStore, StatusCounts, UnfinishedItem } from './queue-store';
 import type { EnqueueResult } from './queue-views';
@@ -70,7 +70,7 @@ export class SessionQueue {
       sessions,
     );
     const queues = await this.queuesFor(pool, input.batch.graph, sessions);
-    await transport.add(itemIds.map((itemId, index) => ({ itemId, priority: jobPriority(priority, rank + index), queue: queues[index]! })));
+    await transport.add(jobsOf(itemIds, queues, (index) => jobPriority(priority, rank + index)));
     events.emit(ownerId, 'batch_enqueued', { queueId, batchId, enqueued: itemIds.length, priority });
     return { queueId, batchId, enqueued: itemIds.length, priority };
   }
@@ -108,7 +108,7 @@ export class SessionQueue {
     const { store, transport, events } = this.options;
     const items = await store.retry(ownerId, queueId, itemIds);
     const rank = (await store.pendingCount(ownerId, queueId)) - items.length;
-    await transport.add(items.map((item, index) => ({ itemId: item.id, priority: jobPriority(item.priority, rank + index), queue: transport.poolQueue(item.pool) })));
+    await transport.add(items.map((item, index) => ({ itemIds: [item.id], priority: jobPriority(item.priority, rank + index), queue: transport.poolQueue(item.pool) })));
     for (const item of items) events.emit(ownerId, 'queue_item_status_changed', { queueId, itemId: item.id, batchId: item.batchId, status: 'pending' });
     return { retried: items.map((item) => item.id) };
   }
@@ -144,7 +144,7 @@ export class SessionQueue {
       const key = `${item.ownerId}/${item.queueId}`;
       const rank = ranks.get(key) ?? 0;
       ranks.set(key, rank + 1);
-      return { itemId: item.id, priority: jobPriority(item.priority, rank), queue: transport.poolQueue(item.pool) };
+      return { itemIds: [item.id], priority: jobPriority(item.priority, rank), queue: transport.poolQueue(item.pool) };
     });
     await transport.add(jobs);
     return jobs.length;
@@ -167,4 +167,21 @@ export class SessionQueue {
   async prune(ownerId: string, queueId: string): Promise<{ deleted: number }> {
     return { deleted: await this.options.store.prune(ownerId, queueId) };
   }
+}
+
+/**
+ * A batch's items as jobs: chunks of consecutive items (chunkItems), cut where the queue changes
+ * (an item routed to a worker's own queue), each with the priority of its first item's rank.
+ */
+function jobsOf(itemIds: readonly string[], queues: readonly string[], priorityAt: (index: number) => number): ItemJob[] {
+  const jobs: ItemJob[] = [];
+  for (const { start, length } of chunkItems(itemIds.length)) {
+    let from = start;
+    for (let index = start + 1; index <= start + length; index++) {
+      if (index < start + length && queues[index] === queues[from]) continue;
+      jobs.push({ itemIds: itemIds.slice(from, index), priority: priorityAt(from), queue: queues[from]! });
+      from = index;
+    }
+  }
+  return jobs;
 }

@@ -126,7 +126,7 @@ describe('worker incarnations', () => {
     // More times busy than a job has attempts (6): a failing job would be dropped by now.
     const worker = transport.startWorker(async () => (++calls <= 8 ? 'later' : 'done'), 1);
     try {
-      await transport.add([{ itemId: '1', priority: 1 }]);
+      await transport.add([{ itemIds: ['1'], priority: 1 }]);
       await eventually(() => calls === 9, 20_000, 'the ninth run of the job');
       await eventually(async () => (await transport.counts()).active === 0, 5_000, 'the job to end');
       expect(calls).toBe(9);

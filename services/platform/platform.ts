@@ -51,6 +51,7 @@ import { createGenerationService } from '../generation/generation.service';
 import { DEFAULT_PLAN, poolOfPlan } from '../accounts/plans';
 import { UserRepository } from '../accounts/user.repository';
 import { QueueRepository } from '../queue/queue.repository';
+import { EventWatchers } from '../queue/event-watchers';
 import { brokerEventSink, brokerInterrupt, createRunnerService } from '../queue/runner.service';
 import { SessionContextHost } from '../queue/session-context-host';
 import { SessionQueue } from '../queue/session-queue';
@@ -105,7 +106,8 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
     stalledIntervalMs: config.jobStalledCheckMs,
   });
   const store = new QueueRepository(dataSource);
-  const events = brokerEventSink(broker);
+  const watchers = new EventWatchers();
+  const events = brokerEventSink(broker, watchers);
   const files = new LocalImageFileStore(config.dataDir);
   const users = new UserRepository(dataSource);
   const graphLimits = { maxNodes: config.maxGraphNodes, maxEdges: config.maxGraphEdges };
@@ -177,7 +179,7 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
       },
     });
     services.push(
-      createRunnerService({ transport, runner, concurrency: config.workerConcurrency, pool: config.workerPool }),
+      createRunnerService({ transport, runner, watchers, concurrency: config.workerConcurrency, pool: config.workerPool }),
       createWorkerStatusService({ cache: modelCache, capabilities: capabilities!, concurrency: config.workerConcurrency }),
     );
   }

@@ -5,6 +5,7 @@
  * Starting hands out again what this node id held when it last died (kill -9, a lost host).
  */
 import type { Context, ServiceBroker, ServiceSchema } from 'moleculer';
+import { EventWatchers, WATCHERS_EVENT, type WatchersAnnouncement } from './event-watchers';
 import { jobPriority, type JobTransport, type JobWorker } from './job-transport';
 import { compactEvents, SESSION_EVENTS, type QueueEventSink, type SessionEventEnvelope } from './queue-events';
 import type { SessionRunner } from './session-runner';
@@ -13,6 +14,8 @@ export const INTERRUPT_EVENT = 'queue.interrupt';
 
 export interface RunnerServiceOptions {
   readonly transport: JobTransport;
+  /** Kept up to date from the gateways' announcements, for the event sink. */
+  readonly watchers?: EventWatchers;
   readonly runner: SessionRunner;
   readonly concurrency: number;
   readonly pool: string;
@@ -27,6 +30,16 @@ export function createRunnerService(options: RunnerServiceOptions): ServiceSchem
       [INTERRUPT_EVENT]: {
         handler(ctx: Context<{ itemIds: string[] }>) {
           for (const itemId of ctx.params.itemIds) options.runner.interrupt(itemId);
+        },
+      },
+      [WATCHERS_EVENT]: {
+        handler(ctx: Context<WatchersAnnouncement>) {
+          options.watchers?.announce(ctx.params);
+        },
+      },
+      '$node.disconnected': {
+        handler(ctx: Context<{ node: { id: string } }>) {
+          options.watchers?.nodeLeft(ctx.params.node.id);
         },
       },
     },
@@ -65,7 +78,7 @@ const MAX_EVENTS_PER_PACKET = 500;
  * go in batches: everything emitted before the event loop turns (a burst of cheap steps, say)
  * travels as one packet, in order, so a graph of thousands of steps cannot flood the gateway.
  */
-export function brokerEventSink(broker: ServiceBroker): QueueEventSink {
+export function brokerEventSink(broker: ServiceBroker, watchers?: EventWatchers): QueueEventSink {
   let pending: SessionEventEnvelope[] = [];
   const flush = () => {
     const events = pending;
@@ -74,6 +87,7 @@ export function brokerEventSink(broker: ServiceBroker): QueueEventSink {
   };
   return {
     emit(ownerId, name, payload) {
+      if (watchers && !watchers.wants(ownerId, name)) return;
       if (pending.length === 0) setImmediate(flush);
       pending.push({ ownerId, name, payload });
       if (pending.length >= MAX_EVENTS_PER_PACKET) flush();

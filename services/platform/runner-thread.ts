@@ -4,11 +4,15 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { startPlatform, type Platform } from './platform';
+import { setThreadNiceness } from './thread-priority';
 import type { RunnerThreadData, RunnerThreadMessage } from './runner-threads';
 
 const port = parentPort!;
 const { config, channel } = workerData as RunnerThreadData;
 const send = (message: RunnerThreadMessage) => port.postMessage(message);
+
+// Graphs yield the CPU to the HTTP server's thread when both want it.
+setThreadNiceness(config.runnerThreadNiceness);
 
 let platform: Platform | undefined;
 port.on('message', (message: { type: string }) => {

@@ -6,7 +6,7 @@
  * TTL whatever its `exp` says (a leaked secret, or a token minted by hand, cannot outlive it), and
  * names its session (`sid`, the refresh-token family) so a sign-out ends it at once.
  */
-import { randomBytes } from 'node:crypto';
+import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
 import { UnauthorizedError } from '../kernel/service-errors';
@@ -52,15 +52,23 @@ export interface IssuedRefreshToken {
 }
 
 export class TokenIssuer {
+  /**
+   * The secret as a key object, made once: given the string, jsonwebtoken tries it as a public
+   * key, then makes a secret key of it, on every request (about a millisecond each).
+   */
+  private readonly key: KeyObject;
+
   constructor(
     private readonly settings: TokenSettings,
     private readonly clock: Clock = systemClock,
-  ) {}
+  ) {
+    this.key = createSecretKey(Buffer.from(settings.secret, 'utf8'));
+  }
 
   issueAccessToken(userId: string, sessionId: string): IssuedAccessToken {
     const iat = Math.floor(this.clock() / 1000);
     const expiresIn = this.lifetimeS();
-    const token = jwt.sign({ typ: 'access', sid: sessionId, iat }, this.settings.secret, {
+    const token = jwt.sign({ typ: 'access', sid: sessionId, iat }, this.key, {
       algorithm: ALGORITHM,
       subject: userId,
       issuer: ISSUER,
@@ -85,7 +93,8 @@ export class TokenIssuer {
     return new JwtStrategy(
       {
         jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-        secretOrKey: this.settings.secret,
+        // passport-jwt hands it to jsonwebtoken as it is; its types predate key objects.
+        secretOrKey: this.key as unknown as Buffer,
         algorithms: [ALGORITHM],
         issuer: ISSUER,
         audience: AUDIENCE,

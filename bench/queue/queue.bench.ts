@@ -41,10 +41,11 @@ const HEAVY_ITEMS = 200;
 /** How often the throughput rounds ask for the batch's counts: often enough to end within ~1% of a round. */
 const POLL_MS = 50;
 /**
- * Per route and phase: a request every 100 ms, 60 at most, none after 6 s. A modest rate, so
- * the busy numbers show how long one request waits, not a backlog of the probe's own making.
+ * Per route and phase: a request every 30 ms, 200 at most, none after 6 s. A modest rate, so
+ * the busy numbers show how long one request waits, not a backlog of the probe's own making;
+ * and enough requests that p99 is a percentile (of 60, it would be the slowest but one).
  */
-const PROBE = { count: 60, intervalMs: 100, maxMs: 6000 };
+const PROBE = { count: 200, intervalMs: 30, maxMs: 6000 };
 
 const ADD_GRAPH: Graph = { nodes: [{ id: 'add', type: 'core.add', inputs: { a: 0, b: 1 } }], edges: [] };
 const HEAVY_GRAPH = fanOutGraph(HEAVY_RANGE);

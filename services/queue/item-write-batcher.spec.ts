@@ -40,7 +40,7 @@ describe('item write batcher', () => {
       const claimed = await Promise.all(ids.slice(0, 3).map((id) => batcher.claim(id)));
       expect(claimed.map((item) => item?.id)).toEqual(ids.slice(0, 3));
       // The graph is not sent again for a batch the worker holds.
-      expect(claimed.every((item) => item?.graph === undefined && item.status === 'in_progress')).toBeTrue();
+      expect(claimed.every((item) => item !== undefined && item.graph === undefined && item.status === 'in_progress')).toBeTrue();
       expect(statements.length).toBe(1);
 
       const first = batcher.finish({ itemId: ids[0]!, status: 'completed', outcome: { results: { n: 1 } } });

@@ -13,6 +13,14 @@ export const SETTINGS = {
   role: setting<Role>({ env: 'PINKSEA_ROLE', type: 'enum', options: ROLES, default: 'all', doc: 'Which services this process runs: all (one machine), api, worker or scheduler.' }),
   nodeId: setting<string>({ env: 'PINKSEA_NODE_ID', type: 'string', default: '', doc: 'Broker node id; hostname and pid when empty.' }),
   dataDir: setting<string>({ env: 'PINKSEA_DATA_DIR', type: 'string', default: '.data', doc: 'Where images, models, installed packs and the embedded database live.' }),
+  storage: setting<string>({ env: 'PINKSEA_STORAGE', type: 'enum', options: ['local', 's3'], default: 'local', doc: 'Where images, uploads, pack tarballs and model files live: local (the data dir) or s3 (S3-compatible object storage, so a cluster needs no shared disk).' }),
+  s3Bucket: setting<string>({ env: 'PINKSEA_S3_BUCKET', type: 'string', default: '', doc: 'With PINKSEA_STORAGE=s3: the bucket (it must exist).' }),
+  s3Region: setting<string>({ env: 'PINKSEA_S3_REGION', type: 'string', default: 'us-east-1', doc: 'With PINKSEA_STORAGE=s3: the bucket\'s region (auto for Cloudflare R2).' }),
+  s3Endpoint: setting<string>({ env: 'PINKSEA_S3_ENDPOINT', type: 'url', default: '', doc: 'With PINKSEA_STORAGE=s3: the endpoint of an S3-compatible server (MinIO, R2, Ceph); AWS S3 when empty.' }),
+  s3ForcePathStyle: setting<boolean>({ env: 'PINKSEA_S3_FORCE_PATH_STYLE', type: 'boolean', default: false, doc: 'With PINKSEA_STORAGE=s3: put the bucket in the URL path, as MinIO and most self-hosted servers want.' }),
+  s3AccessKeyId: setting<string>({ env: 'PINKSEA_S3_ACCESS_KEY_ID', type: 'string', default: '', secret: true, doc: 'With PINKSEA_STORAGE=s3: access key; the AWS SDK\'s default chain (environment, profile, instance role) when empty.' }),
+  s3SecretAccessKey: setting<string>({ env: 'PINKSEA_S3_SECRET_ACCESS_KEY', type: 'string', default: '', secret: true, doc: 'With PINKSEA_STORAGE=s3: secret key for the access key.' }),
+  s3Prefix: setting<string>({ env: 'PINKSEA_S3_PREFIX', type: 'string', default: '', doc: 'With PINKSEA_STORAGE=s3: a prefix for every key, to share a bucket (pinksea/).' }),
   host: setting<string>({ env: 'PINKSEA_HOST', type: 'string', default: '127.0.0.1', doc: 'Address the HTTP server listens on.' }),
   studioBuild: setting<string>({ env: 'PINKSEA_STUDIO_BUILD', type: 'enum', options: ['auto', 'off'], default: 'auto', doc: 'auto: npm start builds the studio first when its build is missing (a minute or two, once); off: never.' }),
   studioDir: setting<string>({ env: 'PINKSEA_STUDIO_DIR', type: 'string', default: 'dist/studio/browser', doc: 'The built studio (npm run studio:build) the API role serves at /; the studio is off when it holds no index.html.' }),
@@ -63,6 +71,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   ) as { -readonly [K in keyof PinkseaConfig]: PinkseaConfig[K] };
   values.dataDir = path.resolve(values.dataDir);
   values.studioDir = path.resolve(values.studioDir);
+  if (values.storage === 's3' && !values.s3Bucket) problems.push('PINKSEA_S3_BUCKET: expected a bucket name with PINKSEA_STORAGE=s3, got nothing');
+  if (values.storage === 's3' && Boolean(values.s3AccessKeyId) !== Boolean(values.s3SecretAccessKey)) {
+    problems.push('PINKSEA_S3_ACCESS_KEY_ID and PINKSEA_S3_SECRET_ACCESS_KEY: expected both or neither');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return values;
 }

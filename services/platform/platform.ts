@@ -59,11 +59,15 @@ import { SessionRunner } from '../queue/session-runner';
 import { createWorkflowsService } from '../workflows/workflows.service';
 import { PLATFORM_ENTITIES } from './platform-entities';
 import { startRunnerThreads } from './runner-threads';
+import type { BlobStore } from '../storage/blob-store';
+import { createBlobStore } from '../storage/blob-store-factory';
 
 
 export interface Platform {
   readonly broker: ServiceBroker;
   readonly database: Database;
+  /** Where its files live (the data dir, or the S3 bucket of PINKSEA_STORAGE=s3). */
+  readonly blobs: BlobStore;
   /** The API's base URL on processes that serve it. */
   readonly url: string | undefined;
   readonly admin: EnsureAdminResult | undefined;
@@ -86,6 +90,9 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
   const runnerThreads = config.role === 'all' ? config.runnerThreads : 0;
   const runsItems = runs(config.role, 'worker') && runnerThreads === 0;
   const threadChannel = options.threadChannel ?? (runnerThreads > 0 && !config.transporter ? `pinksea-${randomUUID()}` : undefined);
+  // Before anything else starts: a missing bucket or an unwritable data dir stops the start with the setting named.
+  const blobs = createBlobStore(config);
+  await blobs.check();
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, embeddedPort: config.embeddedDatabasePort, entities: PLATFORM_ENTITIES });
   const { dataSource } = database;
   const registry = new NodeRegistry();
@@ -207,6 +214,7 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
   return {
     broker,
     database,
+    blobs,
     url: api ? gatewayUrl(api as never) : undefined,
     admin,
     async stop() {
@@ -216,6 +224,7 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
       await stopWorker();
       await transport.close();
       await database.close();
+      blobs.close?.();
     },
   };
 }

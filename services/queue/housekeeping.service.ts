@@ -6,7 +6,7 @@
  * Both are safe to repeat, so a second scheduler doing them too does no harm.
  */
 import type { Context, ServiceSchema } from 'moleculer';
-import { liveWorkerInstances } from './queue.service';
+import { liveWorkerInstances } from './item-router';
 import type { SessionQueue } from './session-queue';
 
 /** How long an item may stay in progress on a worker that is gone before it is handed out again. */

@@ -1,10 +1,17 @@
 /**
- * Cache-aware routing. Items go onto their pool's queue, which every worker of the pool takes
- * from; but an item whose models a worker's cache already holds goes onto that worker's own queue
- * instead, so the model is not loaded a second time elsewhere (a 2-20 GB load takes seconds).
- * A holder is only preferred while its own backlog is short: a long batch still spreads over the
- * pool. Workers advertise the models they hold in their broker metadata (worker-status service).
+ * Item routing, in one place. Items go onto their pool's queue, which every worker of the pool
+ * takes from; but an item whose models a worker's cache already holds goes onto that worker's own
+ * queue instead, so the model is not loaded a second time elsewhere (a 2-20 GB load takes
+ * seconds). A holder is only preferred while its own backlog is short: a long batch still spreads
+ * over the pool. Workers advertise the models they hold in their broker metadata (worker-status
+ * service); the broker's registry says which workers, and which incarnations of them, are up.
  */
+import type { ServiceBroker } from 'moleculer';
+import type { FieldValue } from '../../engine/batch/expand-batch';
+import type { Graph } from '../../engine/graph/graph';
+import type { NodeRegistry } from '../../engine/registry/node-registry';
+import { modelInputsOf, modelKeysOf } from './item-models';
+import type { JobTransport } from './job-transport';
 import type { ClusterNode } from './waiting-reason';
 
 /** What routing needs to know of a worker. */
@@ -60,4 +67,45 @@ export function workerViews(nodes: readonly ClusterNode[]): WorkerView[] {
 /** The incarnations (broker instance ids) of the available workers: an item held by any other is orphaned. */
 export function workerInstances(nodes: readonly ClusterNode[]): string[] {
   return (nodes as readonly WorkerNode[]).filter((node) => node.available !== false && node.metadata?.worker && node.instanceID).map((node) => node.instanceID!);
+}
+
+/** The nodes the broker knows to be up. */
+export function clusterNodes(broker: ServiceBroker): ClusterNode[] {
+  return broker.registry.getNodeList({ onlyAvailable: true, withServices: false }) as ClusterNode[];
+}
+
+/** The workers up now, as routing sees them. */
+export function liveWorkers(broker: ServiceBroker): WorkerView[] {
+  return workerViews(clusterNodes(broker));
+}
+
+/** The incarnations (broker instance ids) of the workers up now: a worker restarted under its old node id is a new one. */
+export function liveWorkerInstances(broker: ServiceBroker): string[] {
+  return workerInstances(clusterNodes(broker));
+}
+
+export interface ItemRouterOptions {
+  readonly transport: Pick<JobTransport, 'poolQueue' | 'workerQueue' | 'waiting'>;
+  readonly registry: NodeRegistry;
+  /** The workers up now, with the models they hold; without it, every item goes to its pool's queue. */
+  readonly workers?: () => readonly WorkerView[];
+}
+
+/** Chooses each new item's queue: a worker's own when it holds the item's models and has room, else the pool's. */
+export class ItemRouter {
+  constructor(private readonly options: ItemRouterOptions) {}
+
+  /** The queue of each session of a batch of `graph` in `pool`, in order. */
+  async queuesFor(pool: string, graph: Graph, sessions: readonly (readonly FieldValue[])[]): Promise<string[]> {
+    const { transport, registry } = this.options;
+    const poolQueue = transport.poolQueue(pool);
+    const holders = (this.options.workers?.() ?? []).filter((worker) => worker.pool === pool && worker.models.length > 0);
+    const modelInputs = holders.length > 0 ? modelInputsOf(graph, registry) : new Set<string>();
+    if (modelInputs.size === 0) return sessions.map(() => poolQueue);
+    const backlog = new Map(await Promise.all(holders.map(async (worker) => [worker.nodeId, await transport.waiting(transport.workerQueue(worker.nodeId))] as const)));
+    return sessions.map((values) => {
+      const nodeId = chooseWorker(modelKeysOf(graph, modelInputs, values), pool, holders, backlog);
+      return nodeId ? transport.workerQueue(nodeId) : poolQueue;
+    });
+  }
 }

@@ -3,7 +3,7 @@
  * action validates its params and calls the SessionQueue for the caller's own items. Workers that
  * leave are the scheduler's business (housekeeping.service.ts).
  */
-import type { Context, ServiceBroker, ServiceSchema } from 'moleculer';
+import type { Context, ServiceSchema } from 'moleculer';
 import { defineAction } from '../kernel/action-params';
 import { callerOf } from '../kernel/auth-middleware';
 import { OFFSET_PARAM } from '../kernel/request-params';
@@ -11,8 +11,8 @@ import { BATCH_PARAM } from './batch-params';
 import { MAX_BATCH_PRIORITY } from './job-transport';
 import { ITEM_ID_PATTERN, ITEM_STATUSES } from './queue-store';
 import type { SessionQueue } from './session-queue';
-import { waitingReason, type ClusterNode } from './waiting-reason';
-import { workerInstances, workerViews, type WorkerView } from './item-router';
+import { waitingReason } from './waiting-reason';
+import { clusterNodes } from './item-router';
 
 const QUEUE_ID = { type: 'string', pattern: /^[a-z0-9_-]{1,64}$/, messages: { stringPattern: 'queueId must be 1-64 lower-case letters, digits, - or _' } } as const;
 const ITEM_ID = { type: 'string', pattern: ITEM_ID_PATTERN, messages: { stringPattern: 'itemId must be a queue item number' } } as const;
@@ -23,20 +23,6 @@ function explain<T extends { status: string; pool?: string }>(ctx: Context, item
   if (item.status !== 'pending') return item;
   const reason = waitingReason(clusterNodes(ctx.broker), item.pool);
   return reason ? { ...item, waitingReason: reason } : item;
-}
-
-function clusterNodes(broker: ServiceBroker): ClusterNode[] {
-  return broker.registry.getNodeList({ onlyAvailable: true, withServices: false }) as ClusterNode[];
-}
-
-/** The workers up now, as routing sees them. */
-export function liveWorkers(broker: ServiceBroker): WorkerView[] {
-  return workerViews(clusterNodes(broker));
-}
-
-/** The incarnations (broker instance ids) of the workers up now: a worker restarted under its old node id is a new one. */
-export function liveWorkerInstances(broker: ServiceBroker): string[] {
-  return workerInstances(clusterNodes(broker));
 }
 
 export function createQueueService(queue: SessionQueue): ServiceSchema {

@@ -10,10 +10,7 @@ import { validateBatch } from '../../engine/batch/validate-batch';
 import type { GraphLimits } from '../../engine/graph/graph-shape';
 import type { NodeRegistry } from '../../engine/registry/node-registry';
 import { NotFoundError } from '../kernel/service-errors';
-import type { Graph } from '../../engine/graph/graph';
-import type { FieldValue } from '../../engine/batch/expand-batch';
-import { chooseWorker, type WorkerView } from './item-router';
-import { modelInputsOf, modelKeysOf } from './item-models';
+import { ItemRouter, type WorkerView } from './item-router';
 import { chunkItems, jobPriority, type ItemJob, type JobTransport } from './job-transport';
 import type { QueueEventSink } from './queue-events';
 import type { ItemFilter, ItemSelection, Page, QueueItem, QueueStore, StatusCounts, UnfinishedItem } from './queue-store';
@@ -45,7 +42,11 @@ export interface SessionQueueOptions {
 }
 
 export class SessionQueue {
-  constructor(private readonly options: SessionQueueOptions) {}
+  private readonly router: ItemRouter;
+
+  constructor(private readonly options: SessionQueueOptions) {
+    this.router = new ItemRouter({ transport: options.transport, registry: options.registry, ...(options.workers ? { workers: options.workers } : {}) });
+  }
 
   /** `plan` is the owner's plan when the caller already knows it (the authenticated request), saving a lookup. */
   async enqueueBatch(ownerId: string, queueId: string, input: EnqueueInput, plan?: string): Promise<EnqueueResult> {
@@ -69,7 +70,7 @@ export class SessionQueue {
       },
       sessions,
     );
-    const queues = await this.queuesFor(pool, input.batch.graph, sessions);
+    const queues = await this.router.queuesFor(pool, input.batch.graph, sessions);
     await transport.add(jobsOf(itemIds, queues, (index) => jobPriority(priority, rank + index)));
     events.emit(ownerId, 'batch_enqueued', { queueId, batchId, enqueued: itemIds.length, priority });
     return { queueId, batchId, enqueued: itemIds.length, priority };
@@ -148,20 +149,6 @@ export class SessionQueue {
     });
     await transport.add(jobs);
     return jobs.length;
-  }
-
-  /** Each session's queue: a worker's own when it holds the session's models and has room, else the pool's. */
-  private async queuesFor(pool: string, graph: Graph, sessions: readonly (readonly FieldValue[])[]): Promise<string[]> {
-    const { transport, registry } = this.options;
-    const poolQueue = transport.poolQueue(pool);
-    const holders = (this.options.workers?.() ?? []).filter((worker) => worker.pool === pool && worker.models.length > 0);
-    const modelInputs = holders.length > 0 ? modelInputsOf(graph, registry) : new Set<string>();
-    if (modelInputs.size === 0) return sessions.map(() => poolQueue);
-    const backlog = new Map(await Promise.all(holders.map(async (worker) => [worker.nodeId, await transport.waiting(transport.workerQueue(worker.nodeId))] as const)));
-    return sessions.map((values) => {
-      const nodeId = chooseWorker(modelKeysOf(graph, modelInputs, values), pool, holders, backlog);
-      return nodeId ? transport.workerQueue(nodeId) : poolQueue;
-    });
   }
 
   async prune(ownerId: string, queueId: string): Promise<{ deleted: number }> {

@@ -1,12 +1,13 @@
 /**
  * Where image files live, by owner and name: the full PNG and its WebP thumbnail. The platform
- * keeps them under the data dir (local-image-file-store.ts); a cluster without shared disk swaps
- * in an S3-compatible adapter with the same use cases (keys `images/<owner>/<name>.png` and
- * `images/<owner>/thumbnails/<name>.webp`). The database record, not this store, says whether
+ * keeps them in its blob store (blob-image-file-store.ts: the data dir, or an S3 bucket so a
+ * cluster needs no shared disk) under `images/<owner>/<name>.png` and
+ * `images/<owner>/thumbnails/<name>.webp`. The database record, not this store, says whether
  * an image exists and whose it is; callers check the record first.
  */
 import type { Readable } from 'node:stream';
 import { PinkseaError } from '../../engine/errors';
+import type { BlobUrl } from '../storage/blob-store';
 
 export type ImageVariant = 'full' | 'thumbnail';
 
@@ -17,8 +18,15 @@ export interface ImageFileStore {
   get(ownerId: string, name: string, variant: ImageVariant): Promise<Buffer>;
   /** A stream of the bytes, opened before it resolves, so a missing file fails here, not mid-response. */
   stream(ownerId: string, name: string, variant: ImageVariant): Promise<Readable>;
+  /** Whether the variant is stored (an intermediate image's thumbnail is made on first request). */
+  has(ownerId: string, name: string, variant: ImageVariant): Promise<boolean>;
   /** Removes both variants; removing what is not there is not an error. */
   delete(ownerId: string, name: string): Promise<void>;
+  /**
+   * A URL that fetches the variant for `ttlSeconds` with no other credential (a presigned GET),
+   * where the store can give one (S3); absent otherwise. It does not check the file is there.
+   */
+  signedUrl?(ownerId: string, name: string, variant: ImageVariant, ttlSeconds: number): Promise<BlobUrl>;
 }
 
 /** A record whose file is gone: the store and the database disagree, which is our fault. */

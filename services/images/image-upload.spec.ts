@@ -11,7 +11,8 @@ import { embedData } from './embedded-data';
 import type { ImageRecord } from './image-records';
 import { ImageEntity } from './image.entity';
 import { createImagesService } from './images.service';
-import { LocalImageFileStore } from './local-image-file-store';
+import { LocalBlobStore } from '../storage/local-blob-store';
+import { BlobImageFileStore } from './blob-image-file-store';
 
 type ErrorBody = { error: { code: string; message: string; issues?: { field?: string; message: string }[] } };
 
@@ -26,7 +27,7 @@ describe('image upload', () => {
     if (!databaseOpen(db)) return;
     await insertTestUsers(db.dataSource);
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'pinksea-upload-'));
-    const files = new LocalImageFileStore(dataDir);
+    const files = new BlobImageFileStore(new LocalBlobStore(dataDir));
     platform = await startTestPlatform([createImagesService({ dataSource: db.dataSource, config: { maxUploadBytes: MAX_UPLOAD_BYTES }, files }), testAccounts]);
   });
   afterAll(async () => {

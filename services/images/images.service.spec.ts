@@ -13,7 +13,8 @@ import type { ImageRecord } from './image-records';
 import { ImageEntity } from './image.entity';
 import { ImageRepository } from './image.repository';
 import { createImagesService } from './images.service';
-import { LocalImageFileStore } from './local-image-file-store';
+import { LocalBlobStore } from '../storage/local-blob-store';
+import { BlobImageFileStore } from './blob-image-file-store';
 
 type List = { items: ImageRecord[]; total: number; limit: number; offset: number };
 
@@ -28,7 +29,7 @@ describe('images service', () => {
     if (!databaseOpen(db)) return;
     await insertTestUsers(db.dataSource);
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'pinksea-images-'));
-    const files = new LocalImageFileStore(dataDir);
+    const files = new BlobImageFileStore(new LocalBlobStore(dataDir));
     saver = createImageSaver(files, new ImageRepository(db.dataSource));
     platform = await startTestPlatform([createImagesService({ dataSource: db.dataSource, config: { maxUploadBytes: 1024 * 1024 }, files }), testAccounts]);
   });

@@ -12,13 +12,14 @@ import { readEmbeddedData } from './embedded-data';
 import { createImageSaver, type ImageSaver } from './image-saver';
 import { ImageEntity } from './image.entity';
 import { ImageRepository } from './image.repository';
-import { LocalImageFileStore } from './local-image-file-store';
+import { LocalBlobStore } from '../storage/local-blob-store';
+import { BlobImageFileStore } from './blob-image-file-store';
 import { createOwnerImageStore } from './owner-image-store';
 
 describe('owner image store (the node context\'s images on the platform)', () => {
   const db = useTestDatabase([ImageEntity]);
   let dataDir: string;
-  let files: LocalImageFileStore;
+  let files: BlobImageFileStore;
   let records: ImageRepository;
   let saver: ImageSaver;
   const graph = { nodes: [{ id: 'resize', type: 'image.resize' }], edges: [] };
@@ -27,7 +28,7 @@ describe('owner image store (the node context\'s images on the platform)', () =>
     if (!databaseOpen(db)) return;
     await insertTestUsers(db.dataSource);
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'pinksea-owner-store-'));
-    files = new LocalImageFileStore(dataDir);
+    files = new BlobImageFileStore(new LocalBlobStore(dataDir));
     records = new ImageRepository(db.dataSource);
     saver = createImageSaver(files, records);
   });

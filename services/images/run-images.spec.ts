@@ -7,13 +7,14 @@ import { ALICE, BOB, databaseOpen, insertTestUsers } from '../../test/support/te
 import { createImageSaver, type ImageSaver } from './image-saver';
 import { ImageEntity } from './image.entity';
 import { ImageRepository } from './image.repository';
-import { LocalImageFileStore } from './local-image-file-store';
+import { LocalBlobStore } from '../storage/local-blob-store';
+import { BlobImageFileStore } from './blob-image-file-store';
 import { discardRunImages } from './run-images';
 
 describe('discarding the images of a queue item\'s run', () => {
   const db = useTestDatabase([ImageEntity]);
   let dataDir: string;
-  let files: LocalImageFileStore;
+  let files: BlobImageFileStore;
   let records: ImageRepository;
   let saver: ImageSaver;
 
@@ -21,7 +22,7 @@ describe('discarding the images of a queue item\'s run', () => {
     if (!databaseOpen(db)) return;
     await insertTestUsers(db.dataSource);
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'pinksea-run-images-'));
-    files = new LocalImageFileStore(dataDir);
+    files = new BlobImageFileStore(new LocalBlobStore(dataDir));
     records = new ImageRepository(db.dataSource);
     saver = createImageSaver(files, records);
   });

@@ -21,7 +21,7 @@ import { createHealthService } from '../health/health.service';
 import { createImageSaver } from '../images/image-saver';
 import { ImageRepository } from '../images/image.repository';
 import { createImagesService } from '../images/images.service';
-import { LocalImageFileStore } from '../images/local-image-file-store';
+import { BlobImageFileStore } from '../images/blob-image-file-store';
 import { createOwnerImageStore } from '../images/owner-image-store';
 import { WorkingImages } from '../images/working-images';
 import { discardRunImages } from '../images/run-images';
@@ -116,7 +116,7 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
   const store = new QueueRepository(dataSource);
   const watchers = new EventWatchers();
   const events = brokerEventSink(broker, watchers);
-  const files = new LocalImageFileStore(config.dataDir);
+  const files = new BlobImageFileStore(blobs);
   const users = new UserRepository(dataSource);
   const graphLimits = { maxNodes: config.maxGraphNodes, maxEdges: config.maxGraphEdges };
   const queue = new SessionQueue({

@@ -100,6 +100,32 @@ describe('chunked jobs', () => {
       expect(new Set([...ran.a!, ...ran.b!]).size).toBe(ran.a!.length + ran.b!.length);
     }, 40_000);
 
+    it('does not start an item claimed ahead that was canceled before its turn', async () => {
+      const kit = await kitFor();
+      const graph = { nodes: [{ id: 'wait', type: 'test.slow', inputs: { steps: 1, stepMs: 30 } }], edges: [] };
+      const { batchId } = await kit.queue.enqueueBatch(ALICE.id, 'ahead', { batch: { graph, runs: 7 } });
+      const ids = (await kit.queue.list(ALICE.id, 'ahead', { batchId }, 10, 0)).items.map((item) => item.id);
+      // Windows of 1, 2 and 4 items (30 ms items are quick against a 10 s budget): the fourth item
+      // starts with the sixth already claimed; it is canceled then, while the fourth runs.
+      let cancel: Promise<unknown> | undefined;
+      const push = kit.events.push.bind(kit.events);
+      kit.events.push = (...events) => {
+        for (const event of events) {
+          const payload = event.payload as { itemId?: string; status?: string };
+          if (event.name === 'queue_item_status_changed' && payload.itemId === ids[3] && payload.status === 'in_progress') {
+            cancel = kit.queue.cancel(ALICE.id, 'ahead', { kind: 'item', itemId: ids[5]! });
+          }
+        }
+        return push(...events);
+      };
+      expect(await kit.runner.processChunk(ids, 10_000)).toEqual({ later: [], unstarted: [] });
+      expect(await cancel).toEqual({ canceled: 1 });
+      const items = (await kit.queue.list(ALICE.id, 'ahead', { batchId }, 10, 0)).items;
+      expect(items.map((item) => item.status)).toEqual(['completed', 'completed', 'completed', 'completed', 'completed', 'canceled', 'completed']);
+      const started = kit.events.filter((event) => event.name === 'queue_item_status_changed' && (event.payload as { status: string }).status === 'in_progress');
+      expect(started.map((event) => (event.payload as { itemId: string }).itemId)).not.toContain(ids[5]!);
+    });
+
     it('skips a chunk\'s canceled items and brings back the ones another live worker runs', async () => {
       const kit = await kitFor({ instanceId: 'me-1', liveInstances: () => ['other-1', 'me-1'] });
       const { batchId } = await kit.queue.enqueueBatch(BOB.id, 'mixed', { batch: { graph: addGraph, runs: 4 } });

@@ -47,6 +47,8 @@ export interface SessionRunnerOptions {
 
 /** Items of a chunk claimed in one statement at most. */
 const MAX_CLAIM_AHEAD = 16;
+/** Interrupts remembered for items not running here (yet). */
+const MAX_CANCELED_AHEAD = 1000;
 /** A window of items must take under this share of the chunk's budget for the next to be larger. */
 const CLAIM_AHEAD_SHARE = 20;
 
@@ -55,6 +57,8 @@ const GRAPH_CACHE_SIZE = 64;
 
 export class SessionRunner {
   private readonly running = new Map<string, AbortController>();
+  /** When items not running here were interrupted: one claimed ahead in a chunk before that is skipped. */
+  private readonly canceledAhead = new Map<string, number>();
   private readonly graphs = new LRUCache<string, Graph>({ max: GRAPH_CACHE_SIZE });
   /** Claims and finishes of the items running here, sharing round trips. */
   private readonly writes: ItemWriteBatcher;
@@ -75,9 +79,13 @@ export class SessionRunner {
     return [...this.running.keys()];
   }
 
-  /** Stops an item running here, between nodes (long nodes see the signal too). */
+  /** Stops an item running here, between nodes (long nodes see the signal too), or one claimed ahead before it starts. */
   interrupt(itemId: string): void {
-    this.running.get(itemId)?.abort();
+    const running = this.running.get(itemId);
+    if (running) return running.abort();
+    this.canceledAhead.set(itemId, performance.now());
+    // Remembered for items claimed ahead; most interrupts name items running elsewhere.
+    if (this.canceledAhead.size > MAX_CANCELED_AHEAD) this.canceledAhead.delete(this.canceledAhead.keys().next().value!);
   }
 
   /**
@@ -115,23 +123,36 @@ export class SessionRunner {
     const recorded: Promise<void>[] = [];
     let window = 1;
     let next = 0;
+    // Claimed in this window and not started yet: released if the chunk stops short.
+    const waiting = new Set<string>();
     try {
       while (next < itemIds.length && (next === 0 || performance.now() - began < budgetMs)) {
         const ids = itemIds.slice(next, next + window);
         next += ids.length;
-        const claims = ids.map((id) => (this.running.has(id) ? Promise.resolve(undefined) : this.writes.claim(id)));
         const windowBegan = performance.now();
+        const claims = ids.map((id) => (this.running.has(id) ? Promise.resolve(undefined) : this.writes.claim(id)));
         for (const [index, id] of ids.entries()) {
           const claimed = await claims[index]!;
           if (!claimed) {
             if (!this.running.has(id) && (await this.refused(id)) === 'later') later.push(id);
             continue;
           }
+          for (const ahead of ids.slice(index + 1)) waiting.add(ahead);
+          waiting.delete(id);
+          // Canceled after its claim, before its turn: the cancel already ended it.
+          const canceledAt = this.canceledAhead.get(id);
+          this.canceledAhead.delete(id);
+          if (canceledAt !== undefined && canceledAt >= windowBegan) continue;
           recorded.push((await this.start(claimed)).recorded);
         }
+        waiting.clear();
         // Claim more at once only while a whole window of items takes a small part of the budget.
         window = performance.now() - windowBegan < budgetMs / CLAIM_AHEAD_SHARE ? Math.min(window * 2, MAX_CLAIM_AHEAD) : 1;
       }
+    } catch (error) {
+      // Items claimed ahead that will not run now go back to pending for the job's retry.
+      await Promise.all([...waiting].map((id) => this.options.store.release(id, this.incarnation).catch(() => undefined)));
+      throw error;
     } finally {
       await Promise.allSettled(recorded);
     }

@@ -1,0 +1,181 @@
+/**
+ * The data dir → bucket migration over a real S3 server (s3rver) through the real AWS SDK: what
+ * it copies and leaves, a second run that skips everything, a run stopped part-way and resumed,
+ * and a dry run. Each case copies under its own key prefix of one bucket, as into an empty one.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { ConfigError } from '../../config/settings';
+import { startS3Server, type TestS3Server } from '../../test/support/s3-server';
+import { BlobStoreUnavailableError, type BlobPutOptions } from './blob-store';
+import { DataDirMissingError, describeProgress, migrateDataDir, migrationTarget, type FileOutcome, type MigrationProgress } from './migrate-data-dir';
+import { S3BlobStore } from './s3-blob-store';
+
+/** Files of the three areas, by key, with their sizes. One is over the S3 store's part size (8 MiB), so it goes up in parts. */
+const AREA_FILES: Readonly<Record<string, number>> = {
+  'images/0b6c5c6e-owner/1f3a.png': 40_000,
+  'images/0b6c5c6e-owner/thumbnails/1f3a.webp': 3_000,
+  'images/77aa-owner/9c9c.png': 1,
+  'models/6f1d/model.onnx': 9 * 1024 * 1024 + 17,
+  'models/starter/tiny-sd/unet/model.onnx': 5_000,
+  'packs/demo-pack/1.0.0/index.js': 120,
+  'packs/demo-pack/1.0.0/manifest.json': 300,
+  'packs/demo-pack/1.0.0.tgz': 2_000,
+};
+/** What must stay behind: the embedded database, secrets, a staging folder, a write in progress, an empty file elsewhere. */
+const OTHER_FILES = ['postgres/PG_VERSION', 'postgres/base/1/1249', 'secrets/jwt-secret', 'packs/.staging/5e1b/manifest.json', 'images/77aa-owner/9c9c.png.3fa2b1.tmp', 'notes.txt'];
+const UNSUPPORTED = ['packs/demo-pack/1.0.0/node_modules/@scope/lib/index.js', 'models/6f1d/model copy.onnx'];
+
+describe('storage migration (data dir → bucket)', () => {
+  let server: TestS3Server;
+  let dataDir: string;
+  const stores: S3BlobStore[] = [];
+
+  /** A store on its own key prefix: an empty bucket for one case. */
+  const bucket = (prefix: string): S3BlobStore => {
+    const store = new S3BlobStore({ ...server.storeOptions, prefix });
+    stores.push(store);
+    return store;
+  };
+
+  const contents = async (store: S3BlobStore): Promise<Record<string, number>> => {
+    const found: Record<string, number> = {};
+    for await (const info of store.list('')) found[info.key] = info.size;
+    return found;
+  };
+
+  const run = async (target: S3BlobStore, options: Partial<Parameters<typeof migrateDataDir>[0]> = {}) => {
+    const files: FileOutcome[] = [];
+    const report = await migrateDataDir({ dataDir, target, onFile: (file) => files.push(file), ...options });
+    return { report, files };
+  };
+
+  beforeAll(async () => {
+    server = await startS3Server('pinksea-migrate');
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'pinksea-migrate-'));
+    for (const [key, size] of Object.entries(AREA_FILES)) await writeFileAt(key, randomBytes(size));
+    for (const key of [...OTHER_FILES, ...UNSUPPORTED]) await writeFileAt(key, randomBytes(10));
+    await symlink(path.join(dataDir, 'secrets', 'jwt-secret'), path.join(dataDir, 'images', '77aa-owner', 'linked.png'));
+  }, 30_000);
+
+  afterAll(async () => {
+    for (const store of stores) store.close();
+    await server?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function writeFileAt(key: string, bytes: Uint8Array): Promise<void> {
+    const file = path.join(dataDir, ...key.split('/'));
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, bytes);
+  }
+
+  it('copies the images, models and packs byte for byte, leaves the rest, and reports what it cannot copy', async () => {
+    const target = bucket('copy');
+    const before = await stat(path.join(dataDir, 'models/6f1d/model.onnx'));
+    const { report, files } = await run(target, { concurrency: 3 });
+
+    expect(await contents(target)).toEqual(AREA_FILES);
+    for (const key of Object.keys(AREA_FILES)) {
+      expect((await target.get(key)).equals(await readFile(path.join(dataDir, ...key.split('/'))))).withContext(key).toBeTrue();
+    }
+    const total = Object.values(AREA_FILES).reduce((sum, size) => sum + size, 0);
+    expect(report).toEqual(jasmine.objectContaining({ copiedFiles: 8, copiedBytes: total, skippedFiles: 0, plannedFiles: 0, unsupportedFiles: 3, interrupted: false }));
+    expect(report.failure).toBeUndefined();
+    expect(report.unsupported.map((file) => file.key).sort()).toEqual([...UNSUPPORTED, 'images/77aa-owner/linked.png'].sort());
+    expect(files.filter((file) => file.outcome === 'copied').map((file) => file.key).sort()).toEqual(Object.keys(AREA_FILES).sort());
+    // The source is only read.
+    expect((await stat(path.join(dataDir, 'models/6f1d/model.onnx'))).mtimeMs).toBe(before.mtimeMs);
+    for (const key of [...Object.keys(AREA_FILES), ...OTHER_FILES]) await expectAsync(stat(path.join(dataDir, ...key.split('/')))).toBeResolved();
+    expect((await target.head('images/0b6c5c6e-owner/1f3a.png'))?.size).toBe(40_000);
+  }, 60_000);
+
+  it('skips everything on a second run, and copies again an object whose size differs', async () => {
+    const target = bucket('again');
+    await run(target);
+    await target.put('packs/demo-pack/1.0.0.tgz', Buffer.from('a different, older tarball'));
+    const { report, files } = await run(target);
+
+    expect(report).toEqual(jasmine.objectContaining({ copiedFiles: 1, copiedBytes: 2_000, skippedFiles: 7 }));
+    expect(files.filter((file) => file.outcome === 'copied').map((file) => file.key)).toEqual(['packs/demo-pack/1.0.0.tgz']);
+    expect(await contents(target)).toEqual(AREA_FILES);
+
+    const third = await run(target);
+    expect(third.report).toEqual(jasmine.objectContaining({ copiedFiles: 0, copiedBytes: 0, skippedFiles: 8, skippedBytes: Object.values(AREA_FILES).reduce((sum, size) => sum + size, 0) }));
+  }, 60_000);
+
+  it('resumes a run stopped part-way (and one limited to some areas), copying only what is missing', async () => {
+    const target = bucket('resume');
+    const limited = await run(target, { areas: ['images'] });
+    expect(Object.keys(await contents(target))).toEqual(Object.keys(AREA_FILES).filter((key) => key.startsWith('images/')));
+    expect(limited.report.copiedFiles).toBe(3);
+
+    // Stopped (as by Ctrl-C) while the 9 MiB model streams: that copy is abandoned and leaves no object.
+    const interrupt = new AbortController();
+    const stopped = await run(target, {
+      concurrency: 1,
+      signal: interrupt.signal,
+      onProgress: (progress) => {
+        if (progress.copiedBytes > 0 && !interrupt.signal.aborted) interrupt.abort();
+      },
+      progressIntervalMs: 5,
+    });
+    expect(stopped.report.interrupted).toBeTrue();
+    expect(stopped.report.failure).toBeUndefined();
+    expect(stopped.report.skippedFiles).toBe(3);
+    expect(stopped.report.copiedFiles).toBeLessThan(5);
+    const partial = await contents(target);
+    for (const [key, size] of Object.entries(partial)) expect(size).withContext(key).toBe(AREA_FILES[key]!);
+    expect(Object.keys(partial).length).toBeLessThan(8);
+
+    const resumed = await run(target);
+    expect(resumed.report.skippedFiles).toBe(Object.keys(partial).length);
+    expect(resumed.report.copiedFiles).toBe(8 - Object.keys(partial).length);
+    expect(await contents(target)).toEqual(AREA_FILES);
+  }, 60_000);
+
+  it('in a dry run, lists what it would copy and copies nothing', async () => {
+    const target = bucket('dry');
+    await target.put('images/77aa-owner/9c9c.png', Buffer.from('x'));
+    const { report, files } = await run(target, { dryRun: true });
+
+    expect(await contents(target)).toEqual({ 'images/77aa-owner/9c9c.png': 1 });
+    expect(files.filter((file) => file.outcome === 'would-copy').map((file) => file.key).sort()).toEqual(Object.keys(AREA_FILES).filter((key) => key !== 'images/77aa-owner/9c9c.png').sort());
+    expect(report).toEqual(jasmine.objectContaining({ copiedFiles: 0, copiedBytes: 0, skippedFiles: 1, plannedFiles: 7 }));
+    expect(describeProgress(report, { dryRun: true })).toMatch(/^would copy 7 files \(9(\.\d)? MB\), skipped 1 file already in the bucket \(1 B\), 3 files not copyable in /);
+  }, 30_000);
+
+  it('reports progress while it copies, and the totals in one line', async () => {
+    const seen: MigrationProgress[] = [];
+    const { report } = await run(bucket('progress'), { concurrency: 1, onProgress: (progress) => seen.push(progress), progressIntervalMs: 5 });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((progress) => progress.copiedBytes <= report.copiedBytes)).toBeTrue();
+    expect(describeProgress(report)).toMatch(/^copied 8 files \(9(\.\d)? MB\), skipped 0 files already in the bucket \(0 B\), 3 files not copyable in [\d.]+ s, [\d.]+ [KMG]?B\/s$/);
+  }, 30_000);
+
+  it('stops at a copy that fails, naming the file, and leaves the rest for the next run', async () => {
+    const target = bucket('fails');
+    const broken = Object.assign(Object.create(target) as S3BlobStore, {
+      put: async (key: string, body: Uint8Array | Readable, options?: BlobPutOptions) => {
+        if (key === 'models/6f1d/model.onnx') throw new BlobStoreUnavailableError(`store ${key}`, target.description, new Error('connection reset'));
+        return target.put(key, body, options);
+      },
+    });
+    const { report } = await run(broken, { concurrency: 1 });
+    expect(report.failure).toEqual({ key: 'models/6f1d/model.onnx', message: jasmine.stringMatching(/connection reset/) });
+    expect(report.interrupted).toBeFalse();
+    expect(Object.keys(await contents(target)).some((key) => key.startsWith('packs/'))).toBeFalse();
+  }, 30_000);
+
+  it('needs PINKSEA_STORAGE=s3, a bucket that exists, and a data dir that does', async () => {
+    const settings = { dataDir, s3Bucket: server.bucket, s3Region: 'us-east-1', s3Endpoint: server.endpoint, s3ForcePathStyle: true, s3AccessKeyId: 'S3RVER', s3SecretAccessKey: 'S3RVER', s3Prefix: '' };
+    expect(() => migrationTarget({ ...settings, storage: 'local' })).toThrowMatching((error: unknown) => error instanceof ConfigError && /PINKSEA_STORAGE: expected s3/.test(error.message));
+    const missing = migrationTarget({ ...settings, storage: 's3', s3Bucket: 'no-such-bucket' }) as S3BlobStore;
+    stores.push(missing);
+    await expectAsync(migrateDataDir({ dataDir, target: missing })).toBeRejectedWithError(BlobStoreUnavailableError, /no-such-bucket.*PINKSEA_S3_BUCKET/);
+    await expectAsync(migrateDataDir({ dataDir: path.join(dataDir, 'nowhere'), target: bucket('none') })).toBeRejectedWithError(DataDirMissingError, /PINKSEA_DATA_DIR/);
+  }, 30_000);
+});

@@ -19,6 +19,7 @@ import { openDatabase, type Database } from '../database/database';
 import { createEventsService } from '../events/events.service';
 import { createHealthService } from '../health/health.service';
 import { createImageSaver } from '../images/image-saver';
+import { createImageHousekeepingService } from '../images/image-housekeeping.service';
 import { ImageRepository } from '../images/image.repository';
 import { createImagesService } from '../images/images.service';
 import { BlobImageFileStore } from '../images/blob-image-file-store';
@@ -191,7 +192,7 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
       createWorkerStatusService({ cache: modelCache, capabilities: capabilities!, concurrency: config.workerConcurrency }),
     );
   }
-  if (runs(config.role, 'scheduler')) services.push(createHousekeepingService(queue));
+  if (runs(config.role, 'scheduler')) services.push(createHousekeepingService(queue), createImageHousekeepingService({ blobs, records: new ImageRepository(dataSource) }));
   for (const schema of services) broker.createService(schema);
   if (runs(config.role, 'api')) api = broker.createService(createApiService({ port: config.port, host: config.host, studioDir: config.studioDir }));
 

@@ -33,7 +33,14 @@ export async function listFiles(folder: string, prefix = ''): Promise<string[]> 
 }
 
 export async function hashFolder(folder: string): Promise<string> {
+  const files: { path: string; hash: string }[] = [];
+  for (const file of await listFiles(folder)) files.push({ path: file, hash: await hashFile(path.join(folder, file)) });
+  return folderHashOf(files);
+}
+
+/** A folder's hash from its files' relative paths and hashes (sorted here, as listFiles sorts them). */
+export function folderHashOf(files: readonly { readonly path: string; readonly hash: string }[]): string {
   const hash = createModelHash();
-  for (const file of await listFiles(folder)) hash.update(new TextEncoder().encode(`${file}\n${await hashFile(path.join(folder, file))}\n`));
+  for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) hash.update(new TextEncoder().encode(`${file.path}\n${file.hash}\n`));
   return hashText(hash);
 }

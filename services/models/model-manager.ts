@@ -4,15 +4,21 @@
  * background: queued → downloading → probing → completed, or failed / canceled; each change and
  * the download's progress go out as events to the user who started it. What arrived is verified
  * (bytes > 0, hashed while streaming, probed as a model) before a record is written; a failed or
- * canceled install leaves no files behind. Files go under `<dataDir>/models/<key>/`.
+ * canceled install leaves no files behind. Files go under `<dataDir>/models/<key>/`, and, before
+ * the record says the model is there, into the blob store under `models/<key>/` (in the same
+ * layout), where workers on other machines fetch them; when the store is this data dir they
+ * already lie there and nothing is copied.
  */
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { PinkseaError, type ErrorInfo } from '../../engine/errors';
 import type { AuthUser } from '../kernel/auth-middleware';
+import type { BlobStore } from '../storage/blob-store';
+import { deletePrefix, localPathOfKey, putFolder } from '../storage/blob-folders';
 import type { Page, PageRequest } from '../kernel/request-params';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../kernel/service-errors';
 import { copyLocalModel, downloadModel, type FetchedModel } from './model-download';
+import { modelKeyPrefix } from './model-file-source';
 import type { ModelChanges, ModelFilter, ModelRecord, ModelRecords } from './model-records';
 import { probeModel } from './onnx-probe';
 import { checkModelUrl, type Lookup } from './url-guard';
@@ -30,6 +36,8 @@ export interface InstallRequest {
 export interface ModelManagerOptions {
   readonly records: ModelRecords;
   readonly dataDir: string;
+  /** Where workers that share no disk with this process get the files. */
+  readonly blobs: BlobStore;
   readonly allowPrivateUrls: boolean;
   readonly maxDownloadBytes: number;
   readonly events: ModelEventSink;
@@ -83,7 +91,11 @@ export class ModelManager {
     const record = await this.mayChange(caller, key);
     if (!(await this.options.records.delete(key))) throw new NotFoundError('model', key);
     // Only files the manager installed; models registered in place (starter models) stay.
-    if (!path.isAbsolute(record.path)) await rm(this.folderOf(record.key), { recursive: true, force: true });
+    if (path.isAbsolute(record.path)) return;
+    // The record is gone, so no worker asks for the objects again: one left behind by a store
+    // that failed now costs space, not correctness, and is not worth failing the delete for.
+    if (!this.storeIsDataDir) await deletePrefix(this.options.blobs, modelKeyPrefix(record.key)).catch(() => undefined);
+    await rm(this.folderOf(record.key), { recursive: true, force: true });
   }
 
   /** Accepts an install and starts it in the background; refusals (rights, URL) come back at once. */
@@ -141,6 +153,7 @@ export class ModelManager {
     const key = crypto.randomUUID();
     const folder = this.folderOf(key);
     const signal = running.abort.signal;
+    let stored = false;
     try {
       await mkdir(folder, { recursive: true });
       this.set(running, { status: 'downloading' });
@@ -151,6 +164,12 @@ export class ModelManager {
       signal.throwIfAborted();
       this.set(running, { status: 'probing', bytes: fetched.sizeBytes, totalBytes: fetched.sizeBytes });
       const probe = await probeModel(fetched.location);
+      signal.throwIfAborted();
+      // Durably in the store before the record names it, so no worker looks for files that are not there.
+      if (!this.storeIsDataDir) {
+        stored = true;
+        await putFolder(this.options.blobs, folder, modelKeyPrefix(key), { signal });
+      }
       signal.throwIfAborted();
       const record = await this.options.records.insert({
         key,
@@ -172,6 +191,7 @@ export class ModelManager {
       }
       this.set(running, { status: 'completed', modelKey: record.key });
     } catch (error) {
+      if (stored) await deletePrefix(this.options.blobs, modelKeyPrefix(key)).catch(() => undefined);
       await rm(folder, { recursive: true, force: true });
       if (!isFinished(running.job.status)) this.set(running, { status: 'failed', error: errorInfoOf(error) });
     }
@@ -213,6 +233,11 @@ export class ModelManager {
 
   private folderOf(key: string): string {
     return path.join(this.options.dataDir, 'models', key);
+  }
+
+  /** The store is this data dir (PINKSEA_STORAGE=local): installed files already lie at their keys. */
+  private get storeIsDataDir(): boolean {
+    return localPathOfKey(this.options.blobs, 'models') === path.resolve(this.options.dataDir, 'models');
   }
 }
 

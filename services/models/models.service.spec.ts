@@ -15,6 +15,7 @@ import { ModelEntity } from './model.entity';
 import { createModelsService } from './models.service';
 import { PACKAGED_OCR_MODELS } from './starter-models';
 import { buildTinySdPipeline } from '../../nodes/diffusion';
+import { LocalBlobStore } from '../storage/local-blob-store';
 
 type List = { items: ModelRecord[]; total: number; limit: number; offset: number };
 type Failure = { error: { code: string; message: string } };
@@ -60,12 +61,12 @@ describe('models service', () => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const config = { dataDir, maxModelDownloadBytes: 64 * 1024 * 1024 };
     open = await startTestPlatform([
-      createModelsService({ dataSource: db.dataSource, config: { ...config, allowPrivateModelUrls: true }, onManager: (made) => (manager = made) }),
+      createModelsService({ dataSource: db.dataSource, config: { ...config, allowPrivateModelUrls: true }, blobs: new LocalBlobStore(dataDir), onManager: (made) => (manager = made) }),
       testAccounts,
       { name: 'listener', events: { 'models.event': { handler: (ctx: { params: { name: string; payload: InstallJob } }) => void events.push(ctx.params) } } },
     ]);
     guarded = await startTestPlatform([
-      createModelsService({ dataSource: db.dataSource, config: { ...config, allowPrivateModelUrls: false }, onManager: (made) => (guardedManager = made) }),
+      createModelsService({ dataSource: db.dataSource, config: { ...config, allowPrivateModelUrls: false }, blobs: new LocalBlobStore(dataDir), onManager: (made) => (guardedManager = made) }),
       testAccounts,
     ]);
   });

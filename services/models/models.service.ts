@@ -9,6 +9,7 @@ import type { PinkseaConfig } from '../../config/config';
 import { defineAction } from '../kernel/action-params';
 import { callerOf } from '../kernel/auth-middleware';
 import { PAGE_PARAMS, type Page } from '../kernel/request-params';
+import type { BlobStore } from '../storage/blob-store';
 import type { InstallJob, ModelEventMap, ModelEventSink } from './model-events';
 import { ModelManager } from './model-manager';
 import type { ModelRecord } from './model-records';
@@ -28,6 +29,8 @@ export interface ModelEventEnvelope {
 export interface ModelsServiceOptions {
   readonly dataSource: DataSource;
   readonly config: Pick<PinkseaConfig, 'dataDir' | 'allowPrivateModelUrls' | 'maxModelDownloadBytes'>;
+  /** Where installed models' files go for workers on other machines (the platform's blob store). */
+  readonly blobs: BlobStore;
   /** Name resolution for the URL guard (specs). */
   readonly lookup?: Lookup;
   /** Receives the manager, for specs that wait on jobs. */
@@ -51,6 +54,7 @@ export function createModelsService(options: ModelsServiceOptions): ServiceSchem
   const manager = new ModelManager({
     records: new ModelRepository(options.dataSource),
     dataDir: options.config.dataDir,
+    blobs: options.blobs,
     allowPrivateUrls: options.config.allowPrivateModelUrls,
     maxDownloadBytes: options.config.maxModelDownloadBytes,
     events: brokerModelEvents(() => broker),

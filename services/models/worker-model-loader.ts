@@ -3,7 +3,8 @@
  * loaded through this worker's cache. ONNX models load as onnxruntime InferenceSessions (on the
  * model thread, when one is given, so loading never blocks the event loop); an SD folder's
  * sub-model is chosen by `ref.submodel`. One loader serves one invocation and holds its
- * leases until `release()`, which the session host calls when the node returns.
+ * leases until `release()`, which the session host calls when the node returns. Where a model's
+ * files lie on this worker is the model file source's question (it may fetch them first).
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import { NodeError } from '../../engine/errors';
 import type { ModelInfo, ModelLoader } from '../../engine/node-context';
 import type { ModelRef } from '../../engine/fields/field-types';
 import type { ModelCache, ModelLease } from './model-cache';
+import { localModelFiles, type ModelFileSource } from './model-file-source';
 import type { ModelRecord, ModelRecordReader } from './model-records';
 import { InvalidModelError, SD_ONNX_SUBMODELS } from './onnx-probe';
 import type { SessionThread } from './session-thread';
@@ -27,6 +29,8 @@ export interface WorkerModelLoaderOptions {
   readonly ownerId: string;
   /** Where relative record paths start. */
   readonly dataDir: string;
+  /** Finds (or fetches) a model's files; the data dir as it is when absent. */
+  readonly files?: ModelFileSource;
   /** The ONNX Runtime execution provider this worker uses ('cpu' by default). */
   readonly provider?: string;
   /** Where sessions live; on this thread when absent (specs). */
@@ -35,6 +39,7 @@ export interface WorkerModelLoaderOptions {
 
 export function createWorkerModelLoader(options: WorkerModelLoaderOptions): InvocationModelLoader {
   const leases: ModelLease<unknown>[] = [];
+  const files = options.files ?? localModelFiles(options.dataDir);
   let released = false;
 
   const recordOf = async (ref: ModelRef): Promise<ModelRecord> => {
@@ -56,12 +61,19 @@ export function createWorkerModelLoader(options: WorkerModelLoaderOptions): Invo
       if (released) throw new NodeError('model_released', 'Models can only be loaded while the node runs', { field: 'model' });
       const record = await recordOf(ref);
       if (record.format !== 'onnx') throw new NodeError('unsupported_model_format', `Model "${record.name}" is in format ${record.format}, which this worker cannot load`, { field: 'model' });
-      const file = await modelFile(record, ref, options.dataDir);
+      const inFolder = onnxFileOf(record, ref);
       const cacheKey = ref.submodel ? `${record.key}/${ref.submodel}` : record.key;
       // A model the cache holds needs no look at its file: the size is only for a new load.
-      const sizeBytes = options.cache.has(cacheKey) ? 0 : (await stat(file).catch(() => undefined))?.size;
-      if (sizeBytes === undefined) throw new NodeError('model_not_found', `The files of model "${record.name}" are missing on this worker`, { field: 'model' });
+      let file: string | undefined;
+      let sizeBytes = 0;
+      if (!options.cache.has(cacheKey)) {
+        file = path.join(await files.locate(record), ...inFolder);
+        const found = (await stat(file).catch(() => undefined))?.size;
+        if (found === undefined) throw new NodeError('model_not_found', `The files of model "${record.name}" are missing on this worker`, { field: 'model' });
+        sizeBytes = found;
+      }
       const lease = await options.cache.acquire(cacheKey, sizeBytes, async () => {
+        file ??= path.join(await files.locate(record), ...inFolder);
         try {
           if (options.sessions) return await options.sessions.load(file, options.provider ?? 'cpu');
           return await InferenceSession.create(file, { executionProviders: [options.provider ?? 'cpu'] });
@@ -78,11 +90,11 @@ export function createWorkerModelLoader(options: WorkerModelLoaderOptions): Invo
     },
     async readFile(ref, relativePath) {
       const record = await recordOf(ref);
-      const root = path.resolve(options.dataDir, record.path);
+      const notInModel = () => new NodeError('model_file_not_found', `Model "${record.name}" has no file "${relativePath}"`, { field: 'model' });
+      if (record.type !== 'main' || path.isAbsolute(relativePath)) throw notInModel();
+      const root = path.resolve(await files.locate(record));
       const file = path.resolve(root, relativePath);
-      if (record.type !== 'main' || path.isAbsolute(relativePath) || !file.startsWith(root + path.sep)) {
-        throw new NodeError('model_file_not_found', `Model "${record.name}" has no file "${relativePath}"`, { field: 'model' });
-      }
+      if (!file.startsWith(root + path.sep)) throw notInModel();
       try {
         return await readFile(file);
       } catch {
@@ -96,15 +108,14 @@ export function createWorkerModelLoader(options: WorkerModelLoaderOptions): Invo
   };
 }
 
-/** The ONNX file of a record: the file itself, or a sub-model's model.onnx in an SD folder. */
-async function modelFile(record: ModelRecord, ref: ModelRef, dataDir: string): Promise<string> {
-  const location = path.resolve(dataDir, record.path);
-  if (record.type !== 'main') return location;
+/** The ONNX file of a record within its location: the file itself, or a sub-model's model.onnx in an SD folder. */
+function onnxFileOf(record: ModelRecord, ref: ModelRef): string[] {
+  if (record.type !== 'main') return [];
   const submodel = ref.submodel ?? 'unet';
   if (!(SD_ONNX_SUBMODELS as readonly string[]).includes(submodel)) {
     throw new NodeError('invalid_value', `"${submodel}" is not a part of model "${record.name}"; choose one of ${SD_ONNX_SUBMODELS.join(', ')}`, { field: 'model' });
   }
-  return path.join(location, submodel, 'model.onnx');
+  return [submodel, 'model.onnx'];
 }
 
 /** Frees an evicted InferenceSession's native memory. */

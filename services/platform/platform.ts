@@ -33,6 +33,7 @@ import { ModelRepository } from '../models/model.repository';
 import { createModelsService } from '../models/models.service';
 import { registerStarterModels } from '../models/starter-models';
 import { createWorkerModelLoader, disposeLoadedModel } from '../models/worker-model-loader';
+import { StoredModelFiles } from '../models/model-file-source';
 import { SessionThread } from '../models/session-thread';
 import { describeWorker } from '../workers/worker-capabilities';
 import { createWorkerStatusService } from '../workers/worker-status.service';
@@ -145,7 +146,7 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
       createImagesService({ dataSource, config, files }),
       createBoardsService({ dataSource }),
       createWorkflowsService({ dataSource }),
-      createModelsService({ dataSource, config }),
+      createModelsService({ dataSource, config, blobs }),
       createEventsService(),
       createDocsService(),
       createMetricsService({ queueStatus: new QueueStatusRepository(dataSource), token: config.metricsToken }),
@@ -162,6 +163,13 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
       maxBytes: config.modelCacheBytes,
       dispose: disposeLoadedModel,
       onEvent: (event) => modelLogger.debug(event.name, event.payload),
+    });
+    // A model installed on another machine is fetched from the blob store into this worker's data dir.
+    const modelFiles = new StoredModelFiles({
+      dataDir: config.dataDir,
+      blobs,
+      maxFileBytes: config.modelCacheBytes,
+      onEvent: (event) => (event.name === 'model_fetch_progress' ? modelLogger.debug(event.name, event.payload) : modelLogger.info(event.name, event.payload)),
     });
     const saver = createImageSaver(files, records);
     const runner = new SessionRunner({
@@ -181,7 +189,7 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
         return new SessionContextHost({
           images,
           models: () =>
-            createWorkerModelLoader({ records: modelRecords, cache: modelCache, ownerId: item.ownerId, dataDir: config.dataDir, provider: capabilities!.provider, sessions }),
+            createWorkerModelLoader({ records: modelRecords, cache: modelCache, ownerId: item.ownerId, dataDir: config.dataDir, files: modelFiles, provider: capabilities!.provider, sessions }),
           logger: broker.getLogger('node'),
           settle: (results) => images.keepNamedIn(results),
         });

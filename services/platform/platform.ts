@@ -106,7 +106,7 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
   const broker = new ServiceBroker(createBrokerOptions(config, capabilities ? { worker: capabilities } : {}, threadChannel));
   // Packs installed at run time, after the built-in ones; the plugin agent keeps them in step.
   const installedPacks = new InstalledPackRepository(dataSource);
-  const packHost = new InstalledPackHost({ registry, store: installedPacks, packsDir: packsDirOf(config.dataDir), logger: broker.getLogger('plugins') });
+  const packHost = new InstalledPackHost({ registry, store: installedPacks, packsDir: packsDirOf(config.dataDir), blobs, logger: broker.getLogger('plugins') });
   await packHost.reconcile();
   const transport = new JobTransport({
     redisUrl: config.redisUrl,
@@ -150,7 +150,7 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
       createEventsService(),
       createDocsService(),
       createMetricsService({ queueStatus: new QueueStatusRepository(dataSource), token: config.metricsToken }),
-      createPluginsService({ installer: new PackInstaller({ store: installedPacks, host: packHost, packsDir: packsDirOf(config.dataDir) }), maxUploadBytes: config.maxUploadBytes }),
+      createPluginsService({ installer: new PackInstaller({ store: installedPacks, host: packHost, packsDir: packsDirOf(config.dataDir), blobs }), maxUploadBytes: config.maxUploadBytes }),
     );
   }
   if (runsItems) {

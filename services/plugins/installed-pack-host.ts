@@ -3,14 +3,18 @@
  * `installed_packs` table. Every node runs one; it reconciles at start and whenever a
  * `plugins.changed` broadcast arrives, one change at a time, and remembers per pack whether it
  * loaded here and why not. A pack that fails on this node is reported, never fatal: the node keeps
- * serving everything else.
+ * serving everything else (and tries it again on the next reconcile). Each node keeps a pack in its
+ * own `<packs>/<name>/<version>/`; one that lacks it (it shares no folder with the node that
+ * installed it) unpacks it from the tarball the installer put in the blob store.
  */
 import { mkdir, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { PackError } from '../../engine/errors';
 import type { LoadedPack, NodeRegistry } from '../../engine/registry/node-registry';
+import type { BlobStore } from '../storage/blob-store';
 import type { EnabledPackReader } from './installed-packs';
 import { loadPackFromFolder, unloadPack } from './pack-loader';
+import { ensurePackFolder, packFolderOf, removePackFolder } from './stored-packs';
 
 const SDK = path.resolve(__dirname, '../../nodes/sdk');
 
@@ -32,6 +36,8 @@ export interface InstalledPackHostOptions {
   readonly store: EnabledPackReader;
   /** `<dataDir>/packs`: installed packs live in `<name>/<version>/` under it. */
   readonly packsDir: string;
+  /** Where the installer keeps pack tarballs, for a node that lacks a pack's folder. */
+  readonly blobs: BlobStore;
   readonly logger?: PackHostLogger;
 }
 
@@ -41,6 +47,8 @@ export function packsDirOf(dataDir: string): string {
 
 export class InstalledPackHost {
   private readonly states = new Map<string, PackLoadState & { readonly folder: string }>();
+  /** Folders this host unpacked from the store: its own to remove when their pack goes. */
+  private readonly unpacked = new Set<string>();
   private tail: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: InstalledPackHostOptions) {}
@@ -66,27 +74,46 @@ export class InstalledPackHost {
       const wanted = new Map((await this.options.store.listEnabled()).map((pack) => [pack.name, pack]));
       for (const state of [...this.states.values()]) {
         const want = wanted.get(state.name);
-        if (!want || want.version !== state.version || want.installPath !== state.folder) this.forget(state.name);
+        if (!want || want.version !== state.version || this.folderOf(want.name, want.version) !== state.folder) await this.forgetAndRemove(state.name);
       }
       await this.linkSdk();
       for (const pack of wanted.values()) {
         const state = this.states.get(pack.name);
         if (state?.status === 'loaded') continue;
+        // This node's own folder: the record's installPath is where the installing node keeps it.
+        const folder = this.folderOf(pack.name, pack.version);
         try {
-          const loaded = await loadPackFromFolder(pack.installPath, this.options.registry);
-          this.states.set(pack.name, { name: pack.name, version: pack.version, status: 'loaded', types: loaded.types, folder: pack.installPath });
+          if (await ensurePackFolder(pack, folder, { blobs: this.options.blobs, packsDir: this.options.packsDir })) {
+            this.unpacked.add(folder);
+            this.options.logger?.info(`Unpacked the installed pack ${pack.name}@${pack.version} from ${this.options.blobs.description}`);
+          }
+          const loaded = await loadPackFromFolder(folder, this.options.registry);
+          this.states.set(pack.name, { name: pack.name, version: pack.version, status: 'loaded', types: loaded.types, folder });
           this.options.logger?.info(`Loaded the installed pack ${pack.name}@${pack.version}`);
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
-          this.states.set(pack.name, { name: pack.name, version: pack.version, status: 'failed', types: [], error: message, folder: pack.installPath });
+          this.states.set(pack.name, { name: pack.name, version: pack.version, status: 'failed', types: [], error: message, folder });
           this.options.logger?.warn(`The installed pack ${pack.name}@${pack.version} did not load here: ${message}`);
         }
       }
     });
   }
 
+  /** Where this node keeps a pack version. */
+  folderOf(name: string, version: string): string {
+    return packFolderOf(this.options.packsDir, name, version);
+  }
+
   status(): PackLoadState[] {
     return [...this.states.values()].map(({ folder: _folder, ...state }) => state);
+  }
+
+  /** Forgets a pack no longer wanted, and removes its folder if this host unpacked it. */
+  private async forgetAndRemove(name: string): Promise<void> {
+    const folder = this.states.get(name)?.folder;
+    this.forget(name);
+    if (folder === undefined || !this.unpacked.delete(folder)) return;
+    await removePackFolder(folder).catch((error: unknown) => this.options.logger?.warn(`Could not remove the unpacked pack folder ${folder}: ${String(error)}`));
   }
 
   private forget(name: string): void {

@@ -9,7 +9,10 @@ export interface InstalledPack {
   readonly version: string;
   readonly description: string;
   readonly source: PackSource;
-  /** Absolute folder under `<dataDir>/packs/<name>/<version>/`, on storage every node shares. */
+  /**
+   * `<dataDir>/packs/<name>/<version>/` on the node that installed it; every node keeps the pack at
+   * that place under its own data dir (unpacked from the blob store's tarball where it lacks it).
+   */
   readonly installPath: string;
   readonly nodeTypes: readonly string[];
   readonly enabled: boolean;

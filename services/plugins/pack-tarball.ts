@@ -5,8 +5,9 @@
  * paths, `..` segments, backslashes, links, devices) and more entries than a pack may hold; the
  * second extracts, with node-tar's own strict checks (no `..`, no writing through a link) behind.
  */
+import { readdir } from 'node:fs/promises';
 import { gunzip } from 'node:zlib';
-import { Parser, Unpack, type ReadEntry } from 'tar';
+import { create, Parser, Unpack, type ReadEntry } from 'tar';
 import { InvalidInputError } from '../kernel/service-errors';
 
 export interface TarLimits {
@@ -14,6 +15,9 @@ export interface TarLimits {
   readonly maxBytes: number;
   readonly maxEntries: number;
 }
+
+/** What an installed pack may hold, unpacked: checked at install and on every node that unpacks it. */
+export const PACK_LIMITS: TarLimits = { maxBytes: 256 * 1024 * 1024, maxEntries: 10_000 };
 
 /** Entry types a pack may hold: regular files and folders. */
 const ALLOWED_TYPES: ReadonlySet<ReadEntry['type']> = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory']);
@@ -23,6 +27,13 @@ export async function extractPackTarball(bytes: Buffer, folder: string, limits: 
   const archive = await gunzipTarball(bytes, limits.maxBytes);
   const paths = await checkEntries(archive, limits);
   await unpack(archive, folder, underOneFolder(paths) ? 1 : 0);
+}
+
+/** A gzip tarball of a pack folder (its files at the top, no `package/`), for the blob store. */
+export async function tarballOfFolder(folder: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of create({ gzip: true, cwd: folder, portable: true }, (await readdir(folder)).sort())) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 function gunzipTarball(bytes: Buffer, maxBytes: number): Promise<Buffer> {

@@ -7,6 +7,7 @@ import { useTestDatabase } from '../../test/support/test-database';
 import { request, startTestPlatform, type TestPlatform } from '../../test/support/test-platform';
 import { ADMIN, ALICE, databaseOpen, insertTestUsers, testAccounts } from '../../test/support/test-tenants';
 import { createNodesService } from '../nodes/nodes.service';
+import { LocalBlobStore } from '../storage/local-blob-store';
 import { FIRST_PARTY_PACKS } from './first-party-packs';
 import { InstalledPackHost, packsDirOf } from './installed-pack-host';
 import { InstalledPackEntity } from './installed-pack.entity';
@@ -32,8 +33,9 @@ describe('plugins service', () => {
     scratch = await mkdtemp(path.join(os.tmpdir(), 'pinksea-plugin-src-'));
     await loadPackFromFolder(FIRST_PARTY_PACKS[0]!, registry);
     const store = new InstalledPackRepository(db.dataSource);
-    const host = new InstalledPackHost({ registry, store, packsDir: packsDirOf(dataDir) });
-    const installer = new PackInstaller({ store, host, packsDir: packsDirOf(dataDir) });
+    const blobs = new LocalBlobStore(dataDir);
+    const host = new InstalledPackHost({ registry, store, packsDir: packsDirOf(dataDir), blobs });
+    const installer = new PackInstaller({ store, host, packsDir: packsDirOf(dataDir), blobs });
     platform = await startTestPlatform([createPluginsService({ installer, maxUploadBytes: 1024 * 1024 }), createPluginAgentService(host), createNodesService(registry), testAccounts]);
   }, 30_000);
   afterAll(async () => {

@@ -31,6 +31,14 @@ describe('configuration', () => {
     }
   });
 
+  it('reads how images are delivered and how long their presigned URLs live, within S3\'s bounds', () => {
+    expect([loadConfig({}).imageDelivery, loadConfig({}).signedUrlTtlMs]).toEqual(['redirect', 5 * 60_000]);
+    const config = loadConfig({ PINKSEA_IMAGE_DELIVERY: 'stream', PINKSEA_SIGNED_URL_TTL: '90s' });
+    expect([config.imageDelivery, config.signedUrlTtlMs]).toEqual(['stream', 90_000]);
+    for (const ttl of ['500ms', '8d']) expect(() => loadConfig({ PINKSEA_SIGNED_URL_TTL: ttl })).withContext(ttl).toThrowError(ConfigError, /PINKSEA_SIGNED_URL_TTL: expected a duration from 1s to 7d/);
+    expect(() => loadConfig({ PINKSEA_IMAGE_DELIVERY: 'email' })).toThrowError(ConfigError, /PINKSEA_IMAGE_DELIVERY: expected one of redirect, stream/);
+  });
+
   it('documents every setting', () => {
     for (const row of describeSettings()) expect(row.doc.length).withContext(row.env).toBeGreaterThan(10);
   });

@@ -8,6 +8,10 @@ import { ConfigError, readSetting, setting, type SettingSpec } from './settings'
 
 export const ROLES = ['all', 'api', 'worker', 'scheduler'] as const;
 export type Role = (typeof ROLES)[number];
+export const IMAGE_DELIVERIES = ['redirect', 'stream'] as const;
+export type ImageDelivery = (typeof IMAGE_DELIVERIES)[number];
+/** The longest a presigned URL may live (S3's limit for signature version 4). */
+const MAX_SIGNED_URL_TTL_MS = 7 * 86_400_000;
 
 export const SETTINGS = {
   role: setting<Role>({ env: 'PINKSEA_ROLE', type: 'enum', options: ROLES, default: 'all', doc: 'Which services this process runs: all (one machine), api, worker or scheduler.' }),
@@ -21,6 +25,8 @@ export const SETTINGS = {
   s3AccessKeyId: setting<string>({ env: 'PINKSEA_S3_ACCESS_KEY_ID', type: 'string', default: '', secret: true, doc: 'With PINKSEA_STORAGE=s3: access key; the AWS SDK\'s default chain (environment, profile, instance role) when empty.' }),
   s3SecretAccessKey: setting<string>({ env: 'PINKSEA_S3_SECRET_ACCESS_KEY', type: 'string', default: '', secret: true, doc: 'With PINKSEA_STORAGE=s3: secret key for the access key.' }),
   s3Prefix: setting<string>({ env: 'PINKSEA_S3_PREFIX', type: 'string', default: '', doc: 'With PINKSEA_STORAGE=s3: a prefix for every key, to share a bucket (pinksea/).' }),
+  imageDelivery: setting<ImageDelivery>({ env: 'PINKSEA_IMAGE_DELIVERY', type: 'enum', options: IMAGE_DELIVERIES, default: 'redirect', doc: 'How an image reaches its owner when the store can sign URLs (S3): redirect answers 302 to a short-lived presigned URL, so the bytes come from the store and not through the API; stream sends them through the API, as the data dir always does.' }),
+  signedUrlTtlMs: setting<number>({ env: 'PINKSEA_SIGNED_URL_TTL', type: 'duration', default: 5 * 60_000, doc: 'How long a presigned image URL works (5m, at least 1s and at most 7d); browsers may reuse the redirect to it for most of that time.' }),
   host: setting<string>({ env: 'PINKSEA_HOST', type: 'string', default: '127.0.0.1', doc: 'Address the HTTP server listens on.' }),
   studioBuild: setting<string>({ env: 'PINKSEA_STUDIO_BUILD', type: 'enum', options: ['auto', 'off'], default: 'auto', doc: 'auto: npm start builds the studio first when its build is missing (a minute or two, once); off: never.' }),
   studioDir: setting<string>({ env: 'PINKSEA_STUDIO_DIR', type: 'string', default: 'dist/studio/browser', doc: 'The built studio (npm run studio:build) the API role serves at /; the studio is off when it holds no index.html.' }),
@@ -75,6 +81,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   if (values.storage === 's3' && Boolean(values.s3AccessKeyId) !== Boolean(values.s3SecretAccessKey)) {
     problems.push('PINKSEA_S3_ACCESS_KEY_ID and PINKSEA_S3_SECRET_ACCESS_KEY: expected both or neither');
   }
+  if (values.signedUrlTtlMs < 1000 || values.signedUrlTtlMs > MAX_SIGNED_URL_TTL_MS) problems.push(`PINKSEA_SIGNED_URL_TTL: expected a duration from 1s to 7d, got ${values.signedUrlTtlMs} ms`);
   if (problems.length > 0) throw new ConfigError(problems);
   return values;
 }

@@ -40,10 +40,10 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   // body-parser's errors: malformed JSON and bodies over the limit.
   if (err.type === 'entity.parse.failed') return badRequest(400, 'malformed_json', 'The request body is not valid JSON');
   if (err.type === 'entity.too.large') return badRequest(413, 'payload_too_large', 'The request body is too large');
-  if (httpStatus === undefined || httpStatus >= 500) {
-    return { status: httpStatus === 503 ? 503 : 500, body: { error: { code: httpStatus === 503 ? 'unavailable' : 'internal_error', message: httpStatus === 503 ? String(err.message) : 'Something went wrong on our side; it has been logged' } } };
-  }
   const data = (err.data ?? {}) as { code?: string; issues?: ErrorBody['error']['issues']; retryAfterSeconds?: unknown };
+  // A transient fault (503) says which one (storage_unavailable, database_unavailable) so a client can retry knowingly.
+  if (httpStatus === 503) return { status: 503, body: { error: { code: data.code ?? 'unavailable', message: String(err.message) } } };
+  if (httpStatus === undefined || httpStatus >= 500) return { status: 500, body: { error: { code: 'internal_error', message: 'Something went wrong on our side; it has been logged' } } };
   const code = data.code ?? (typeof err.type === 'string' ? err.type.toLowerCase() : 'bad_request');
   const issues = data.issues && data.issues.length > 0 ? { issues: data.issues } : {};
   const retryAfter = typeof data.retryAfterSeconds === 'number' ? { headers: { 'Retry-After': String(Math.max(1, Math.ceil(data.retryAfterSeconds))) } } : {};

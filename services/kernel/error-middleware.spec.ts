@@ -1,6 +1,7 @@
 import { Errors } from 'moleculer';
 import { toErrorResponse } from '../api/error-response';
 import { toMoleculerError } from './error-middleware';
+import { BlobStoreUnavailableError } from '../storage/blob-store';
 import { NotFoundError } from './service-errors';
 
 describe('toMoleculerError', () => {
@@ -23,5 +24,14 @@ describe('toMoleculerError', () => {
   it('maps user errors to their status without a cause', () => {
     const mapped = toMoleculerError(new NotFoundError('batch', 'b1')) as Errors.MoleculerClientError;
     expect([mapped.code, mapped.message]).toEqual([404, 'There is no batch "b1"']);
+  });
+
+  it('maps a transient fault to a 503 that keeps its code, so a client knows what to retry', () => {
+    const mapped = toMoleculerError(new BlobStoreUnavailableError('store images/a/b.png', 'bucket pinksea', new Error('connect ECONNREFUSED'))) as Errors.MoleculerRetryableError;
+    expect(mapped).toBeInstanceOf(Errors.MoleculerRetryableError);
+    const answer = toErrorResponse(mapped);
+    expect(answer.status).toBe(503);
+    expect(answer.body.error.code).toBe('storage_unavailable');
+    expect(answer.body.error.message).toMatch(/^Storage failed to store images\/a\/b\.png/);
   });
 });

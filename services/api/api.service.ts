@@ -26,6 +26,8 @@ export interface ApiServiceOptions {
   readonly jsonLimit?: string;
   /** The built studio to serve at `/`; none when absent or when the folder holds no index.html. */
   readonly studioDir?: string;
+  /** Origins images may be shown from besides the gateway (the blob store's, for presigned URLs), for the Content-Security-Policy. */
+  readonly imageOrigins?: readonly string[];
 }
 
 /** One scheme, one credential: "Bearer <token>" and nothing else. */
@@ -72,7 +74,7 @@ export function createApiService(options: ApiServiceOptions): ServiceSchema {
       const studioDir = options.studioDir;
       const studio = studioDir !== undefined && hasStudioBuild(studioDir);
       if (this.server) {
-        applySecurityHeaders(this.server, studio ? studioInlineScriptHashes(studioDir) : undefined);
+        applySecurityHeaders(this.server, studio ? studioInlineScriptHashes(studioDir) : undefined, options.imageOrigins);
         instrumentHttpServer(this.server, this.broker.metrics);
       }
       if (!studioDir) return;

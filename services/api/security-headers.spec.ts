@@ -6,7 +6,7 @@ import type { Context, ServiceSchema } from 'moleculer';
 import { startTestPlatform, type TestPlatform } from '../../test/support/test-platform';
 import { NotFoundError } from '../kernel/service-errors';
 import { createDocsService } from './docs.service';
-import { inlineScriptHashes } from './security-headers';
+import { inlineScriptHashes, securityHeadersMiddleware } from './security-headers';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5f0b3b20000000049454e44ae426082', 'hex');
 /** What Angular's critical-CSS inlining writes into a production index.html. */
@@ -97,6 +97,22 @@ describe('security headers on every answer of the gateway', () => {
     expect(directive('script-src-attr')).toBe(`script-src-attr 'unsafe-hashes' ${sha256("this.media='all'")}`);
     expect(directive('style-src')).toBe("style-src 'self' 'unsafe-inline'");
     expect(directive('img-src')).toBe("img-src 'self' data: blob:");
+  });
+});
+
+describe('securityHeadersMiddleware', () => {
+  const imgSrcOf = (imageOrigins: readonly string[]) => {
+    const headers = new Map<string, string>();
+    const res = { setHeader: (name: string, value: string) => headers.set(name.toLowerCase(), value), removeHeader: () => undefined };
+    securityHeadersMiddleware(undefined, imageOrigins)({} as never, res as never);
+    return (headers.get('content-security-policy') ?? '').split(';').find((part) => part.startsWith('img-src'));
+  };
+
+  it('allows images from the blob store\'s origin alone, where images are redirected to presigned URLs', () => {
+    expect(imgSrcOf(['https://pinksea.s3.eu-west-1.amazonaws.com/images/x.png?X-Amz-Signature=1'])).toBe("img-src 'self' data: blob: https://pinksea.s3.eu-west-1.amazonaws.com");
+    expect(imgSrcOf(['http://127.0.0.1:9000'])).toBe("img-src 'self' data: blob: http://127.0.0.1:9000");
+    expect(imgSrcOf([])).toBe("img-src 'self' data: blob:");
+    expect(() => imgSrcOf(['javascript:alert(1)'])).toThrowError(RangeError);
   });
 });
 

@@ -7,7 +7,8 @@
  * - styles may be inline: Angular inserts component styles as <style> elements, and the editor
  *   positions nodes with style attributes;
  * - images may be `blob:` and `data:` URLs: the studio shows authenticated images through blob URLs
- *   and paints masks on canvases;
+ *   and paints masks on canvases; and they may come from the blob store's origin where images are
+ *   delivered by presigned URLs (services/images/image-delivery.ts), from no other;
  * - scripts come from the gateway only, plus the inline event handlers and scripts of the studio's
  *   own index.html, allowed by their hashes (Angular's critical-CSS inlining loads the stylesheet
  *   with `onload="this.media='all'"`);
@@ -31,11 +32,15 @@ export interface InlineScriptHashes {
 
 const NONE: InlineScriptHashes = { scripts: [], handlers: [] };
 
-export function securityHeadersMiddleware(inline: InlineScriptHashes = NONE): (req: IncomingMessage, res: ServerResponse) => void {
+/**
+ * `imageOrigins`: origins besides the gateway's own that images may be shown from (the S3 store's,
+ * where the image routes redirect to presigned URLs).
+ */
+export function securityHeadersMiddleware(inline: InlineScriptHashes = NONE, imageOrigins: readonly string[] = []): (req: IncomingMessage, res: ServerResponse) => void {
   const middleware = helmet({
     contentSecurityPolicy: {
       directives: {
-        'img-src': ["'self'", 'data:', 'blob:'],
+        'img-src': ["'self'", 'data:', 'blob:', ...imageOrigins.map(cspSource)],
         'script-src': ["'self'", ...inline.scripts],
         'script-src-attr': inline.handlers.length > 0 ? ["'unsafe-hashes'", ...inline.handlers] : ["'none'"],
         'style-src': ["'self'", "'unsafe-inline'"],
@@ -47,8 +52,15 @@ export function securityHeadersMiddleware(inline: InlineScriptHashes = NONE): (r
 }
 
 /** Sets the headers on every request the server answers, ahead of its other listeners. */
-export function applySecurityHeaders(server: Server, inline: InlineScriptHashes = NONE): void {
-  server.prependListener('request', securityHeadersMiddleware(inline));
+export function applySecurityHeaders(server: Server, inline: InlineScriptHashes = NONE, imageOrigins: readonly string[] = []): void {
+  server.prependListener('request', securityHeadersMiddleware(inline, imageOrigins));
+}
+
+/** An origin as a CSP source: scheme, host and port only, so nothing after it can widen or break the directive. */
+function cspSource(origin: string): string {
+  const url = new URL(origin);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new RangeError(`"${origin}" is not an http(s) origin`);
+  return url.origin;
 }
 
 /** The hashes of the studio's index.html (none when there is no studio there). */

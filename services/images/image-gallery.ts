@@ -5,6 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 import { readBody } from '../kernel/read-body';
+import type { BlobUrl } from '../storage/blob-store';
 import { NotFoundError } from '../kernel/service-errors';
 import { isUuid, type Page, type PageRequest } from '../kernel/request-params';
 import { makeThumbnail, MAX_IMAGE_PIXELS } from './image-decoding';
@@ -25,6 +26,11 @@ export interface UploadOptions {
 export interface OpenedImage {
   readonly record: ImageRecord;
   readonly stream: Readable;
+}
+
+export interface LinkedImage {
+  readonly record: ImageRecord;
+  readonly url: BlobUrl;
 }
 
 export interface GalleryDeps {
@@ -55,11 +61,24 @@ export class ImageGallery {
     try {
       return { record, stream: await this.deps.files.stream(ownerId, record.name, variant) };
     } catch (error) {
-      // Intermediate images get their thumbnail on first request (image-saver.ts).
       if (variant !== 'thumbnail' || !(error instanceof ImageFileMissingError)) throw error;
-      await this.deps.files.put(ownerId, record.name, 'thumbnail', await makeThumbnail(await this.deps.files.get(ownerId, record.name, 'full'), MAX_IMAGE_PIXELS));
+      await this.storeThumbnail(ownerId, record.name);
       return { record, stream: await this.deps.files.stream(ownerId, record.name, variant) };
     }
+  }
+
+  /**
+   * A presigned URL for a variant of the caller's image, or undefined where the store signs none
+   * (the data dir). The record is checked first: another user's image is not found, and no URL
+   * is ever made for it.
+   */
+  async link(ownerId: string, name: string, variant: ImageVariant, ttlSeconds: number): Promise<LinkedImage | undefined> {
+    if (!this.deps.files.signedUrl) return undefined;
+    const record = await this.get(ownerId, name);
+    // The saver stores a thumbnail before the record of every image but intermediate ones, whose
+    // thumbnail is made on first request; a URL to it must find it there.
+    if (variant === 'thumbnail' && record.intermediate && !(await this.deps.files.has(ownerId, record.name, 'thumbnail'))) await this.storeThumbnail(ownerId, record.name);
+    return { record, url: await this.deps.files.signedUrl(ownerId, record.name, variant, ttlSeconds) };
   }
 
   async embedded(ownerId: string, name: string): Promise<EmbeddedData> {
@@ -104,6 +123,11 @@ export class ImageGallery {
       open: () => this.deps.files.stream(ownerId, name, 'full'),
     }));
     return zipStream(entries, (error) => this.reportStorageError('A bulk download stopped part-way', error));
+  }
+
+  /** Makes and stores the thumbnail of an intermediate image, on its first request (image-saver.ts). */
+  private async storeThumbnail(ownerId: string, name: string): Promise<void> {
+    await this.deps.files.put(ownerId, name, 'thumbnail', await makeThumbnail(await this.deps.files.get(ownerId, name, 'full'), MAX_IMAGE_PIXELS));
   }
 
   private reportStorageError(message: string, error: unknown): void {

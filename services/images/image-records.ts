@@ -31,6 +31,16 @@ export interface EmbeddedData {
   readonly graph: unknown;
 }
 
+/**
+ * Where `GET /images/:name/url` says a browser can fetch an image without a token: a presigned
+ * URL of the store that works until `expiresAt`, or null where images are streamed through their
+ * own routes (the data dir, or PINKSEA_IMAGE_DELIVERY=stream).
+ */
+export interface ImageLink {
+  readonly url: string | null;
+  readonly expiresAt: string | null;
+}
+
 export interface NewImageRecord {
   readonly name: string;
   readonly ownerId: string;

@@ -28,7 +28,7 @@ describe('image upload', () => {
     await insertTestUsers(db.dataSource);
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'pinksea-upload-'));
     const files = new BlobImageFileStore(new LocalBlobStore(dataDir));
-    platform = await startTestPlatform([createImagesService({ dataSource: db.dataSource, config: { maxUploadBytes: MAX_UPLOAD_BYTES }, files }), testAccounts]);
+    platform = await startTestPlatform([createImagesService({ dataSource: db.dataSource, config: { maxUploadBytes: MAX_UPLOAD_BYTES, imageDelivery: 'redirect', signedUrlTtlMs: 300_000 }, files }), testAccounts]);
   });
   afterAll(async () => {
     await platform?.stop();

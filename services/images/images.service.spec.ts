@@ -31,7 +31,7 @@ describe('images service', () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'pinksea-images-'));
     const files = new BlobImageFileStore(new LocalBlobStore(dataDir));
     saver = createImageSaver(files, new ImageRepository(db.dataSource));
-    platform = await startTestPlatform([createImagesService({ dataSource: db.dataSource, config: { maxUploadBytes: 1024 * 1024 }, files }), testAccounts]);
+    platform = await startTestPlatform([createImagesService({ dataSource: db.dataSource, config: { maxUploadBytes: 1024 * 1024, imageDelivery: 'redirect', signedUrlTtlMs: 300_000 }, files }), testAccounts]);
   });
   afterAll(async () => {
     await platform?.stop();
@@ -183,7 +183,7 @@ describe('images service', () => {
 
   it('answers every route for another user\'s image exactly as for a missing one, and changes nothing', async () => {
     const alices = await generated();
-    for (const [method, route] of [['GET', ''], ['GET', '/full'], ['GET', '/thumbnail'], ['GET', '/metadata'], ['POST', '/star'], ['POST', '/unstar'], ['DELETE', '']] as const) {
+    for (const [method, route] of [['GET', ''], ['GET', '/full'], ['GET', '/thumbnail'], ['GET', '/metadata'], ['GET', '/url'], ['POST', '/star'], ['POST', '/unstar'], ['DELETE', '']] as const) {
       const theirs = await api(method, `/images/${alices.name}${route}`, BOB.token);
       const missing = await api(method, `/images/00000000-0000-4000-8000-000000000000${route}`, BOB.token);
       expect([theirs.status, missing.status]).withContext(`${method} ${route}`).toEqual([404, 404]);
@@ -193,6 +193,15 @@ describe('images service', () => {
     expect((await api<List>('GET', '/images?includeIntermediate=true', BOB.token)).body.items.map((image) => image.name)).not.toContain(alices.name);
     expect((await api<ImageRecord>('GET', `/images/${alices.name}`)).body).toEqual(alices);
     await access(path.join(dataDir, 'images', ALICE.id, `${alices.name}.png`));
+  });
+
+  it('streams images from the data dir, which signs no URLs: the studio is told to fetch the bytes', async () => {
+    const record = await generated();
+    const full = await fetch(`${platform.url}/images/${record.name}/full`, { headers: { authorization: `Bearer ${ALICE.token}` }, redirect: 'manual' });
+    expect([full.status, full.headers.get('location')]).toEqual([200, null]);
+    await full.arrayBuffer();
+    expect((await api('GET', `/images/${record.name}/url?variant=thumbnail`)).body).toEqual({ url: null, expiresAt: null });
+    expect((await api('GET', `/images/${record.name}/url?variant=large`)).status).toBe(422);
   });
 
   it('asks for a token', async () => {

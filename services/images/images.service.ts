@@ -1,7 +1,9 @@
 /**
  * The gallery's REST routes (service `images`): list, record, full image, thumbnail, embedded
  * metadata, upload, delete, star, bulk download. Each action declares its params and hands the
- * caller's id to the gallery, which scopes everything by it.
+ * caller's id to the gallery, which scopes everything by it. The full image and the thumbnail are
+ * a redirect to a presigned URL where the store signs them and delivery is `redirect`
+ * (image-delivery.ts), their bytes otherwise.
  */
 import type { Readable } from 'node:stream';
 import type { Logger, ServiceSchema } from 'moleculer';
@@ -10,17 +12,18 @@ import type { PinkseaConfig } from '../../config/config';
 import { defineAction } from '../kernel/action-params';
 import { callerOf } from '../kernel/auth-middleware';
 import { PAGE_PARAMS, QUERY_BOOLEAN, type Page } from '../kernel/request-params';
-import { created } from '../kernel/response-meta';
+import { created, type ResponseMeta } from '../kernel/response-meta';
 import type { EmbeddedData } from './embedded-data';
+import { deliveryOptions, signedUrlCacheControl } from './image-delivery';
 import { ImageGallery } from './image-gallery';
-import type { ImageFileStore } from './image-file-store';
-import { IMAGE_CATEGORIES, type ImageRecord } from './image-records';
+import type { ImageFileStore, ImageVariant } from './image-file-store';
+import { IMAGE_CATEGORIES, type ImageLink, type ImageRecord } from './image-records';
 import { createImageSaver, type ImageSaverOptions } from './image-saver';
 import { ImageRepository } from './image.repository';
 
 export interface ImagesServiceOptions {
   readonly dataSource: DataSource;
-  readonly config: Pick<PinkseaConfig, 'maxUploadBytes'>;
+  readonly config: Pick<PinkseaConfig, 'maxUploadBytes' | 'imageDelivery' | 'signedUrlTtlMs'>;
   readonly files: ImageFileStore;
   /** Lower pixel limit (tests); never above MAX_IMAGE_PIXELS. */
   readonly limits?: ImageSaverOptions;
@@ -32,6 +35,10 @@ const CATEGORY = { type: 'enum', values: [...IMAGE_CATEGORIES], optional: true }
 const UPLOAD_ROUTE = { method: 'POST', path: '/images/upload', type: 'stream' } as const;
 /** Image bytes never change under a name, so browsers may keep them. */
 const IMMUTABLE = 'private, max-age=31536000, immutable';
+const VARIANTS = ['full', 'thumbnail'] as const satisfies readonly ImageVariant[];
+const REDIRECTS =
+  'Where images are kept in S3-compatible storage (and PINKSEA_IMAGE_DELIVERY is redirect), the answer is 302 to a presigned URL of the store that works for PINKSEA_SIGNED_URL_TTL; ' +
+  'follow it without the Authorization header. Otherwise the bytes come in the answer.';
 
 export function createImagesService(options: ImagesServiceOptions): ServiceSchema {
   let logger: Logger | undefined;
@@ -43,6 +50,18 @@ export function createImagesService(options: ImagesServiceOptions): ServiceSchem
     maxUploadBytes: options.config.maxUploadBytes,
     onStorageError: (message, error) => logger?.error(message, error),
   });
+  const delivery = deliveryOptions(options.config);
+
+  /** Answers 302 to a presigned URL of the caller's image where images are delivered so; false where they are streamed. */
+  async function redirected(meta: ResponseMeta, ownerId: string, name: string, variant: ImageVariant): Promise<boolean> {
+    if (delivery.mode !== 'redirect') return false;
+    const linked = await gallery.link(ownerId, name, variant, delivery.ttlSeconds);
+    if (!linked) return false;
+    meta.$statusCode = 302;
+    meta.$location = linked.url.url;
+    meta.$responseHeaders = { 'Cache-Control': signedUrlCacheControl(delivery.ttlSeconds) };
+    return true;
+  }
 
   return {
     name: 'images',
@@ -86,8 +105,10 @@ export function createImagesService(options: ImagesServiceOptions): ServiceSchem
       full: defineAction({
         rest: 'GET /images/:name/full',
         responseType: 'image/png',
+        description: REDIRECTS,
         params: NAME,
-        async handler(ctx): Promise<Readable> {
+        async handler(ctx): Promise<Readable | null> {
+          if (await redirected(ctx.meta, callerOf(ctx).id, ctx.params.name, 'full')) return null;
           const { record, stream } = await gallery.open(callerOf(ctx).id, ctx.params.name, 'full');
           ctx.meta.$responseType = 'image/png';
           ctx.meta.$responseHeaders = {
@@ -101,12 +122,30 @@ export function createImagesService(options: ImagesServiceOptions): ServiceSchem
       thumbnail: defineAction({
         rest: 'GET /images/:name/thumbnail',
         responseType: 'image/webp',
+        description: REDIRECTS,
         params: NAME,
-        async handler(ctx): Promise<Readable> {
+        async handler(ctx): Promise<Readable | null> {
+          if (await redirected(ctx.meta, callerOf(ctx).id, ctx.params.name, 'thumbnail')) return null;
           const { stream } = await gallery.open(callerOf(ctx).id, ctx.params.name, 'thumbnail');
           ctx.meta.$responseType = 'image/webp';
           ctx.meta.$responseHeaders = { 'Cache-Control': IMMUTABLE };
           return stream;
+        },
+      }),
+      url: defineAction({
+        rest: 'GET /images/:name/url',
+        summary: 'A URL that fetches the image without a token, where images are delivered by presigned URLs',
+        description: 'The studio shows images through it: a browser cannot follow a redirect to the store with its bearer token. `url` is null where images are streamed; fetch the full or thumbnail route then.',
+        params: { ...NAME, variant: { type: 'enum', values: [...VARIANTS], default: 'full' } },
+        async handler(ctx): Promise<ImageLink> {
+          const ownerId = callerOf(ctx).id;
+          const linked = delivery.mode === 'redirect' ? await gallery.link(ownerId, ctx.params.name, ctx.params.variant, delivery.ttlSeconds) : undefined;
+          if (!linked) {
+            await gallery.get(ownerId, ctx.params.name);
+            return { url: null, expiresAt: null };
+          }
+          ctx.meta.$responseHeaders = { 'Cache-Control': signedUrlCacheControl(delivery.ttlSeconds) };
+          return { url: linked.url.url, expiresAt: linked.url.expiresAt.toISOString() };
         },
       }),
       metadata: defineAction({

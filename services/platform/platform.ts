@@ -23,6 +23,7 @@ import { createImageHousekeepingService } from '../images/image-housekeeping.ser
 import { ImageRepository } from '../images/image.repository';
 import { createImagesService } from '../images/images.service';
 import { BlobImageFileStore } from '../images/blob-image-file-store';
+import { deliveryOptions, imageDeliveryOrigin } from '../images/image-delivery';
 import { createOwnerImageStore } from '../images/owner-image-store';
 import { WorkingImages } from '../images/working-images';
 import { discardRunImages } from '../images/run-images';
@@ -202,7 +203,11 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
   }
   if (runs(config.role, 'scheduler')) services.push(createHousekeepingService(queue), createImageHousekeepingService({ blobs, records: new ImageRepository(dataSource) }));
   for (const schema of services) broker.createService(schema);
-  if (runs(config.role, 'api')) api = broker.createService(createApiService({ port: config.port, host: config.host, studioDir: config.studioDir }));
+  if (runs(config.role, 'api')) {
+    // Where the image routes redirect to presigned URLs, the studio shows images from the store's origin.
+    const imageOrigin = await imageDeliveryOrigin(files, deliveryOptions(config));
+    api = broker.createService(createApiService({ port: config.port, host: config.host, studioDir: config.studioDir, imageOrigins: imageOrigin ? [imageOrigin] : [] }));
+  }
 
   // Before the broker starts, so the first item a worker takes already finds them.
   if (options.registerStarterModels !== false) await registerStarterModels(new ModelRepository(dataSource), { dataDir: config.dataDir });

@@ -1,7 +1,8 @@
 /**
  * Saving an image for an owner: one PNG with the metadata and graph embedded, its thumbnail, and
- * the database record. The files are written first and removed again if the record cannot be
- * made, so the gallery never lists an image without its file. The worker saves nodes' results
+ * the database record. The files are written first (durably: the blob store acknowledges a write
+ * once it is stored whole) and removed again if either fails or the record cannot be made, so the
+ * gallery never lists an image without its file. The worker saves nodes' results
  * through this (see owner-image-store.ts); uploads go through it too.
  */
 import { randomUUID } from 'node:crypto';
@@ -53,8 +54,11 @@ export function createImageSaver(files: ImageFileStore, records: ImageRecords, o
       const thumbnail = image.intermediate ? undefined : await makeThumbnail(png, maxPixels);
       const name = image.name ?? randomUUID();
       try {
-        await files.put(ownerId, name, 'full', png);
-        if (thumbnail) await files.put(ownerId, name, 'thumbnail', thumbnail);
+        // Both at once (two round trips to S3 become one), and both settled before any cleanup, so a
+        // put still under way cannot land after the delete below.
+        const puts = await Promise.allSettled([files.put(ownerId, name, 'full', png), ...(thumbnail ? [files.put(ownerId, name, 'thumbnail', thumbnail)] : [])]);
+        const failed = puts.find((put) => put.status === 'rejected');
+        if (failed) throw failed.reason;
         return await records.insert({
           name,
           ownerId,

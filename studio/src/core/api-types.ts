@@ -8,7 +8,7 @@ export type { PublicUser, Session } from '../../../services/accounts/account-vie
 export type { BoardRecord } from '../../../services/boards/board-records';
 export type { SocketEventMap, SocketEventName } from '../../../services/events/socket-events';
 export type { GenerateBody, GenerateResult } from '../../../services/generation/generation-views';
-export type { EmbeddedData, ImageRecord } from '../../../services/images/image-records';
+export type { EmbeddedData, ImageLink, ImageRecord } from '../../../services/images/image-records';
 export type { InstallJob, InstallStatus } from '../../../services/models/model-events';
 export type { ModelRecord } from '../../../services/models/model-records';
 export type { Page } from '../../../services/kernel/page';

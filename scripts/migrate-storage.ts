@@ -61,12 +61,12 @@ async function main(): Promise<number> {
     });
     console.log(`${report.interrupted ? 'Interrupted' : report.failure ? 'Stopped' : 'Done'}: ${describeProgress(report, { dryRun })}`);
     if (report.unsupported.length > 0) {
-      console.log(`${report.unsupported.length} file(s) were not copied, because a storage key cannot name them; the platform on S3 will not find them:`);
-      for (const file of report.unsupported.slice(0, LISTED_UNSUPPORTED)) console.log(`  ${file.key}: ${file.reason}`);
+      console.log(`${report.unsupported.length} file(s) were not copied; the platform on S3 will not find them:`);
+      for (const file of report.unsupported.slice(0, LISTED_UNSUPPORTED)) console.log(`  ${file.path}: ${file.reason}`);
       if (report.unsupported.length > LISTED_UNSUPPORTED) console.log(`  … and ${report.unsupported.length - LISTED_UNSUPPORTED} more`);
     }
     if (report.failure) {
-      console.error(`Copying ${report.failure.key} failed: ${report.failure.message}\nRun the command again to carry on from there.`);
+      console.error(`Copying ${report.failure.path} failed: ${report.failure.message}\nRun the command again to carry on from there.`);
       return 1;
     }
     return report.interrupted ? 130 : 0;
@@ -85,8 +85,8 @@ function parseAreas(only: string | undefined): StorageArea[] {
 
 /** A dry run's list, and files deleted under the copy; the rest shows in the progress lines. */
 function printFile(file: FileOutcome): void {
-  if (file.outcome === 'would-copy') console.log(`  would copy ${file.key} (${file.size} bytes)`);
-  else if (file.outcome === 'vanished') console.log(`  ${file.key} was deleted while the copy ran; skipped`);
+  if (file.outcome === 'would-copy') console.log(`  would copy ${file.path} (${file.size} bytes)${file.key === file.path ? '' : ` as ${file.key}`}`);
+  else if (file.outcome === 'vanished') console.log(`  ${file.path} was deleted while the copy ran; skipped`);
 }
 
 main().then(

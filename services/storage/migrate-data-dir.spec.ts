@@ -10,24 +10,48 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { ConfigError } from '../../config/settings';
 import { startS3Server, type TestS3Server } from '../../test/support/s3-server';
+import { blobKeyOfPath, pathOfBlobKey } from './blob-folders';
 import { BlobStoreUnavailableError, type BlobPutOptions } from './blob-store';
 import { DataDirMissingError, describeProgress, migrateDataDir, migrationTarget, type FileOutcome, type MigrationProgress } from './migrate-data-dir';
 import { S3BlobStore } from './s3-blob-store';
 
-/** Files of the three areas, by key, with their sizes. One is over the S3 store's part size (8 MiB), so it goes up in parts. */
+/**
+ * Files of the three areas, by path in the data dir, with their sizes. One is over the S3 store's
+ * part size (8 MiB), so it goes up in parts; some names need the platform's key encoding; the
+ * scoped pack's tarball lies where the data dir's blob store keeps it, under its key.
+ */
 const AREA_FILES: Readonly<Record<string, number>> = {
   'images/0b6c5c6e-owner/1f3a.png': 40_000,
   'images/0b6c5c6e-owner/thumbnails/1f3a.webp': 3_000,
   'images/77aa-owner/9c9c.png': 1,
+  'models/6f1d/.gitattributes': 12,
+  'models/6f1d/model copy.onnx': 30,
   'models/6f1d/model.onnx': 9 * 1024 * 1024 + 17,
   'models/starter/tiny-sd/unet/model.onnx': 5_000,
+  'packs/@scope/lib/1.0.0/node_modules/@dep/x/index.js': 70,
+  'packs/_x_4073636f7065/lib/1.0.0.tgz': 900,
+  'packs/demo-pack/1.0.0.tgz': 2_000,
   'packs/demo-pack/1.0.0/index.js': 120,
   'packs/demo-pack/1.0.0/manifest.json': 300,
-  'packs/demo-pack/1.0.0.tgz': 2_000,
 };
-/** What must stay behind: the embedded database, secrets, a staging folder, a write in progress, an empty file elsewhere. */
-const OTHER_FILES = ['postgres/PG_VERSION', 'postgres/base/1/1249', 'secrets/jwt-secret', 'packs/.staging/5e1b/manifest.json', 'images/77aa-owner/9c9c.png.3fa2b1.tmp', 'notes.txt'];
-const UNSUPPORTED = ['packs/demo-pack/1.0.0/node_modules/@scope/lib/index.js', 'models/6f1d/model copy.onnx'];
+const FILE_COUNT = Object.keys(AREA_FILES).length;
+const TOTAL_BYTES = Object.values(AREA_FILES).reduce((sum, size) => sum + size, 0);
+/** The key each file must have: the platform's own encoding of its path (the tarball is already a key). */
+const keyOf = (file: string): string => (file.startsWith('packs/_x_') ? file : blobKeyOfPath('', file));
+const EXPECTED: Readonly<Record<string, number>> = Object.fromEntries(Object.entries(AREA_FILES).map(([file, size]) => [keyOf(file), size]));
+/** What must stay behind: the embedded database, secrets, a worker's model cache, a staging folder, a write in progress, a file elsewhere. */
+const OTHER_FILES = [
+  'postgres/PG_VERSION',
+  'postgres/base/1/1249',
+  'secrets/jwt-secret',
+  'model-cache/6f1d/model.onnx',
+  'packs/.staging/5e1b/manifest.json',
+  'images/77aa-owner/9c9c.png.3fa2b1c4d5e6.tmp',
+  'notes.txt',
+];
+/** A name too long to encode into a key, and (made in beforeAll) a link. */
+const TOO_LONG = `models/6f1d/${'weights v'.repeat(12)}.bin`;
+const LINK = 'images/77aa-owner/linked.png';
 
 describe('storage migration (data dir → bucket)', () => {
   let server: TestS3Server;
@@ -57,8 +81,8 @@ describe('storage migration (data dir → bucket)', () => {
     server = await startS3Server('pinksea-migrate');
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'pinksea-migrate-'));
     for (const [key, size] of Object.entries(AREA_FILES)) await writeFileAt(key, randomBytes(size));
-    for (const key of [...OTHER_FILES, ...UNSUPPORTED]) await writeFileAt(key, randomBytes(10));
-    await symlink(path.join(dataDir, 'secrets', 'jwt-secret'), path.join(dataDir, 'images', '77aa-owner', 'linked.png'));
+    for (const key of [...OTHER_FILES, TOO_LONG]) await writeFileAt(key, randomBytes(10));
+    await symlink(path.join(dataDir, 'secrets', 'jwt-secret'), path.join(dataDir, ...LINK.split('/')));
   }, 30_000);
 
   afterAll(async () => {
@@ -73,24 +97,26 @@ describe('storage migration (data dir → bucket)', () => {
     await writeFile(file, bytes);
   }
 
-  it('copies the images, models and packs byte for byte, leaves the rest, and reports what it cannot copy', async () => {
+  it('copies the images, models and packs byte for byte under the keys the platform gives them, leaves the rest, and reports what it cannot copy', async () => {
     const target = bucket('copy');
     const before = await stat(path.join(dataDir, 'models/6f1d/model.onnx'));
     const { report, files } = await run(target, { concurrency: 3 });
 
-    expect(await contents(target)).toEqual(AREA_FILES);
-    for (const key of Object.keys(AREA_FILES)) {
-      expect((await target.get(key)).equals(await readFile(path.join(dataDir, ...key.split('/'))))).withContext(key).toBeTrue();
+    expect(await contents(target)).toEqual(EXPECTED);
+    for (const file of Object.keys(AREA_FILES)) {
+      expect((await target.get(keyOf(file))).equals(await readFile(path.join(dataDir, ...file.split('/'))))).withContext(file).toBeTrue();
     }
-    const total = Object.values(AREA_FILES).reduce((sum, size) => sum + size, 0);
-    expect(report).toEqual(jasmine.objectContaining({ copiedFiles: 8, copiedBytes: total, skippedFiles: 0, plannedFiles: 0, unsupportedFiles: 3, interrupted: false }));
+    expect(report).toEqual(jasmine.objectContaining({ copiedFiles: FILE_COUNT, copiedBytes: TOTAL_BYTES, skippedFiles: 0, plannedFiles: 0, unsupportedFiles: 2, interrupted: false }));
     expect(report.failure).toBeUndefined();
-    expect(report.unsupported.map((file) => file.key).sort()).toEqual([...UNSUPPORTED, 'images/77aa-owner/linked.png'].sort());
-    expect(files.filter((file) => file.outcome === 'copied').map((file) => file.key).sort()).toEqual(Object.keys(AREA_FILES).sort());
+    expect(report.unsupported.map((file) => file.path).sort()).toEqual([LINK, TOO_LONG].sort());
+    expect(files.filter((file) => file.outcome === 'copied').map((file) => file.path).sort()).toEqual(Object.keys(AREA_FILES).sort());
+    // A model folder reads back as the same files where a worker fetches it; the scoped tarball is where the pack host looks.
+    const modelKeys = Object.keys(await contents(target)).filter((key) => key.startsWith('models/6f1d/'));
+    expect(modelKeys.map((key) => pathOfBlobKey('models/6f1d/', key)).sort()).toEqual(['.gitattributes', 'model copy.onnx', 'model.onnx']);
+    expect(blobKeyOfPath('packs/', '@scope/lib/1.0.0.tgz')).toBe('packs/_x_4073636f7065/lib/1.0.0.tgz');
     // The source is only read.
     expect((await stat(path.join(dataDir, 'models/6f1d/model.onnx'))).mtimeMs).toBe(before.mtimeMs);
-    for (const key of [...Object.keys(AREA_FILES), ...OTHER_FILES]) await expectAsync(stat(path.join(dataDir, ...key.split('/')))).toBeResolved();
-    expect((await target.head('images/0b6c5c6e-owner/1f3a.png'))?.size).toBe(40_000);
+    for (const file of [...Object.keys(AREA_FILES), ...OTHER_FILES]) await expectAsync(stat(path.join(dataDir, ...file.split('/')))).toBeResolved();
   }, 60_000);
 
   it('skips everything on a second run, and copies again an object whose size differs', async () => {
@@ -99,21 +125,21 @@ describe('storage migration (data dir → bucket)', () => {
     await target.put('packs/demo-pack/1.0.0.tgz', Buffer.from('a different, older tarball'));
     const { report, files } = await run(target);
 
-    expect(report).toEqual(jasmine.objectContaining({ copiedFiles: 1, copiedBytes: 2_000, skippedFiles: 7 }));
-    expect(files.filter((file) => file.outcome === 'copied').map((file) => file.key)).toEqual(['packs/demo-pack/1.0.0.tgz']);
-    expect(await contents(target)).toEqual(AREA_FILES);
+    expect(report).toEqual(jasmine.objectContaining({ copiedFiles: 1, copiedBytes: 2_000, skippedFiles: FILE_COUNT - 1 }));
+    expect(files.filter((file) => file.outcome === 'copied').map((file) => file.path)).toEqual(['packs/demo-pack/1.0.0.tgz']);
+    expect(await contents(target)).toEqual(EXPECTED);
 
     const third = await run(target);
-    expect(third.report).toEqual(jasmine.objectContaining({ copiedFiles: 0, copiedBytes: 0, skippedFiles: 8, skippedBytes: Object.values(AREA_FILES).reduce((sum, size) => sum + size, 0) }));
+    expect(third.report).toEqual(jasmine.objectContaining({ copiedFiles: 0, copiedBytes: 0, skippedFiles: FILE_COUNT, skippedBytes: TOTAL_BYTES }));
   }, 60_000);
 
   it('resumes a run stopped part-way (and one limited to some areas), copying only what is missing', async () => {
     const target = bucket('resume');
     const limited = await run(target, { areas: ['images'] });
-    expect(Object.keys(await contents(target))).toEqual(Object.keys(AREA_FILES).filter((key) => key.startsWith('images/')));
+    expect(Object.keys(await contents(target))).toEqual(Object.keys(EXPECTED).filter((key) => key.startsWith('images/')));
     expect(limited.report.copiedFiles).toBe(3);
 
-    // Stopped (as by Ctrl-C) while the 9 MiB model streams: that copy is abandoned and leaves no object.
+    // Stopped (as by Ctrl-C) once bytes flow, most likely while the 9 MiB model streams: that copy is abandoned and leaves no object.
     const interrupt = new AbortController();
     const stopped = await run(target, {
       concurrency: 1,
@@ -126,15 +152,15 @@ describe('storage migration (data dir → bucket)', () => {
     expect(stopped.report.interrupted).toBeTrue();
     expect(stopped.report.failure).toBeUndefined();
     expect(stopped.report.skippedFiles).toBe(3);
-    expect(stopped.report.copiedFiles).toBeLessThan(5);
+    expect(stopped.report.copiedFiles).toBeLessThan(FILE_COUNT - 3);
     const partial = await contents(target);
-    for (const [key, size] of Object.entries(partial)) expect(size).withContext(key).toBe(AREA_FILES[key]!);
-    expect(Object.keys(partial).length).toBeLessThan(8);
+    for (const [key, size] of Object.entries(partial)) expect(size).withContext(key).toBe(EXPECTED[key]!);
+    expect(Object.keys(partial).length).toBeLessThan(FILE_COUNT);
 
     const resumed = await run(target);
     expect(resumed.report.skippedFiles).toBe(Object.keys(partial).length);
-    expect(resumed.report.copiedFiles).toBe(8 - Object.keys(partial).length);
-    expect(await contents(target)).toEqual(AREA_FILES);
+    expect(resumed.report.copiedFiles).toBe(FILE_COUNT - Object.keys(partial).length);
+    expect(await contents(target)).toEqual(EXPECTED);
   }, 60_000);
 
   it('in a dry run, lists what it would copy and copies nothing', async () => {
@@ -143,9 +169,9 @@ describe('storage migration (data dir → bucket)', () => {
     const { report, files } = await run(target, { dryRun: true });
 
     expect(await contents(target)).toEqual({ 'images/77aa-owner/9c9c.png': 1 });
-    expect(files.filter((file) => file.outcome === 'would-copy').map((file) => file.key).sort()).toEqual(Object.keys(AREA_FILES).filter((key) => key !== 'images/77aa-owner/9c9c.png').sort());
-    expect(report).toEqual(jasmine.objectContaining({ copiedFiles: 0, copiedBytes: 0, skippedFiles: 1, plannedFiles: 7 }));
-    expect(describeProgress(report, { dryRun: true })).toMatch(/^would copy 7 files \(9(\.\d)? MB\), skipped 1 file already in the bucket \(1 B\), 3 files not copyable in /);
+    expect(files.filter((file) => file.outcome === 'would-copy').map((file) => file.path).sort()).toEqual(Object.keys(AREA_FILES).filter((file) => file !== 'images/77aa-owner/9c9c.png').sort());
+    expect(report).toEqual(jasmine.objectContaining({ copiedFiles: 0, copiedBytes: 0, skippedFiles: 1, plannedFiles: FILE_COUNT - 1 }));
+    expect(describeProgress(report, { dryRun: true })).toMatch(/^would copy 11 files \(9(\.\d)? MB\), skipped 1 file already in the bucket \(1 B\), 2 files not copyable in /);
   }, 30_000);
 
   it('reports progress while it copies, and the totals in one line', async () => {
@@ -153,7 +179,7 @@ describe('storage migration (data dir → bucket)', () => {
     const { report } = await run(bucket('progress'), { concurrency: 1, onProgress: (progress) => seen.push(progress), progressIntervalMs: 5 });
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.every((progress) => progress.copiedBytes <= report.copiedBytes)).toBeTrue();
-    expect(describeProgress(report)).toMatch(/^copied 8 files \(9(\.\d)? MB\), skipped 0 files already in the bucket \(0 B\), 3 files not copyable in [\d.]+ s, [\d.]+ [KMG]?B\/s$/);
+    expect(describeProgress(report)).toMatch(/^copied 12 files \(9(\.\d)? MB\), skipped 0 files already in the bucket \(0 B\), 2 files not copyable in [\d.]+ s, [\d.]+ [KMG]?B\/s$/);
   }, 30_000);
 
   it('stops at a copy that fails, naming the file, and leaves the rest for the next run', async () => {
@@ -165,7 +191,7 @@ describe('storage migration (data dir → bucket)', () => {
       },
     });
     const { report } = await run(broken, { concurrency: 1 });
-    expect(report.failure).toEqual({ key: 'models/6f1d/model.onnx', message: jasmine.stringMatching(/connection reset/) });
+    expect(report.failure).toEqual({ path: 'models/6f1d/model.onnx', message: jasmine.stringMatching(/connection reset/) });
     expect(report.interrupted).toBeFalse();
     expect(Object.keys(await contents(target)).some((key) => key.startsWith('packs/'))).toBeFalse();
   }, 30_000);

@@ -1,31 +1,33 @@
 /**
  * Copies a data dir's images, models and packs into the configured bucket (`npm run
- * storage:migrate`), for a platform that moves from PINKSEA_STORAGE=local to s3.
+ * storage:migrate`), for a platform that moves from PINKSEA_STORAGE=local to s3. Each file goes to
+ * the key the platform on S3 looks for it under (data-dir-files.ts), so the files are read from
+ * their paths, not through the data dir's blob store, whose keys are the paths as they are.
  *
  * Resumable and idempotent: an object already in the bucket with the file's size is skipped, and
  * every copy is one atomic put (a multipart upload is aborted when it fails), so a run stopped at
  * any point leaves whole objects or none, and the next run carries on where it stopped. Files
  * stream from disk to the bucket, never whole in memory. The source is only read.
  */
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { addAbortSignal, Transform, type Readable } from 'node:stream';
 import type { PinkseaConfig } from '../../config/config';
 import { ConfigError } from '../../config/settings';
 import { PinkseaError } from '../../engine/errors';
 import { formatBytes } from '../../engine/format-bytes';
-import { BlobMissingError, type BlobStore } from './blob-store';
+import type { BlobStore } from './blob-store';
 import { createBlobStore } from './blob-store-factory';
 import { dataDirFiles, STORAGE_AREAS, type StorageArea } from './data-dir-files';
-import { LocalBlobStore } from './local-blob-store';
 
 type StorageConfig = Parameters<typeof createBlobStore>[0] & Pick<PinkseaConfig, 'storage'>;
 
-/** What happened to one file. */
+/** What happened to one file: its path in the data dir, and its key in the bucket (data-dir-files.ts). */
 export type FileOutcome =
-  | { readonly key: string; readonly outcome: 'copied' | 'skipped' | 'would-copy'; readonly size: number }
+  | { readonly path: string; readonly key: string; readonly outcome: 'copied' | 'skipped' | 'would-copy'; readonly size: number }
   /** Deleted from the data dir between being listed and being read (the platform is running). */
-  | { readonly key: string; readonly outcome: 'vanished' }
-  | { readonly key: string; readonly outcome: 'unsupported'; readonly reason: string };
+  | { readonly path: string; readonly key: string; readonly outcome: 'vanished' }
+  | { readonly path: string; readonly outcome: 'unsupported'; readonly reason: string };
 
 export interface MigrationProgress {
   readonly copiedFiles: number;
@@ -44,8 +46,8 @@ export interface MigrationReport extends MigrationProgress {
   /** Stopped by the caller's signal before every file was done. */
   readonly interrupted: boolean;
   /** The copy that failed and stopped the run; the files after it were not tried. */
-  readonly failure?: { readonly key: string; readonly message: string };
-  readonly unsupported: readonly { readonly key: string; readonly reason: string }[];
+  readonly failure?: { readonly path: string; readonly message: string };
+  readonly unsupported: readonly { readonly path: string; readonly reason: string }[];
 }
 
 export interface MigrationOptions {
@@ -93,40 +95,37 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 /** Copies what the bucket lacks; checks the bucket first (a missing one is named with its setting). */
 export async function migrateDataDir(options: MigrationOptions): Promise<MigrationReport> {
   if (!(await stat(options.dataDir).catch(() => undefined))?.isDirectory()) throw new DataDirMissingError(options.dataDir);
-  const source = new LocalBlobStore(options.dataDir);
   await options.target.check();
 
   const started = performance.now();
   const counts = { copiedFiles: 0, copiedBytes: 0, skippedFiles: 0, skippedBytes: 0, plannedFiles: 0, plannedBytes: 0, unsupportedFiles: 0 };
-  const unsupported: { key: string; reason: string }[] = [];
-  let failure: { key: string; message: string } | undefined;
+  const unsupported: { path: string; reason: string }[] = [];
+  let failure: { path: string; message: string } | undefined;
   // Stops the workers taking files: the caller's signal, or the first failed copy.
   const stop = new AbortController();
   const stopped = () => stop.signal.aborted || (options.signal?.aborted ?? false);
   const progress = (): MigrationProgress => ({ ...counts, elapsedMs: performance.now() - started });
   const report = (file: FileOutcome) => options.onFile?.(file);
 
-  const copy = async (key: string): Promise<void> => {
-    const local = await source.head(key);
-    if (!local) return report({ key, outcome: 'vanished' });
+  const copy = async (file: { readonly path: string; readonly key: string }): Promise<void> => {
+    const { key } = file;
+    const location = path.join(options.dataDir, ...file.path.split('/'));
+    const local = await stat(location).catch(vanished);
+    if (!local) return report({ ...file, outcome: 'vanished' });
     const remote = await options.target.head(key);
     if (remote?.size === local.size) {
       counts.skippedFiles += 1;
       counts.skippedBytes += local.size;
-      return report({ key, outcome: 'skipped', size: local.size });
+      return report({ ...file, outcome: 'skipped', size: local.size });
     }
     if (options.dryRun) {
       counts.plannedFiles += 1;
       counts.plannedBytes += local.size;
-      return report({ key, outcome: 'would-copy', size: local.size });
+      return report({ ...file, outcome: 'would-copy', size: local.size });
     }
-    let body: Readable;
-    try {
-      body = await source.stream(key);
-    } catch (error) {
-      if (error instanceof BlobMissingError) return report({ key, outcome: 'vanished' });
-      throw error;
-    }
+    const handle = await open(location, 'r').catch(vanished);
+    if (!handle) return report({ ...file, outcome: 'vanished' });
+    const body: Readable = handle.createReadStream();
     if (options.signal) addAbortSignal(options.signal, body);
     let sent = 0;
     const meter = new Transform({
@@ -141,7 +140,7 @@ export async function migrateDataDir(options: MigrationOptions): Promise<Migrati
       const contentType = CONTENT_TYPES[key.slice(key.lastIndexOf('.') + 1).toLowerCase()];
       const { size } = await options.target.put(key, body.pipe(meter), contentType ? { contentType } : {});
       counts.copiedFiles += 1;
-      report({ key, outcome: 'copied', size });
+      report({ ...file, outcome: 'copied', size });
     } catch (error) {
       counts.copiedBytes -= sent;
       // A put that failed early has not read the file to its end: close it.
@@ -159,15 +158,15 @@ export async function migrateDataDir(options: MigrationOptions): Promise<Migrati
       const file = next.value;
       if (file.kind === 'unsupported') {
         counts.unsupportedFiles += 1;
-        unsupported.push({ key: file.key, reason: file.reason });
-        report({ key: file.key, outcome: 'unsupported', reason: file.reason });
+        unsupported.push({ path: file.path, reason: file.reason });
+        report({ path: file.path, outcome: 'unsupported', reason: file.reason });
         continue;
       }
       try {
-        await copy(file.key);
+        await copy(file);
       } catch (error) {
         if (options.signal?.aborted) return;
-        failure ??= { key: file.key, message: error instanceof Error ? error.message : String(error) };
+        failure ??= { path: file.path, message: error instanceof Error ? error.message : String(error) };
         stop.abort();
       }
     }
@@ -180,6 +179,12 @@ export async function migrateDataDir(options: MigrationOptions): Promise<Migrati
     clearInterval(timer);
   }
   return { ...progress(), interrupted: (options.signal?.aborted ?? false) && !failure, unsupported, ...(failure ? { failure } : {}) };
+}
+
+/** Undefined for a file that is gone (ENOENT); anything else is rethrown. */
+function vanished(error: unknown): undefined {
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+  throw error;
 }
 
 /** One line for people: "copied 120 files (3.4 MB), skipped 30 files (1 MB) in 12 s". */

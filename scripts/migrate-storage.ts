@@ -15,8 +15,9 @@ const USAGE = `Usage: npm run storage:migrate -- [--dry-run] [--only ${STORAGE_A
 
 Copies <PINKSEA_DATA_DIR>/{${STORAGE_AREAS.join(',')}} into the bucket named by PINKSEA_S3_BUCKET
 (with PINKSEA_STORAGE=s3 and the other PINKSEA_S3_* settings of the platform). Objects already in
-the bucket with the same size are skipped, so it can be stopped (Ctrl-C) and run again. The data
-dir is only read; the embedded database and the secrets stay where they are.
+the bucket with the same size are skipped, so it can be stopped (Ctrl-C) and run again. A pack
+folder with no tarball is packed into one, as nodes on S3 unpack packs from tarballs. The data dir
+is only read; the embedded database and the secrets stay where they are.
 
   --dry-run        list what would be copied, copy nothing
   --only AREAS     only these areas, separated by commas
@@ -83,9 +84,11 @@ function parseAreas(only: string | undefined): StorageArea[] {
   return names.filter(isStorageArea);
 }
 
-/** A dry run's list, and files deleted under the copy; the rest shows in the progress lines. */
+/** A dry run's list, pack tarballs made, and files deleted under the copy; the rest shows in the progress lines. */
 function printFile(file: FileOutcome): void {
   if (file.outcome === 'would-copy') console.log(`  would copy ${file.path} (${file.size} bytes)${file.key === file.path ? '' : ` as ${file.key}`}`);
+  else if (file.outcome === 'would-pack') console.log(`  would pack the pack folder ${file.path} (it has no tarball) into ${file.key} (${file.size} bytes)`);
+  else if (file.outcome === 'packed') console.log(`  packed the pack folder ${file.path} (it had no tarball) into ${file.key}`);
   else if (file.outcome === 'vanished') console.log(`  ${file.path} was deleted while the copy ran; skipped`);
 }
 

@@ -4,23 +4,29 @@
  * and a dry run. Each case copies under its own key prefix of one bucket, as into an empty one.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { ConfigError } from '../../config/settings';
+import { ENGINE_API_VERSION } from '../../engine/registry/pack-manifest';
+import { readPackManifest } from '../plugins/pack-loader';
+import { extractPackTarball, PACK_LIMITS } from '../plugins/pack-tarball';
 import { startS3Server, type TestS3Server } from '../../test/support/s3-server';
 import { blobKeyOfPath, pathOfBlobKey } from './blob-folders';
 import { BlobStoreUnavailableError, type BlobPutOptions } from './blob-store';
 import { DataDirMissingError, describeProgress, migrateDataDir, migrationTarget, type FileOutcome, type MigrationProgress } from './migrate-data-dir';
 import { S3BlobStore } from './s3-blob-store';
 
+const manifest = (name: string, version: string): string => JSON.stringify({ name, version, pinksea: { apiVersion: ENGINE_API_VERSION, nodes: ['index.js'] } });
+
 /**
- * Files of the three areas, by path in the data dir, with their sizes. One is over the S3 store's
- * part size (8 MiB), so it goes up in parts; some names need the platform's key encoding; the
- * scoped pack's tarball lies where the data dir's blob store keeps it, under its key.
+ * Files of the three areas, by path in the data dir: their size (random bytes) or their text. One
+ * is over the S3 store's part size (8 MiB), so it goes up in parts; some names need the platform's
+ * key encoding; the scoped pack's tarball lies where the data dir's blob store keeps it, under its
+ * key; old-pack was installed before tarballs were kept, so it has none.
  */
-const AREA_FILES: Readonly<Record<string, number>> = {
+const AREA_FILES: Readonly<Record<string, number | string>> = {
   'images/0b6c5c6e-owner/1f3a.png': 40_000,
   'images/0b6c5c6e-owner/thumbnails/1f3a.webp': 3_000,
   'images/77aa-owner/9c9c.png': 1,
@@ -29,16 +35,22 @@ const AREA_FILES: Readonly<Record<string, number>> = {
   'models/6f1d/model.onnx': 9 * 1024 * 1024 + 17,
   'models/starter/tiny-sd/unet/model.onnx': 5_000,
   'packs/@scope/lib/1.0.0/node_modules/@dep/x/index.js': 70,
+  'packs/@scope/lib/1.0.0/package.json': manifest('@scope/lib', '1.0.0'),
   'packs/_x_4073636f7065/lib/1.0.0.tgz': 900,
   'packs/demo-pack/1.0.0.tgz': 2_000,
   'packs/demo-pack/1.0.0/index.js': 120,
-  'packs/demo-pack/1.0.0/manifest.json': 300,
+  'packs/demo-pack/1.0.0/package.json': manifest('demo-pack', '1.0.0'),
+  'packs/old-pack/2.0.0/index.js': 64,
+  'packs/old-pack/2.0.0/package.json': manifest('old-pack', '2.0.0'),
 };
+const sizeOf = (file: number | string): number => (typeof file === 'number' ? file : Buffer.byteLength(file));
 const FILE_COUNT = Object.keys(AREA_FILES).length;
-const TOTAL_BYTES = Object.values(AREA_FILES).reduce((sum, size) => sum + size, 0);
+const TOTAL_BYTES = Object.values(AREA_FILES).reduce<number>((sum, file) => sum + sizeOf(file), 0);
+/** The tarball the migration makes of old-pack's folder, where the pack host looks for it. */
+const PACKED = 'packs/old-pack/2.0.0.tgz';
 /** The key each file must have: the platform's own encoding of its path (the tarball is already a key). */
 const keyOf = (file: string): string => (file.startsWith('packs/_x_') ? file : blobKeyOfPath('', file));
-const EXPECTED: Readonly<Record<string, number>> = Object.fromEntries(Object.entries(AREA_FILES).map(([file, size]) => [keyOf(file), size]));
+const EXPECTED: Readonly<Record<string, number>> = Object.fromEntries(Object.entries(AREA_FILES).map(([file, content]) => [keyOf(file), sizeOf(content)]));
 /** What must stay behind: the embedded database, secrets, a worker's model cache, a staging folder, a write in progress, a file elsewhere. */
 const OTHER_FILES = [
   'postgres/PG_VERSION',
@@ -65,10 +77,24 @@ describe('storage migration (data dir → bucket)', () => {
     return store;
   };
 
+  /** The bucket's objects and their sizes, but for the tarball made of old-pack (see `packed`). */
   const contents = async (store: S3BlobStore): Promise<Record<string, number>> => {
     const found: Record<string, number> = {};
-    for await (const info of store.list('')) found[info.key] = info.size;
+    for await (const info of store.list('')) if (info.key !== PACKED) found[info.key] = info.size;
     return found;
+  };
+
+  /** The pack in the tarball made of old-pack's folder, unpacked as a node on S3 unpacks it; undefined when there is none. */
+  const packed = async (store: S3BlobStore): Promise<{ name: string; version: string; files: string[] } | undefined> => {
+    if (!(await store.head(PACKED))) return undefined;
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'pinksea-unpacked-'));
+    try {
+      await extractPackTarball(await store.get(PACKED), folder, PACK_LIMITS);
+      const { name, version } = await readPackManifest(folder);
+      return { name, version, files: (await readdir(folder)).sort() };
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   };
 
   const run = async (target: S3BlobStore, options: Partial<Parameters<typeof migrateDataDir>[0]> = {}) => {
@@ -80,7 +106,7 @@ describe('storage migration (data dir → bucket)', () => {
   beforeAll(async () => {
     server = await startS3Server('pinksea-migrate');
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'pinksea-migrate-'));
-    for (const [key, size] of Object.entries(AREA_FILES)) await writeFileAt(key, randomBytes(size));
+    for (const [key, content] of Object.entries(AREA_FILES)) await writeFileAt(key, typeof content === 'number' ? randomBytes(content) : Buffer.from(content));
     for (const key of [...OTHER_FILES, TOO_LONG]) await writeFileAt(key, randomBytes(10));
     await symlink(path.join(dataDir, 'secrets', 'jwt-secret'), path.join(dataDir, ...LINK.split('/')));
   }, 30_000);
@@ -106,7 +132,10 @@ describe('storage migration (data dir → bucket)', () => {
     for (const file of Object.keys(AREA_FILES)) {
       expect((await target.get(keyOf(file))).equals(await readFile(path.join(dataDir, ...file.split('/'))))).withContext(file).toBeTrue();
     }
-    expect(report).toEqual(jasmine.objectContaining({ copiedFiles: FILE_COUNT, copiedBytes: TOTAL_BYTES, skippedFiles: 0, plannedFiles: 0, unsupportedFiles: 2, interrupted: false }));
+    const tarball = files.find((file) => file.outcome === 'packed');
+    expect(tarball).toEqual({ path: 'packs/old-pack/2.0.0', key: PACKED, outcome: 'packed', size: jasmine.any(Number) });
+    expect(await packed(target)).toEqual({ name: 'old-pack', version: '2.0.0', files: ['index.js', 'package.json'] });
+    expect(report).toEqual(jasmine.objectContaining({ copiedFiles: FILE_COUNT + 1, copiedBytes: TOTAL_BYTES + (tarball as { size: number }).size, skippedFiles: 0, plannedFiles: 0, unsupportedFiles: 2, interrupted: false }));
     expect(report.failure).toBeUndefined();
     expect(report.unsupported.map((file) => file.path).sort()).toEqual([LINK, TOO_LONG].sort());
     expect(files.filter((file) => file.outcome === 'copied').map((file) => file.path).sort()).toEqual(Object.keys(AREA_FILES).sort());
@@ -131,6 +160,7 @@ describe('storage migration (data dir → bucket)', () => {
 
     const third = await run(target);
     expect(third.report).toEqual(jasmine.objectContaining({ copiedFiles: 0, copiedBytes: 0, skippedFiles: FILE_COUNT, skippedBytes: TOTAL_BYTES }));
+    expect(third.files.some((file) => file.outcome === 'packed')).toBeFalse();
   }, 60_000);
 
   it('resumes a run stopped part-way (and one limited to some areas), copying only what is missing', async () => {
@@ -153,14 +183,16 @@ describe('storage migration (data dir → bucket)', () => {
     expect(stopped.report.failure).toBeUndefined();
     expect(stopped.report.skippedFiles).toBe(3);
     expect(stopped.report.copiedFiles).toBeLessThan(FILE_COUNT - 3);
+    expect(await packed(target)).toBeUndefined();
     const partial = await contents(target);
     for (const [key, size] of Object.entries(partial)) expect(size).withContext(key).toBe(EXPECTED[key]!);
     expect(Object.keys(partial).length).toBeLessThan(FILE_COUNT);
 
     const resumed = await run(target);
     expect(resumed.report.skippedFiles).toBe(Object.keys(partial).length);
-    expect(resumed.report.copiedFiles).toBe(FILE_COUNT - Object.keys(partial).length);
+    expect(resumed.report.copiedFiles).toBe(FILE_COUNT - Object.keys(partial).length + 1);
     expect(await contents(target)).toEqual(EXPECTED);
+    expect((await packed(target))?.name).toBe('old-pack');
   }, 60_000);
 
   it('in a dry run, lists what it would copy and copies nothing', async () => {
@@ -170,8 +202,10 @@ describe('storage migration (data dir → bucket)', () => {
 
     expect(await contents(target)).toEqual({ 'images/77aa-owner/9c9c.png': 1 });
     expect(files.filter((file) => file.outcome === 'would-copy').map((file) => file.path).sort()).toEqual(Object.keys(AREA_FILES).filter((file) => file !== 'images/77aa-owner/9c9c.png').sort());
-    expect(report).toEqual(jasmine.objectContaining({ copiedFiles: 0, copiedBytes: 0, skippedFiles: 1, plannedFiles: FILE_COUNT - 1 }));
-    expect(describeProgress(report, { dryRun: true })).toMatch(/^would copy 11 files \(9(\.\d)? MB\), skipped 1 file already in the bucket \(1 B\), 2 files not copyable in /);
+    expect(files.filter((file) => file.outcome === 'would-pack')).toEqual([{ path: 'packs/old-pack/2.0.0', key: PACKED, outcome: 'would-pack', size: jasmine.any(Number) }]);
+    expect(await packed(target)).toBeUndefined();
+    expect(report).toEqual(jasmine.objectContaining({ copiedFiles: 0, copiedBytes: 0, skippedFiles: 1, plannedFiles: FILE_COUNT }));
+    expect(describeProgress(report, { dryRun: true })).toMatch(/^would copy 15 files \(9(\.\d)? MB\), skipped 1 file already in the bucket \(1 B\), 2 files not copyable in /);
   }, 30_000);
 
   it('reports progress while it copies, and the totals in one line', async () => {
@@ -179,7 +213,7 @@ describe('storage migration (data dir → bucket)', () => {
     const { report } = await run(bucket('progress'), { concurrency: 1, onProgress: (progress) => seen.push(progress), progressIntervalMs: 5 });
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.every((progress) => progress.copiedBytes <= report.copiedBytes)).toBeTrue();
-    expect(describeProgress(report)).toMatch(/^copied 12 files \(9(\.\d)? MB\), skipped 0 files already in the bucket \(0 B\), 2 files not copyable in [\d.]+ s, [\d.]+ [KMG]?B\/s$/);
+    expect(describeProgress(report)).toMatch(/^copied 16 files \(9(\.\d)? MB\), skipped 0 files already in the bucket \(0 B\), 2 files not copyable in [\d.]+ s, [\d.]+ [KMG]?B\/s$/);
   }, 30_000);
 
   it('stops at a copy that fails, naming the file, and leaves the rest for the next run', async () => {

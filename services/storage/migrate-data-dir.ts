@@ -18,18 +18,23 @@ import { PinkseaError } from '../../engine/errors';
 import { formatBytes } from '../../engine/format-bytes';
 import type { BlobStore } from './blob-store';
 import { createBlobStore } from './blob-store-factory';
+import { tarballOfFolder } from '../plugins/pack-tarball';
 import { dataDirFiles, STORAGE_AREAS, type StorageArea } from './data-dir-files';
+import { installedPackFolders } from './migrate-pack-tarballs';
 
 type StorageConfig = Parameters<typeof createBlobStore>[0] & Pick<PinkseaConfig, 'storage'>;
 
 /** What happened to one file: its path in the data dir, and its key in the bucket (data-dir-files.ts). */
 export type FileOutcome =
   | { readonly path: string; readonly key: string; readonly outcome: 'copied' | 'skipped' | 'would-copy'; readonly size: number }
+  /** A pack folder with no tarball anywhere, packed into the one the pack host reads (migrate-pack-tarballs.ts). */
+  | { readonly path: string; readonly key: string; readonly outcome: 'packed' | 'would-pack'; readonly size: number }
   /** Deleted from the data dir between being listed and being read (the platform is running). */
   | { readonly path: string; readonly key: string; readonly outcome: 'vanished' }
   | { readonly path: string; readonly outcome: 'unsupported'; readonly reason: string };
 
 export interface MigrationProgress {
+  /** Files copied, and pack tarballs made and stored. */
   readonly copiedFiles: number;
   /** Bytes sent so far, those of copies still under way included. */
   readonly copiedBytes: number;
@@ -149,7 +154,32 @@ export async function migrateDataDir(options: MigrationOptions): Promise<Migrati
     }
   };
 
-  const files = dataDirFiles(options.dataDir, options.areas ?? STORAGE_AREAS)[Symbol.asyncIterator]();
+  const packTarballs = async (): Promise<void> => {
+    for await (const pack of installedPackFolders(options.dataDir)) {
+      if (stopped()) return;
+      try {
+        // A tarball the data dir holds is copied with the other files (or listed, in a dry run).
+        if ((await options.target.head(pack.key)) || (await stat(path.join(options.dataDir, ...pack.key.split('/'))).catch(vanished))) continue;
+        const tarball = await tarballOfFolder(path.join(options.dataDir, ...pack.path.split('/')));
+        if (options.dryRun) {
+          counts.plannedFiles += 1;
+          counts.plannedBytes += tarball.byteLength;
+          report({ path: pack.path, key: pack.key, outcome: 'would-pack', size: tarball.byteLength });
+          continue;
+        }
+        await options.target.put(pack.key, tarball, { contentType: 'application/gzip' });
+        counts.copiedFiles += 1;
+        counts.copiedBytes += tarball.byteLength;
+        report({ path: pack.path, key: pack.key, outcome: 'packed', size: tarball.byteLength });
+      } catch (error) {
+        if (!options.signal?.aborted) failure ??= { path: pack.path, message: error instanceof Error ? error.message : String(error) };
+        return;
+      }
+    }
+  };
+
+  const areas = options.areas ?? STORAGE_AREAS;
+  const files = dataDirFiles(options.dataDir, areas)[Symbol.asyncIterator]();
   const worker = async (): Promise<void> => {
     while (!stopped()) {
       // Async generators queue concurrent next() calls, so each file goes to one worker.
@@ -175,6 +205,7 @@ export async function migrateDataDir(options: MigrationOptions): Promise<Migrati
   const timer = options.onProgress ? setInterval(() => options.onProgress?.(progress()), options.progressIntervalMs ?? 5000) : undefined;
   try {
     await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
+    if (!stopped() && areas.includes('packs')) await packTarballs();
   } finally {
     clearInterval(timer);
   }

@@ -172,7 +172,7 @@ export async function migrateDataDir(options: MigrationOptions): Promise<Migrati
         counts.copiedBytes += tarball.byteLength;
         report({ path: pack.path, key: pack.key, outcome: 'packed', size: tarball.byteLength });
       } catch (error) {
-        if (!options.signal?.aborted) failure ??= { path: pack.path, message: error instanceof Error ? error.message : String(error) };
+        if (!options.signal?.aborted) failure ??= { path: pack.path, message: describeError(error) };
         return;
       }
     }
@@ -196,7 +196,7 @@ export async function migrateDataDir(options: MigrationOptions): Promise<Migrati
         await copy(file);
       } catch (error) {
         if (options.signal?.aborted) return;
-        failure ??= { path: file.path, message: error instanceof Error ? error.message : String(error) };
+        failure ??= { path: file.path, message: describeError(error) };
         stop.abort();
       }
     }
@@ -210,6 +210,13 @@ export async function migrateDataDir(options: MigrationOptions): Promise<Migrati
     clearInterval(timer);
   }
   return { ...progress(), interrupted: (options.signal?.aborted ?? false) && !failure, unsupported, ...(failure ? { failure } : {}) };
+}
+
+/** An error's message, with its cause's where the message leaves it out (storage errors keep the cause for the log). */
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error && !error.message.includes(error.cause.message) ? ` (${error.cause.message})` : '';
+  return `${error.message}${cause}`;
 }
 
 /** Undefined for a file that is gone (ENOENT); anything else is rethrown. */

@@ -253,7 +253,7 @@ describe('images on S3-compatible storage, through the platform', () => {
     const refused = await api<{ error: { code: string; message: string } }>(redirecting, 'POST', '/images/upload', { rawBody: await solidPng(24, 24), headers: { 'content-type': 'image/png' }, token: carol.accessToken });
     expect(refused.status).toBe(503);
     expect(refused.body.error.code).toBe('storage_unavailable');
-    expect(refused.body.error.message).toMatch(/^Storage failed to store/);
+    expect(refused.body.error.message).toMatch(/^Storage is unavailable right now \(could not store /);
     const streamed = await api<{ error: { code: string } }>(streaming, 'GET', `/images/${kept.name}/full`, { token: alice.accessToken });
     expect([streamed.status, streamed.body.error.code]).toEqual([503, 'storage_unavailable']);
     const metadata = await api<{ error: { code: string } }>(redirecting, 'GET', `/images/${kept.name}/metadata`, { token: alice.accessToken });

@@ -32,6 +32,9 @@ describe('toMoleculerError', () => {
     const answer = toErrorResponse(mapped);
     expect(answer.status).toBe(503);
     expect(answer.body.error.code).toBe('storage_unavailable');
-    expect(answer.body.error.message).toMatch(/^Storage failed to store images\/a\/b\.png/);
+    expect(answer.body.error.message).toBe('Storage is unavailable right now (could not store images/a/b.png); try again shortly');
+    // Where the store is and why it failed go to the log, not to the client.
+    expect(answer.body.error.message).not.toContain('bucket pinksea');
+    expect(mapped.stack).toContain('ECONNREFUSED');
   });
 });

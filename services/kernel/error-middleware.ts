@@ -13,7 +13,12 @@ export function toMoleculerError(error: unknown): unknown {
     // The gateway turns retryAfterSeconds into a Retry-After header.
     const data = { code: error.code, issues: error.issues, ...(error instanceof RateLimitedError ? { retryAfterSeconds: error.retryAfterSeconds } : {}) };
     if (error.kind === 'user') return new Errors.MoleculerClientError(error.message, STATUS_BY_CODE[error.code] ?? 400, error.code, data);
-    if (error.kind === 'transient') return new Errors.MoleculerRetryableError(error.message, 503, error.code, data);
+    if (error.kind === 'transient') {
+      const retryable = new Errors.MoleculerRetryableError(error.message, 503, error.code, data);
+      // The gateway logs it with this stack: the fault's own, with what it says of its cause.
+      retryable.stack = `${retryable.name}: ${retryable.message}\nCaused by: ${describeCause(error)}`;
+      return retryable;
+    }
   }
   const server = new Errors.MoleculerServerError('Something went wrong on our side; it has been logged', 500, 'internal_error', {
     code: 'internal_error',

@@ -146,8 +146,12 @@ describe('S3 blob store specifics', () => {
     const down = new S3BlobStore({ ...server.storeOptions, endpoint: 'http://127.0.0.1:9' });
     try {
       await expectAsync(missing.check()).toBeRejectedWithError(/bucket "no-such-bucket" does not exist.*PINKSEA_S3_BUCKET/);
-      await expectAsync(down.check()).toBeRejectedWithError(/reach its bucket/);
-      await expectAsync(down.get('images/x.png')).toBeRejectedWith(jasmine.objectContaining({ code: 'storage_unavailable', kind: 'transient' }));
+      await expectAsync(down.check()).toBeRejectedWithError(/could not be reached.*PINKSEA_S3_ENDPOINT/);
+      const failure = await down.get('images/x.png').then(() => undefined, (error: unknown) => error as { code: string; kind: string; message: string; detail: string });
+      expect(failure).toEqual(jasmine.objectContaining({ code: 'storage_unavailable', kind: 'transient' }));
+      // The client is told what failed, not where the store is; the log gets that.
+      expect(failure!.message).not.toContain('127.0.0.1');
+      expect(failure!.detail).toContain('127.0.0.1:9');
     } finally {
       missing.close();
       down.close();

@@ -64,12 +64,27 @@ export class BlobMissingError extends PinkseaError {
   }
 }
 
-/** The store could not be reached or refused the request: transient, so the work is retried. */
+/**
+ * The store could not be reached or refused the request: transient, so the work is retried. The
+ * message a client sees says what failed, not where the store is; the store and the cause are in
+ * `detail` and the stack, for the log.
+ */
 export class BlobStoreUnavailableError extends PinkseaError {
   override readonly name = 'BlobStoreUnavailableError';
+  readonly detail: string;
   constructor(what: string, store: string, cause: unknown) {
-    super('storage_unavailable', `Storage failed to ${what} (${store}): ${cause instanceof Error ? cause.message : String(cause)}`, 'transient');
+    super('storage_unavailable', `Storage is unavailable right now (could not ${what}); try again shortly`, 'transient');
     this.cause = cause;
+    this.detail = `${store}: ${cause instanceof Error ? cause.message : String(cause)}`;
+    this.stack = `${this.stack ?? this.message}\nStore: ${this.detail}${cause instanceof Error && cause.stack ? `\nCaused by: ${cause.stack}` : ''}`;
+  }
+}
+
+/** The store is not there or not usable at start: for the operator, naming the setting to fix. */
+export class BlobStoreMisconfiguredError extends PinkseaError {
+  override readonly name = 'BlobStoreMisconfiguredError';
+  constructor(store: string, problem: string) {
+    super('storage_misconfigured', `Storage (${store}) cannot be used: ${problem}`, 'internal');
   }
 }
 

@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { BlobMissingError, BlobStoreUnavailableError, BlobTooLargeError, checkBlobKey, type BlobInfo, type BlobPutOptions, type BlobStore, type BlobUrl } from './blob-store';
+import { BlobMissingError, BlobStoreMisconfiguredError, BlobStoreUnavailableError, BlobTooLargeError, checkBlobKey, type BlobInfo, type BlobPutOptions, type BlobStore, type BlobUrl } from './blob-store';
 
 export interface S3BlobStoreOptions {
   readonly bucket: string;
@@ -60,7 +60,7 @@ export class S3BlobStore implements BlobStore {
     const ContentType = options.contentType;
     if (body instanceof Uint8Array) {
       if (options.maxBytes !== undefined && body.byteLength > options.maxBytes) throw new BlobTooLargeError(key, options.maxBytes);
-      await this.send('store', () => this.client.send(new PutObjectCommand({ Bucket: this.options.bucket, Key, Body: body, ContentLength: body.byteLength, ContentType })));
+      await this.send(`store ${key}`, () => this.client.send(new PutObjectCommand({ Bucket: this.options.bucket, Key, Body: body, ContentLength: body.byteLength, ContentType })));
       return { size: body.byteLength };
     }
     let size = 0;
@@ -144,9 +144,10 @@ export class S3BlobStore implements BlobStore {
     } catch (error) {
       const status = (error as S3ServiceException).$metadata?.httpStatusCode;
       if (status === 404 || error instanceof NotFound) {
-        throw new BlobStoreUnavailableError('find its bucket', this.description, new Error(`the bucket "${this.options.bucket}" does not exist; create it, or set PINKSEA_S3_BUCKET to one that does`));
+        throw new BlobStoreMisconfiguredError(this.description, `the bucket "${this.options.bucket}" does not exist; create it, or set PINKSEA_S3_BUCKET to one that does`);
       }
-      throw new BlobStoreUnavailableError('reach its bucket', this.description, error);
+      const reason = status === 403 ? 'the credentials were refused (PINKSEA_S3_ACCESS_KEY_ID, PINKSEA_S3_SECRET_ACCESS_KEY)' : `its bucket could not be reached (${error instanceof Error ? error.message : String(error)}); check PINKSEA_S3_ENDPOINT and PINKSEA_S3_REGION`;
+      throw new BlobStoreMisconfiguredError(this.description, reason);
     }
   }
 

@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { PinkseaError } from '../../engine/errors';
 import { InvalidInputError, PayloadTooLargeError } from '../kernel/service-errors';
 import { describeContent, sniffImageType, type ImageType } from './image-type';
+import { DamagedPngError, sanitizePng } from './png-sanitize';
 
 /** The most pixels a stored image may have: 64 megapixels (8192 × 8192), as the image nodes allow. */
 export const MAX_IMAGE_PIXELS = 8192 * 8192;
@@ -45,6 +46,13 @@ export async function decodeToPng(bytes: Uint8Array, options: { maxPixels: numbe
   const height = header.autoOrient?.height ?? header.height ?? 0;
   checkPixels(width, height, options.maxPixels);
   if (sourceType === 'png' && !options.reencode) return { png: Buffer.from(bytes), width, height, sourceType };
+  if (sourceType === 'png') {
+    // Most uploads: checked and stripped without a decode and a deflate (png-sanitize.ts).
+    const sanitized = await sanitizePng(bytes, options.maxPixels).catch((error: unknown) => {
+      throw error instanceof DamagedPngError ? damaged(sourceType) : error;
+    });
+    if (sanitized) return { ...sanitized, sourceType };
+  }
   try {
     const { data, info } = await sharp(bytes, { limitInputPixels: options.maxPixels, failOn: 'error', autoOrient: true })
       .png()

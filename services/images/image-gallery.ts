@@ -75,9 +75,10 @@ export class ImageGallery {
   async link(ownerId: string, name: string, variant: ImageVariant, ttlSeconds: number): Promise<LinkedImage | undefined> {
     if (!this.deps.files.signedUrl) return undefined;
     const record = await this.get(ownerId, name);
-    // The saver stores a thumbnail before the record of every image but intermediate ones, whose
-    // thumbnail is made on first request; a URL to it must find it there.
-    if (variant === 'thumbnail' && record.intermediate && !(await this.deps.files.has(ownerId, record.name, 'thumbnail'))) await this.storeThumbnail(ownerId, record.name);
+    // The saver stores a thumbnail before the record of every image but intermediate ones and
+    // uploads, whose thumbnail is made on first request; a URL to it must find it there.
+    const lazy = record.intermediate || record.origin === 'external';
+    if (variant === 'thumbnail' && lazy && !(await this.deps.files.has(ownerId, record.name, 'thumbnail'))) await this.storeThumbnail(ownerId, record.name);
     return { record, url: await this.deps.files.signedUrl(ownerId, record.name, variant, ttlSeconds) };
   }
 

@@ -50,8 +50,9 @@ export function createImageSaver(files: ImageFileStore, records: ImageRecords, o
       const carried = external && decoded.sourceType === 'png' ? carriedData(image.data) : { metadata: null, graph: null };
       const metadata = image.metadata ?? carried.metadata;
       const png = embedData(decoded.png, { metadata, graph: image.graph ?? carried.graph });
-      // A run's working files are rarely looked at: their thumbnails are made when first asked for.
-      const thumbnail = image.intermediate ? undefined : await makeThumbnail(png, maxPixels);
+      // A run's working files are rarely looked at, and an upload is answered sooner without one:
+      // their thumbnails are made when first asked for (the gallery does so once).
+      const thumbnail = image.intermediate || external ? undefined : await makeThumbnail(png, maxPixels);
       const name = image.name ?? randomUUID();
       try {
         // Both at once (two round trips to S3 become one), and both settled before any cleanup, so a

@@ -76,6 +76,8 @@ export function embedTextChunks(png: Uint8Array, texts: Readonly<Record<string, 
   const chunks = readChunks(png);
   if (chunks[0]?.type !== 'IHDR') throw new PngFormatError('The PNG does not start with an IHDR chunk');
   const kept = chunks.filter((chunk) => !(TEXT_TYPES.includes(chunk.type) && keywords.includes(keywordOf(chunk.data))));
+  // Nothing to add or replace (an upload without Pinksea's data): the file as it is, not a copy.
+  if (keywords.length === 0 && kept.length === chunks.length) return Buffer.from(png.buffer, png.byteOffset, png.byteLength);
   const added = keywords.map((keyword) => encodeChunk('iTXt', itxtData(keyword, texts[keyword]!)));
   return Buffer.concat([SIGNATURE, kept[0]!.raw, ...added, ...kept.slice(1).map((chunk) => chunk.raw)]);
 }

@@ -57,6 +57,14 @@ export class ModelRepository implements ModelRecords {
     return this.find(key);
   }
 
+  /** Of these keys, those a model has (for the scheduler's sweep of stored files without a model). */
+  async existingKeys(keys: readonly string[]): Promise<Set<string>> {
+    const valid = keys.filter(isUuid);
+    if (valid.length === 0) return new Set();
+    const rows = (await this.models.find({ select: { key: true }, where: { key: In(valid) } })) as { key: string }[];
+    return new Set(rows.map((row) => row.key));
+  }
+
   async delete(key: string): Promise<boolean> {
     if (!isUuid(key)) return false;
     return ((await this.models.delete({ key })).affected ?? 0) > 0;

@@ -19,7 +19,7 @@ import { openDatabase, type Database } from '../database/database';
 import { createEventsService } from '../events/events.service';
 import { createHealthService } from '../health/health.service';
 import { createImageSaver } from '../images/image-saver';
-import { createImageHousekeepingService } from '../images/image-housekeeping.service';
+import { imageOrphanSweep } from '../images/image-objects';
 import { ImageRepository } from '../images/image.repository';
 import { createImagesService } from '../images/images.service';
 import { BlobImageFileStore } from '../images/blob-image-file-store';
@@ -65,6 +65,9 @@ import { PLATFORM_ENTITIES } from './platform-entities';
 import { startRunnerThreads } from './runner-threads';
 import type { BlobStore } from '../storage/blob-store';
 import { createBlobStore } from '../storage/blob-store-factory';
+import { createStorageHousekeepingService } from '../storage/storage-housekeeping.service';
+import { modelOrphanSweep } from '../models/model-objects';
+import { packOrphanSweep } from '../plugins/pack-objects';
 
 
 export interface Platform {
@@ -201,7 +204,10 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
       createWorkerStatusService({ cache: modelCache, capabilities: capabilities!, concurrency: config.workerConcurrency }),
     );
   }
-  if (runs(config.role, 'scheduler')) services.push(createHousekeepingService(queue), createImageHousekeepingService({ blobs, records: new ImageRepository(dataSource) }));
+  if (runs(config.role, 'scheduler')) {
+    const sweeps = [imageOrphanSweep(new ImageRepository(dataSource)), modelOrphanSweep(new ModelRepository(dataSource)), packOrphanSweep(installedPacks)];
+    services.push(createHousekeepingService(queue), createStorageHousekeepingService({ blobs, sweeps }));
+  }
   for (const schema of services) broker.createService(schema);
   if (runs(config.role, 'api')) {
     // Where the image routes redirect to presigned URLs, the studio shows images from the store's origin.

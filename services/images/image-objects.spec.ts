@@ -12,11 +12,11 @@ import type { BlobStore } from '../storage/blob-store';
 import { LocalBlobStore } from '../storage/local-blob-store';
 import { sweepOrphanObjects } from '../storage/orphan-objects';
 import { S3BlobStore } from '../storage/s3-blob-store';
-import { imageOrphanSweep } from './image-housekeeping.service';
+import { imageOrphanSweep } from './image-objects';
 import { ImageEntity } from './image.entity';
 import { ImageRepository } from './image.repository';
 
-describe('image housekeeping', () => {
+describe('image objects without a record', () => {
   const db = useTestDatabase([ImageEntity]);
   let records: ImageRepository;
   let server: TestS3Server;

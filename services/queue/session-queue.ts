@@ -55,22 +55,25 @@ export class SessionQueue {
     const sessions = [...expandBatch(input.batch)];
     const priority = input.priority ?? 0;
     const pool = (await this.options.poolOf?.(ownerId, plan)) ?? 'basic';
-    const { batchId, itemIds, rank } = await store.createBatch(
-      {
-        ownerId,
-        queueId,
-        graph: input.batch.graph,
-        data: input.batch.data ?? null,
-        runs: input.batch.runs ?? 1,
-        priority,
-        origin: input.origin ?? null,
-        keepIntermediates: input.keepIntermediates ?? false,
-        destination: input.destination ?? null,
-        pool,
-      },
-      sessions,
-    );
-    const queues = await this.router.queuesFor(pool, input.batch.graph, sessions);
+    // Routing needs no ids: it asks the job transport for the holders' backlogs while the batch is stored.
+    const [{ batchId, itemIds, rank }, queues] = await Promise.all([
+      store.createBatch(
+        {
+          ownerId,
+          queueId,
+          graph: input.batch.graph,
+          data: input.batch.data ?? null,
+          runs: input.batch.runs ?? 1,
+          priority,
+          origin: input.origin ?? null,
+          keepIntermediates: input.keepIntermediates ?? false,
+          destination: input.destination ?? null,
+          pool,
+        },
+        sessions,
+      ),
+      this.router.queuesFor(pool, input.batch.graph, sessions),
+    ]);
     await transport.add(jobsOf(itemIds, queues, (index) => jobPriority(priority, rank + index)));
     events.emit(ownerId, 'batch_enqueued', { queueId, batchId, enqueued: itemIds.length, priority });
     return { queueId, batchId, enqueued: itemIds.length, priority };

@@ -28,6 +28,8 @@ export type QueueEventName = keyof QueueEventMap;
 /** Where queue events go; the broker-backed one broadcasts `session.event` to every gateway. */
 export interface QueueEventSink {
   emit<K extends QueueEventName>(ownerId: string, name: K, payload: QueueEventMap[K]): void;
+  /** Whether anyone wants this event of this owner (emitting one nobody wants does nothing); all, when not given. */
+  wants?(ownerId: string, name: QueueEventName): boolean;
 }
 
 /**

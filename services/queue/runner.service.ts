@@ -86,6 +86,7 @@ export function brokerEventSink(broker: ServiceBroker, watchers?: EventWatchers)
     if (events.length > 0) void broker.broadcast(SESSION_EVENTS, { events: compactEvents(events) });
   };
   return {
+    wants: (ownerId, name) => watchers?.wants(ownerId, name) ?? true,
     emit(ownerId, name, payload) {
       if (watchers && !watchers.wants(ownerId, name)) return;
       if (pending.length === 0) setImmediate(flush);

@@ -227,7 +227,8 @@ export class SessionRunner {
         ...(this.options.cache ? { cache: ownerInvocationCache(this.options.cache, item.ownerId) } : {}),
         onEvent: (event) => {
           if (event.name === 'invocation_complete' && this.needsGpu(event.payload.type, event.payload.version)) gpuMs += event.payload.durationMs;
-          events.emit(item.ownerId, event.name, { ...ref, ...event.payload } as never);
+          // A step's event is built only for an owner someone watches: a graph of thousands of steps run by an API client makes no garbage.
+          if (events.wants?.(item.ownerId, event.name) ?? true) events.emit(item.ownerId, event.name, { ...ref, ...event.payload } as never);
         },
       });
       status = result.status;

@@ -11,6 +11,7 @@ import { PlansAndPools1764201600600 } from './1764201600600-PlansAndPools';
 import { RefreshTokenFamilies1764201600700 } from './1764201600700-RefreshTokenFamilies';
 import { QueueItemWorkerInstance1764201600800 } from './1764201600800-QueueItemWorkerInstance';
 import { BatchKeepIntermediates1764201600900 } from './1764201600900-BatchKeepIntermediates';
+import { WorkflowVersions1764201601000 } from './1764201601000-WorkflowVersions';
 
 export const MIGRATIONS: readonly (new () => MigrationInterface)[] = [
   InitialSchema1764201600000,
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly (new () => MigrationInterface)[] = [
   RefreshTokenFamilies1764201600700,
   QueueItemWorkerInstance1764201600800,
   BatchKeepIntermediates1764201600900,
+  WorkflowVersions1764201601000,
 ];

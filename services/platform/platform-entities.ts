@@ -7,6 +7,7 @@ import { BoardEntity } from '../boards/board.entity';
 import { ImageEntity } from '../images/image.entity';
 import { ModelEntity } from '../models/model.entity';
 import { InstalledPackEntity } from '../plugins/installed-pack.entity';
+import { WorkflowVersionEntity } from '../workflows/workflow-version.entity';
 import { WorkflowEntity } from '../workflows/workflow.entity';
 
 export const PLATFORM_ENTITIES: readonly EntitySchema[] = [
@@ -16,6 +17,7 @@ export const PLATFORM_ENTITIES: readonly EntitySchema[] = [
   BoardEntity,
   ImageEntity,
   WorkflowEntity,
+  WorkflowVersionEntity,
   ModelEntity,
   InstalledPackEntity,
 ] as unknown as readonly EntitySchema[];

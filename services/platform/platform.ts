@@ -60,6 +60,7 @@ import { brokerEventSink, brokerInterrupt, createRunnerService } from '../queue/
 import { SessionContextHost } from '../queue/session-context-host';
 import { SessionQueue } from '../queue/session-queue';
 import { SessionRunner } from '../queue/session-runner';
+import { createWorkflowVersionsService } from '../workflows/workflow-versions.service';
 import { createWorkflowsService } from '../workflows/workflows.service';
 import { PLATFORM_ENTITIES } from './platform-entities';
 import { startRunnerThreads } from './runner-threads';
@@ -150,6 +151,7 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
       createImagesService({ dataSource, config, files }),
       createBoardsService({ dataSource }),
       createWorkflowsService({ dataSource }),
+      createWorkflowVersionsService({ dataSource, registry, graphLimits }),
       createModelsService({ dataSource, config, blobs }),
       createEventsService(),
       createDocsService(),

@@ -51,6 +51,23 @@ export class Teardown {
   }
 }
 
+/**
+ * Runs a bench's `main`: whatever it made is undone when it ends, fails or is interrupted (Ctrl-C,
+ * exit 130), and a failure is printed with exit code 1.
+ */
+export function runBench(main: () => Promise<void>): void {
+  process.once('SIGINT', () => {
+    console.error('interrupted: cleaning up');
+    void Teardown.runAll().finally(() => process.exit(130));
+  });
+  main()
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    })
+    .finally(() => Teardown.runAll());
+}
+
 /** A new, empty database on the server of `serverUrl`, dropped by `teardown`. */
 export async function freshDatabase(serverUrl: string, teardown: Teardown): Promise<string> {
   const name = `pinksea_bench_${randomBytes(6).toString('hex')}`;

@@ -23,7 +23,7 @@ import { NodeRegistry } from '../../engine/registry/node-registry';
 import { MemoryContextHost } from '../../nodes/sdk/testing';
 import { loadPackFromFolder } from '../../services/plugins/pack-loader';
 import { sleep, type BenchApi } from './bench-api-client';
-import { adminQuery, emptyRedisDatabase, freshDatabase, PLATFORM_QUEUE_NAME, redisProblem, startBenchPlatform, Teardown } from './bench-environment';
+import { adminQuery, emptyRedisDatabase, freshDatabase, PLATFORM_QUEUE_NAME, redisProblem, runBench, startBenchPlatform, Teardown } from './bench-environment';
 import { probeLatency, type ProbeResult } from './latency-probe';
 import { RawBullmqBaseline } from './raw-bullmq-baseline';
 import { fanOutGraph, medians } from '../bench-kit';
@@ -252,14 +252,4 @@ async function benchLatency(api: BenchApi): Promise<{ rows: LatencyRow[]; busy: 
 const fixed = (ms: number) => ms.toFixed(1);
 const fmt = (value: number) => value.toLocaleString('en-US');
 
-process.once('SIGINT', () => {
-  console.error('interrupted: cleaning up');
-  void Teardown.runAll().finally(() => process.exit(130));
-});
-
-main()
-  .catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  })
-  .finally(() => Teardown.runAll());
+runBench(main);

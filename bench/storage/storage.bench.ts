@@ -20,7 +20,7 @@ import { testServiceUrls } from '../../config/config';
 import { startS3Server, type TestS3Server } from '../../test/support/s3-server';
 import { medians } from '../bench-kit';
 import type { BenchApi } from '../queue/bench-api-client';
-import { adminQuery, freshDatabase, startBenchPlatform, Teardown } from '../queue/bench-environment';
+import { adminQuery, freshDatabase, runBench, startBenchPlatform, Teardown } from '../queue/bench-environment';
 
 const ROUNDS = Number(process.argv[2] ?? 20);
 const ZIP_ROUNDS = Number(process.argv[3] ?? 5);
@@ -210,14 +210,4 @@ const fixed = (ms: number) => ms.toFixed(1);
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 
-process.once('SIGINT', () => {
-  console.error('interrupted: cleaning up');
-  void Teardown.runAll().finally(() => process.exit(130));
-});
-
-main()
-  .catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  })
-  .finally(() => Teardown.runAll());
+runBench(main);

@@ -193,9 +193,10 @@ export class JobTransport {
   }
 
   /**
-   * Runs `process` for the jobs of `queues` (the basic pool's by default), at most `concurrency`
-   * at once across all of them. While every slot is busy, the queues after the first stop taking
-   * jobs, so a busy worker does not hold pool jobs that an idle one could run.
+   * Runs the jobs of `queues` (the basic pool's by default), at most `concurrency` at once across
+   * all of them: `process` for a one-item job, `chunk` for a chunk (its items one after the other
+   * by default). While every slot is busy, the queues after the first stop taking jobs, so a busy
+   * worker does not hold pool jobs that an idle one could run.
    */
   startWorker(
     process: ItemProcessor,

@@ -15,6 +15,8 @@ export type { Page } from '../../../services/kernel/page';
 export type { ItemStatus } from '../../../services/queue/queue-store';
 export type { EnqueueResult, QueueItemView } from '../../../services/queue/queue-views';
 export type { Workflow, WorkflowFields, WorkflowSummary } from '../../../services/workflows/workflow-records';
+export type { WorkflowVersion, WorkflowVersionDiff, WorkflowVersionSummary } from '../../../services/workflows/workflow-version-records';
+export type { FieldChange, GraphDiff, NodeChange } from '../../../engine/graph/graph-diff';
 export type { Issue } from '../../../engine/errors';
 
 export const API_BASE = '/api/v1';

@@ -13,10 +13,13 @@ import {
   type Workflow,
   type WorkflowFields,
   type WorkflowSummary,
+  type WorkflowVersion,
+  type WorkflowVersionDiff,
+  type WorkflowVersionSummary,
 } from '../core/api-types';
 import type { CatalogueEntry, WorkflowGraphJson } from './workflow-graph';
 
-/** The Workflows page's calls to /api/v1: catalogue, library, validation, queue, pickers. */
+/** The Workflows page's calls to /api/v1: catalogue, library, published versions, validation, queue, pickers. */
 @Injectable({ providedIn: 'root' })
 export class WorkflowApiService {
   private readonly http = inject(HttpClient);
@@ -43,6 +46,33 @@ export class WorkflowApiService {
 
   remove(id: string): Promise<unknown> {
     return firstValueFrom(this.http.delete(`${API_BASE}/workflows/${encodeURIComponent(id)}`));
+  }
+
+  /** Publishes the saved draft as the next version; a 422 lists every issue of its graph. */
+  publish(id: string, note: string): Promise<WorkflowVersion> {
+    return firstValueFrom(this.http.post<WorkflowVersion>(this.versionsUrl(id), note ? { note } : {}));
+  }
+
+  versions(id: string, offset: number, limit: number): Promise<Page<WorkflowVersionSummary>> {
+    return firstValueFrom(this.http.get<Page<WorkflowVersionSummary>>(this.versionsUrl(id), { params: { offset, limit } }));
+  }
+
+  version(id: string, version: number): Promise<WorkflowVersion> {
+    return firstValueFrom(this.http.get<WorkflowVersion>(`${this.versionsUrl(id)}/${version}`));
+  }
+
+  /** What changed from version `a` to version `b`, or to the saved draft. */
+  diff(id: string, a: number, b: number | 'draft'): Promise<WorkflowVersionDiff> {
+    return firstValueFrom(this.http.get<WorkflowVersionDiff>(`${this.versionsUrl(id)}/${a}/diff/${b}`));
+  }
+
+  /** Copies a version's graph and layout into the draft, and answers the draft. */
+  restore(id: string, version: number): Promise<Workflow> {
+    return firstValueFrom(this.http.post<Workflow>(`${this.versionsUrl(id)}/${version}/restore`, {}));
+  }
+
+  private versionsUrl(id: string): string {
+    return `${API_BASE}/workflows/${encodeURIComponent(id)}/versions`;
   }
 
   validate(graph: WorkflowGraphJson): Promise<{ valid: boolean; issues: Issue[] }> {

@@ -130,4 +130,43 @@ describe('WorkflowsComponent', () => {
     ]);
     fixture.nativeElement.remove();
   });
+  it('publishes: saves the unsaved canvas first, names the version, and puts the issues of a refused graph on its nodes', async () => {
+    const fixture = await openPage();
+    const backend = TestBed.inject(HttpTestingController);
+    const toasts = TestBed.inject(ToastService);
+    const page = fixture.componentInstance as unknown as { publish(): Promise<void>; publishNote: { set(note: string): void }; store: { issues(): Record<string, unknown[]> } };
+    const editor = fixture.componentInstance.editorForTesting!;
+    await editor.load([{ id: 'add-1', type: 'core.add', inputs: { b: 1 }, position: { x: 0, y: 0 } }], []);
+    const workflow = { id: 'w1', name: 'Untitled workflow', description: '', tags: [], createdAt: '', updatedAt: '', graph: { nodes: [], edges: [] }, layout: {} };
+
+    page.publishNote.set('  first  ');
+    const published = page.publish();
+    await settle();
+    const create = backend.expectOne({ method: 'POST', url: '/api/v1/workflows' });
+    expect((create.request.body as { graph: { nodes: unknown[] } }).graph.nodes.length).toBe(1);
+    create.flush(workflow);
+    await settle();
+    backend.match((request) => request.method === 'GET').forEach((request) => request.flush({ items: [], total: 0, limit: 100, offset: 0 }));
+    await settle();
+    const publish = backend.expectOne({ method: 'POST', url: '/api/v1/workflows/w1/versions' });
+    expect(publish.request.body).toEqual({ note: 'first' });
+    publish.flush({ ...workflow, workflowId: 'w1', version: 3, authorId: 'u1', note: 'first', packs: [] });
+    await published;
+    expect(toasts.toasts().at(-1)?.text).toBe('Published version 3 of “Untitled workflow”');
+
+    // Nothing changed since: no save this time; the refusal's issues land on the node and its field.
+    const refused = page.publish();
+    await settle();
+    backend.expectNone({ method: 'PATCH' });
+    backend
+      .expectOne({ method: 'POST', url: '/api/v1/workflows/w1/versions' })
+      .flush({ error: { code: 'graph_invalid', message: 'b: expected a number', issues: [{ code: 'invalid_value', message: 'expected a number', nodeId: 'add-1', field: 'inputs.b' }] } }, { status: 422, statusText: 'Unprocessable Entity' });
+    await refused;
+    await fixture.whenStable();
+    expect(page.store.issues()).toEqual({ 'add-1': [{ code: 'invalid_value', message: 'expected a number', nodeId: 'add-1', field: 'b' }] });
+    expect(toasts.toasts().at(-1)?.text).toBe('Not published: 1 problem in the graph: expected a number');
+    expect(editor.selectedIds()).toEqual(['add-1']);
+    expect(fixture.nativeElement.querySelector('ps-workflow-inspector .field.bad')?.textContent).toContain('expected a number');
+    fixture.nativeElement.remove();
+  });
 });

@@ -15,6 +15,8 @@ import type { ImageRecord, Issue, ModelRecord, WorkflowSummary } from '../core/a
 import { AuthImageDirective } from '../core/auth-image.directive';
 import { LiveEventsService } from '../core/live-events.service';
 import { ToastService } from '../core/toast.service';
+import { issuesByNode, issuesSentence, refusedGraphIssues } from './graph-issues';
+import type { NodeInfo } from './version-diff';
 import { WorkflowApiService } from './workflow-api.service';
 import { WorkflowDraftService } from './workflow-draft.service';
 import { WorkflowEditor } from './workflow-editor';
@@ -22,18 +24,20 @@ import { type CatalogueEntry, KIND_COLOURS, fromGraphJson, isOutdated, paletteGr
 import { type InputChange, WorkflowInspectorComponent } from './workflow-inspector.component';
 import { describeOutputs } from './workflow-outputs';
 import { WorkflowRunStore } from './workflow-run.store';
+import { type RestoredVersion, WorkflowVersionsComponent } from './workflow-versions.component';
 
 const DRAG_TYPE = 'application/x-pinksea-node';
 
 /**
  * Workflows: a node editor over the node catalogue. Palette on the left (drag or Enter to add),
  * the Rete canvas in the middle, the selected node's inputs and the run's outputs on the right;
- * the toolbar saves to and loads from the library, imports and exports graph JSON, and runs.
+ * the toolbar (one row: the rest under "More") saves to and loads from the library, imports and
+ * exports graph JSON, runs, publishes the saved draft as a version and opens the Versions drawer.
  */
 @Component({
   selector: 'ps-workflows',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [WorkflowInspectorComponent, AuthImageDirective],
+  imports: [WorkflowInspectorComponent, WorkflowVersionsComponent, AuthImageDirective],
   providers: [WorkflowRunStore],
   templateUrl: './workflows.component.html',
   styleUrl: './workflows.component.css',
@@ -85,6 +89,21 @@ export class WorkflowsComponent {
   protected readonly busy = signal(false);
   protected readonly images = signal<readonly ImageRecord[]>([]);
   protected readonly models = signal<readonly ModelRecord[]>([]);
+  /** The name and graph as last saved or opened, to tell whether the canvas has unsaved changes. */
+  private readonly savedState = signal<string | null>(null);
+  protected readonly dirty = computed(() => {
+    this.revision();
+    const saved = this.savedState();
+    return saved === null ? this.nodeCount() > 0 : saved !== this.currentState();
+  });
+  protected readonly versionsOpen = signal(false);
+  /** Bumped after a publish or a save, so the Versions drawer reloads. */
+  protected readonly versionsRefresh = signal(0);
+  protected readonly publishNote = signal('');
+  /** The canvas's nodes by id, for the Versions drawer to name them. */
+  protected readonly draftNodes = computed<ReadonlyMap<string, NodeInfo>>(
+    () => (this.revision(), new Map((this.editor?.nodes() ?? []).map((node) => [node.id, { type: node.type, ...(node.label ? { label: node.label } : {}) }]))),
+  );
 
   constructor() {
     const destroyRef = inject(DestroyRef);
@@ -133,7 +152,7 @@ export class WorkflowsComponent {
     const draft = this.drafts.take();
     if (!draft || !this.editor) return;
     await this.show(draft.graph);
-    this.workflowId.set(null);
+    this.detach();
     this.name.set(draft.name);
   }
 
@@ -244,28 +263,102 @@ export class WorkflowsComponent {
     return toGraphJson(this.editor?.nodes() ?? [], this.editor?.edges() ?? []);
   }
 
+  private currentState(): string {
+    return JSON.stringify([this.name().trim(), this.graph()]);
+  }
+
+  /** The canvas no longer shows a library workflow (an import, a handed-over graph). */
+  private detach(): void {
+    this.workflowId.set(null);
+    this.savedState.set(null);
+    this.versionsOpen.set(false);
+  }
+
+  /** What is on the canvas now is what the library holds. */
+  private markSaved(): void {
+    this.savedState.set(this.currentState());
+  }
+
   protected async newWorkflow(): Promise<void> {
     await this.editor?.load([], []);
     this.workflowId.set(null);
     this.name.set('Untitled workflow');
+    this.savedState.set(null);
+    this.versionsOpen.set(false);
     this.store.issues.set({});
     this.store.clearRun();
   }
 
   protected async save(asNew = false): Promise<void> {
+    this.busy.set(true);
+    try {
+      await this.saveDraft(asNew);
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  /** Saves the canvas to the library (a new workflow when asked or when it has none); whether it did. */
+  private async saveDraft(asNew: boolean, quiet = false): Promise<boolean> {
     const graph = this.graph();
     const name = this.name().trim() || 'Untitled workflow';
-    this.busy.set(true);
+    const state = this.currentState();
     try {
       const id = this.workflowId();
       const saved = id && !asNew ? await this.api.update(id, { name, graph, layout: graph.ui }) : await this.api.create({ name, graph, layout: graph.ui });
       this.workflowId.set(saved.id);
-      this.toasts.info(`Saved “${saved.name}”`);
+      this.savedState.set(state);
+      this.versionsRefresh.update((value) => value + 1);
+      if (!quiet) this.toasts.info(`Saved “${saved.name}”`);
       await this.loadLibrary();
+      return true;
     } catch (error) {
       this.toasts.error(error);
+      return false;
+    }
+  }
+
+  /**
+   * Publishes the draft as the next version, saving the canvas first when it has unsaved changes.
+   * A refused graph's issues go where validation's go: on the nodes and, for the first, the inspector.
+   */
+  protected async publish(): Promise<void> {
+    if (this.nodeCount() === 0) return this.toasts.error('Add a node first');
+    this.busy.set(true);
+    try {
+      if (this.dirty() || !this.workflowId()) {
+        if (!(await this.saveDraft(false, true))) return;
+      }
+      const version = await this.api.publish(this.workflowId()!, this.publishNote().trim());
+      this.store.issues.set({});
+      this.publishNote.set('');
+      this.versionsRefresh.update((value) => value + 1);
+      this.toasts.info(`Published version ${version.version} of “${this.name().trim() || 'Untitled workflow'}”`);
+    } catch (error) {
+      const issues = refusedGraphIssues(error);
+      if (!issues) return this.toasts.error(error);
+      this.store.issues.set(issuesByNode(issues));
+      this.toasts.error(issuesSentence(issues, 'Not published'));
+      const first = issues.find((issue) => issue.nodeId && this.editor?.node(issue.nodeId));
+      if (first?.nodeId) await this.editor?.select(first.nodeId);
     } finally {
       this.busy.set(false);
+    }
+  }
+
+  protected toggleVersions(): void {
+    this.versionsOpen.update((open) => !open);
+  }
+
+  /** The drawer restored a version into the draft: show the draft as the server now holds it. */
+  protected async restored(event: RestoredVersion): Promise<void> {
+    try {
+      await this.show(event.workflow.graph, event.workflow.layout);
+      this.name.set(event.workflow.name);
+      this.markSaved();
+      this.toasts.info(`Restored version ${event.version} as the draft`);
+    } catch (error) {
+      this.toasts.error(error);
     }
   }
 
@@ -276,6 +369,7 @@ export class WorkflowsComponent {
       await this.show(workflow.graph, workflow.layout);
       this.workflowId.set(workflow.id);
       this.name.set(workflow.name);
+      this.markSaved();
     } catch (error) {
       this.toasts.error(error);
     }
@@ -287,6 +381,8 @@ export class WorkflowsComponent {
     try {
       await this.api.remove(id);
       this.workflowId.set(null);
+      this.savedState.set(null);
+      this.versionsOpen.set(false);
       await this.loadLibrary();
       this.toasts.info('Workflow deleted');
     } catch (error) {
@@ -318,7 +414,7 @@ export class WorkflowsComponent {
     if (!file) return;
     try {
       await this.show(JSON.parse(await file.text()));
-      this.workflowId.set(null);
+      this.detach();
       this.name.set(file.name.replace(/\.json$/i, ''));
     } catch (error) {
       this.toasts.error(error instanceof SyntaxError ? `${file.name} is not JSON` : error);
@@ -341,9 +437,7 @@ export class WorkflowsComponent {
     const graph = this.graph();
     try {
       const result = await this.api.validate(graph);
-      const byNode: Record<string, Issue[]> = {};
-      for (const issue of result.issues) (byNode[issue.nodeId ?? ''] ??= []).push({ ...issue, ...(issue.field ? { field: issue.field.replace(/^inputs\./, '') } : {}) });
-      this.store.issues.set(byNode);
+      this.store.issues.set(issuesByNode(result.issues));
       if (result.valid) this.toasts.info('The graph is valid');
       else this.toasts.error(`${result.issues.length} ${result.issues.length === 1 ? 'problem' : 'problems'} in the graph: ${result.issues[0]!.message}`);
       return result.valid;

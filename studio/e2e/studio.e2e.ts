@@ -2,7 +2,7 @@
  * `npm run studio:e2e`: drives the built studio in headless Chromium against the real platform.
  * Signs up, generates with the demo model, runs image to image from an uploaded picture, finds the
  * images in the gallery (boards, multi-select, bulk download, "use these parameters"), cancels a
- * queued item, inpaints from a painted mask, checks that a signed-out access token is refused, signs
+ * queued item, builds and runs a workflow, publishes it, diffs and restores a version, inpaints from a painted mask, checks that a signed-out access token is refused, signs
  * in as the admin to install a model from a path on the server and delete it, and saves a screenshot
  * of each screen at 1440x900 and 1280x800 under studio/e2e/output/. A step fails on an uncaught
  * error, a Content-Security-Policy violation, a console error or a 5xx answer, even when its clicks
@@ -50,6 +50,22 @@ async function generate(page: Page, settings: { steps: number; batchCount: numbe
   await page.getByLabel('Scheduler').selectOption('euler_a');
   await page.getByLabel('Batch count').fill(String(settings.batchCount));
   await page.getByRole('button', { name: 'Generate', exact: true }).click();
+}
+
+/** The editor's toolbar is one row at the narrower desktop size: nothing wraps or spills out of it. */
+async function toolbarFitsOneRow(page: Page): Promise<void> {
+  const viewport = page.viewportSize();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  try {
+    const toolbar = page.getByRole('toolbar', { name: 'Workflow' });
+    const layout = await toolbar.evaluate((bar) => {
+      const shown = Array.from(bar.children).map((child) => child.getBoundingClientRect()).filter((box) => box.width > 1 && box.height > 1);
+      return { tops: [...new Set(shown.map((box) => Math.round(box.top)))], right: Math.max(...shown.map((box) => box.right)), edge: bar.getBoundingClientRect().right };
+    });
+    if (layout.right > layout.edge + 1 || Math.max(...layout.tops) - Math.min(...layout.tops) > 8) throw new Error(`the workflow toolbar does not fit one row at 1280px: ${JSON.stringify(layout)}`);
+  } finally {
+    if (viewport) await page.setViewportSize(viewport);
+  }
 }
 
 const steps: Step[] = [
@@ -296,6 +312,45 @@ const steps: Step[] = [
       const kinds = await outputs.evaluateAll((rows) => rows.map((row) => row.getAttribute('data-output-kind')));
       if (!kinds.includes('number')) throw new Error(`expected a number output, found ${JSON.stringify(kinds)}`);
       await page.getByRole('list', { name: 'Node statuses' }).getByText('7', { exact: true }).first().waitFor();
+    },
+  },
+  {
+    name: 'workflow versions: publish with a note, change a field, see the change in Versions, restore it',
+    async run(page) {
+      const toolbar = page.getByRole('toolbar', { name: 'Workflow' });
+      const integer = page.locator('[data-testid="node"][data-type="core.integer"]');
+      await page.getByLabel('Workflow name').fill('E2E versions');
+      await toolbar.getByRole('button', { name: 'Publish…' }).click();
+      await page.getByLabel('Note').fill('First cut: the integer is 7');
+      await page.getByRole('button', { name: 'Publish', exact: true }).click();
+      await page.getByRole('status').filter({ hasText: 'Published version 1 of “E2E versions”' }).waitFor();
+      await toolbarFitsOneRow(page);
+
+      await integer.locator('.head').click();
+      await page.getByLabel('Value').fill('12');
+      await page.getByLabel('Value').press('Tab');
+      await toolbar.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.getByRole('status').filter({ hasText: 'Saved “E2E versions”' }).waitFor();
+
+      await toolbar.getByRole('button', { name: 'Versions' }).click();
+      const drawer = page.getByRole('complementary', { name: 'Versions' });
+      const row = drawer.locator('[data-testid="version-row"][data-version="1"]');
+      await row.getByText('First cut: the integer is 7').waitFor();
+      await row.getByText(/^you · /).waitFor();
+      await row.click();
+      await drawer.getByTestId('diff-summary').getByText('1 node changed').waitFor();
+      const change = drawer.getByTestId('diff-node').filter({ hasText: 'Integer' }).getByTestId('diff-field');
+      const text = (await change.innerText()).replace(/\s+/g, ' ').trim();
+      if (text !== 'Value 7 → 12') throw new Error(`the diff reads "${text}", not "Value 7 → 12"`);
+      await shoot(page, '11-workflow-versions');
+
+      await drawer.getByRole('button', { name: 'Restore v1 as draft' }).click();
+      await page.getByRole('status').filter({ hasText: 'Restored version 1 as the draft' }).waitFor();
+      await drawer.getByTestId('diff-summary').getByText('No changes').waitFor();
+      await drawer.getByRole('button', { name: 'Close versions' }).click();
+      await integer.locator('.head').click();
+      const value = await page.getByLabel('Value').inputValue();
+      if (value !== '7') throw new Error(`after the restore the integer holds ${value}, not 7`);
     },
   },
   {

@@ -128,6 +128,9 @@ describe('WorkflowsComponent', () => {
       ['number', 'value=3.5'],
       ['string', 'value=hello'],
     ]);
+    // Steps are named as the canvas names them, the id only where two would read the same.
+    const names = Array.from(fixture.nativeElement.querySelectorAll('[aria-label="Node statuses"] button.link') as NodeListOf<HTMLElement>).map((button) => button.textContent?.trim());
+    expect(names).toEqual(['Add (add-1)', 'Text']);
     fixture.nativeElement.remove();
   });
   it('publishes: saves the unsaved canvas first, names the version, and puts the issues of a refused graph on its nodes', async () => {

@@ -21,6 +21,7 @@ import { WorkflowEditor } from './workflow-editor';
 import { type CatalogueEntry, KIND_COLOURS, paletteGroups } from './workflow-graph';
 import { type InputChange, WorkflowInspectorComponent } from './workflow-inspector.component';
 import { WorkflowLibraryService } from './workflow-library.service';
+import { nodeNames } from './version-diff';
 import { describeOutputs } from './workflow-outputs';
 import { WorkflowPublishService } from './workflow-publish.service';
 import { WorkflowRunStore } from './workflow-run.store';
@@ -76,11 +77,13 @@ export class WorkflowsComponent {
     return node ? (this.store.issues()[node.id] ?? []) : [];
   });
   protected readonly graphIssues = computed(() => this.store.issues()['']  ?? []);
+  /** Nodes by their label or catalogue title (the id only where two would read the same), as the Versions drawer names them. */
+  private readonly nodeName = computed(() => nodeNames(this.library.draftNodes(), this.store.catalogue()));
   protected readonly runRows = computed(() =>
     Object.entries(this.store.runs()).map(([id, run]) => {
       const fields = this.store.catalogue().get(this.nodeTypes().get(id) ?? '')?.outputs ?? [];
       const outputs = run.outputs === undefined ? [] : describeOutputs(run.outputs, fields);
-      return { id, run, outputs, images: run.images.length > 0 || outputs.some((view) => view.images.length > 0) };
+      return { id, name: this.nodeName()(id), run, outputs, images: run.images.length > 0 || outputs.some((view) => view.images.length > 0) };
     }),
   );
   /** Graph id to node type, for the outputs' field kinds. */

@@ -63,6 +63,9 @@ export const SETTINGS = {
   modelCacheBytes: setting<number>({ env: 'PINKSEA_MODEL_CACHE_BYTES', type: 'integer', min: 1024 * 1024, default: 8 * 1024 * 1024 * 1024, doc: 'Room of a worker\'s model cache, in bytes (8 GiB); the least recently used unlocked models leave first.' }),
   allowPrivateModelUrls: setting<boolean>({ env: 'PINKSEA_ALLOW_PRIVATE_MODEL_URLS', type: 'boolean', default: false, doc: 'Let model installs fetch URLs whose host is private, loopback or link-local (off: a user could otherwise reach internal services).' }),
   maxModelDownloadBytes: setting<number>({ env: 'PINKSEA_MAX_MODEL_DOWNLOAD_BYTES', type: 'integer', min: 1024, default: 32 * 1024 * 1024 * 1024, doc: 'Largest model an install may download, in bytes (32 GiB).' }),
+  inlineRunThreads: setting<number>({ env: 'PINKSEA_INLINE_RUN_THREADS', type: 'integer', min: 1, max: 64, default: 1, doc: 'On api processes, threads that run automation graphs with no model node (webhooks, schedules) where they were received, off the HTTP server\'s event loop; each runs many graphs at once.' }),
+  secretsKey: setting<string>({ env: 'PINKSEA_SECRETS_KEY', type: 'string', default: '', secret: true, doc: 'Encrypts stored secrets (webhook signing secrets) with AES-256-GCM; derived from the token-signing secret when empty. Keep it when rotating that secret, or stored secrets can no longer be read.' }),
+  schedulerTickMs: setting<number>({ env: 'PINKSEA_SCHEDULER_TICK', type: 'duration', default: 1000, doc: 'How often the active scheduler looks for schedules that are due (1s).' }),
   logLevel: setting<string>({ env: 'PINKSEA_LOG_LEVEL', type: 'enum', options: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'], default: 'info', doc: 'Broker log level.' }),
 } satisfies Record<string, SettingSpec<unknown>>;
 

@@ -12,6 +12,7 @@ import { RefreshTokenFamilies1764201600700 } from './1764201600700-RefreshTokenF
 import { QueueItemWorkerInstance1764201600800 } from './1764201600800-QueueItemWorkerInstance';
 import { BatchKeepIntermediates1764201600900 } from './1764201600900-BatchKeepIntermediates';
 import { WorkflowVersions1764201601000 } from './1764201601000-WorkflowVersions';
+import { Automations1764201601100 } from './1764201601100-Automations';
 
 export const MIGRATIONS: readonly (new () => MigrationInterface)[] = [
   InitialSchema1764201600000,
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly (new () => MigrationInterface)[] = [
   QueueItemWorkerInstance1764201600800,
   BatchKeepIntermediates1764201600900,
   WorkflowVersions1764201601000,
+  Automations1764201601100,
 ];

@@ -30,6 +30,17 @@ export interface ApiServiceOptions {
   readonly imageOrigins?: readonly string[];
 }
 
+/** The action behind `/hooks/<token>`. */
+const WEBHOOK_ACTION = 'automations.hook';
+
+const JSON_TYPE = /^application\/json\s*(;|$)/i;
+const WEBHOOK_PATH = `${API_BASE_PATH}/hooks/`;
+
+/** Which requests the gateway parses as JSON: JSON bodies, except a webhook's. */
+function parsesJson(req: IncomingMessage & { originalUrl?: string }): boolean {
+  return JSON_TYPE.test(req.headers['content-type'] ?? '') && !(req.originalUrl ?? req.url ?? '').startsWith(WEBHOOK_PATH);
+}
+
 /** One scheme, one credential: "Bearer <token>" and nothing else. */
 const BEARER = /^Bearer +(\S+)$/i;
 
@@ -54,9 +65,12 @@ export function createApiService(options: ApiServiceOptions): ServiceSchema {
           autoAliases: true,
           mappingPolicy: 'restrict',
           authentication: true,
-          bodyParsers: { json: { strict: false, limit: options.jsonLimit ?? '2mb' }, urlencoded: false },
-          onBeforeCall(ctx: Context<unknown, RequestMeta>, _route: unknown, req: IncomingMessage) {
+          // A webhook reads its own body: it checks a signature over the bytes and takes forms and images too.
+          bodyParsers: { json: { strict: false, limit: options.jsonLimit ?? '2mb', type: parsesJson }, urlencoded: false },
+          onBeforeCall(ctx: Context<unknown, RequestMeta & { headers?: IncomingMessage['headers'] }>, _route: unknown, req: IncomingMessage & { $action?: ActionSchema }) {
             ctx.meta.ip = req.socket.remoteAddress ?? '';
+            // A webhook's run sees the request's headers (and checks its signature header); other actions never need them.
+            if (req.$action?.name === WEBHOOK_ACTION) ctx.meta.headers = req.headers;
           },
         },
       ],

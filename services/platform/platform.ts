@@ -43,7 +43,7 @@ import { createNodesService } from '../nodes/nodes.service';
 import { InstalledPackHost, packsDirOf } from '../plugins/installed-pack-host';
 import { InstalledPackRepository } from '../plugins/installed-pack.repository';
 import { PackInstaller } from '../plugins/pack-installer';
-import { FIRST_PARTY_PACKS } from '../plugins/first-party-packs';
+import { FIRST_PARTY_PACK_NAMES, FIRST_PARTY_PACKS } from '../plugins/first-party-packs';
 import { loadPackFromFolder } from '../plugins/pack-loader';
 import { createPluginAgentService } from '../plugins/plugin-agent.service';
 import { createPluginsService } from '../plugins/plugins.service';
@@ -63,6 +63,12 @@ import { SessionRunner } from '../queue/session-runner';
 import { createWorkflowVersionsService } from '../workflows/workflow-versions.service';
 import { createWorkflowsService } from '../workflows/workflows.service';
 import { PLATFORM_ENTITIES } from './platform-entities';
+import { AutomationRuntime } from '../automations/automation-runtime';
+import { createAutomationSchedulerService } from '../automations/automation-scheduler.service';
+import { createAutomationsService } from '../automations/automations.service';
+import { INLINE_PACK_NAMES, InlineRuns } from '../automations/inline-runs';
+import { SecretBox } from '../automations/secret-box';
+import { resolveJwtSecret } from '../accounts/jwt-secret';
 import { startRunnerThreads } from './runner-threads';
 import type { BlobStore } from '../storage/blob-store';
 import { createBlobStore } from '../storage/blob-store-factory';
@@ -138,6 +144,9 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
     ...(config.cacheAwareRouting ? { workers: () => liveWorkers(broker) } : {}),
   });
 
+  // Automations fire where they are received (api) or scheduled (scheduler); graphs without model nodes run on inline threads there.
+  const automations = runs(config.role, 'api') || runs(config.role, 'scheduler') ? await automationRuntime(config, { database, registry, queue, broker }) : undefined;
+
   const services: ServiceSchema[] = [createPluginAgentService(packHost)];
   let stopWorker = async (): Promise<void> => undefined;
   let api: unknown;
@@ -157,6 +166,7 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
       createDocsService(),
       createMetricsService({ queueStatus: new QueueStatusRepository(dataSource), token: config.metricsToken }),
       createPluginsService({ installer: new PackInstaller({ store: installedPacks, host: packHost, packsDir: packsDirOf(config.dataDir), blobs }), maxUploadBytes: config.maxUploadBytes }),
+      createAutomationsService({ runtime: automations!.runtime, registry, secrets: automations!.secrets }),
     );
   }
   if (runsItems) {
@@ -208,7 +218,11 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
   }
   if (runs(config.role, 'scheduler')) {
     const sweeps = [imageOrphanSweep(new ImageRepository(dataSource)), modelOrphanSweep(new ModelRepository(dataSource)), packOrphanSweep(installedPacks)];
-    services.push(createHousekeepingService(queue), createStorageHousekeepingService({ blobs, sweeps }));
+    services.push(
+      createHousekeepingService(queue),
+      createStorageHousekeepingService({ blobs, sweeps }),
+      createAutomationSchedulerService({ runtime: automations!.runtime, databaseUrl: database.url, tickMs: config.schedulerTickMs }),
+    );
   }
   for (const schema of services) broker.createService(schema);
   if (runs(config.role, 'api')) {
@@ -219,11 +233,12 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
 
   // Before the broker starts, so the first item a worker takes already finds them.
   if (options.registerStarterModels !== false) await registerStarterModels(new ModelRepository(dataSource), { dataDir: config.dataDir });
-  await broker.start();
+  await Promise.all([broker.start(), automations?.runtime.inline.start()]);
   const runners =
     runnerThreads > 0
       ? await startRunnerThreads({ config, count: runnerThreads, nodeId: broker.nodeID, databaseUrl: database.url, channel: threadChannel, logger: broker.getLogger('runners') }).catch(async (error: unknown) => {
           await broker.stop();
+          await automations?.runtime.inline.stop();
           await transport.close();
           await database.close();
           throw error;
@@ -244,10 +259,23 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
       // Runners first: their items end or go back to the queue while the api still answers.
       await runners?.stop();
       await broker.stop();
+      await automations?.runtime.inline.stop();
       await stopWorker();
       await transport.close();
       await database.close();
       blobs.close?.();
     },
   };
+}
+
+/** What firing automations takes on this process: the inline run threads, the shared runtime, the key for stored secrets. */
+async function automationRuntime(
+  config: PinkseaConfig,
+  parts: { database: Database; registry: NodeRegistry; queue: SessionQueue; broker: ServiceBroker },
+): Promise<{ runtime: AutomationRuntime; secrets: SecretBox }> {
+  const logger = parts.broker.getLogger('automations');
+  const packFolders = FIRST_PARTY_PACKS.filter((_, index) => (INLINE_PACK_NAMES as readonly string[]).includes(FIRST_PARTY_PACK_NAMES[index]!));
+  const inline = new InlineRuns({ config, databaseUrl: parts.database.url, threads: config.inlineRunThreads, packFolders, logger });
+  const runtime = new AutomationRuntime({ dataSource: parts.database.dataSource, registry: parts.registry, queue: parts.queue, inline, nodeId: parts.broker.nodeID, logger });
+  return { runtime, secrets: new SecretBox(config.secretsKey || (await resolveJwtSecret(config))) };
 }

@@ -109,7 +109,7 @@ async function stopThread(thread: Worker): Promise<void> {
  * whose loader a worker thread does not inherit when started by the tsx command, so the thread
  * registers tsx's CommonJS hooks first.
  */
-function spawnTypeScriptWorker(entry: string, workerData: unknown): Worker {
+export function spawnTypeScriptWorker(entry: string, workerData: unknown): Worker {
   const source = [
     `require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register();`,
     `require(require('node:worker_threads').workerData.entry);`,

@@ -9,6 +9,8 @@ export interface EnqueueResult {
   readonly batchId: string;
   readonly enqueued: number;
   readonly priority: number;
+  /** The items made, in order. */
+  readonly itemIds: readonly string[];
 }
 
 /** An item as `GET /queue/:queueId/i/:itemId` and the lists show it: a pending one says why it waits. */

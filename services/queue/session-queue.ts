@@ -76,7 +76,7 @@ export class SessionQueue {
     ]);
     await transport.add(jobsOf(itemIds, queues, (index) => jobPriority(priority, rank + index)));
     events.emit(ownerId, 'batch_enqueued', { queueId, batchId, enqueued: itemIds.length, priority });
-    return { queueId, batchId, enqueued: itemIds.length, priority };
+    return { queueId, batchId, enqueued: itemIds.length, priority, itemIds };
   }
 
   list(ownerId: string, queueId: string, filter: ItemFilter, limit: number, offset: number): Promise<Page<QueueItem>> {

@@ -1,0 +1,104 @@
+/**
+ * What firing automations takes on one process, made once and shared by the `automations` service
+ * (webhooks, manual runs, events) and the scheduler: the store, the batched run writer, the
+ * firing itself with its inline run threads, and the event triggers that a run's end fires (its
+ * `automation.succeeded` / `automation.failed` listeners, and the error workflow of a run that
+ * failed for good).
+ */
+import type { DataSource } from 'typeorm';
+import type { NodeRegistry } from '../../engine/registry/node-registry';
+import type { SessionQueue } from '../queue/session-queue';
+import { AutomationFiring, type FinishedRun, type Firing, type FireOutcome } from './automation-firing';
+import type { Automation, AutomationEvent, AutomationTrigger, RunTrigger } from './automation-records';
+import { AutomationRepository } from './automation.repository';
+import type { InlineRuns } from './inline-runs';
+import { RunWriter } from './run-writer';
+
+export interface AutomationRuntimeOptions {
+  readonly dataSource: DataSource;
+  readonly registry: NodeRegistry;
+  readonly queue: SessionQueue;
+  readonly inline: InlineRuns;
+  readonly nodeId: string;
+  readonly logger: { warn(...args: unknown[]): void; info(...args: unknown[]): void };
+}
+
+type EventTrigger = Extract<AutomationTrigger, { kind: 'event' }>;
+
+export class AutomationRuntime {
+  readonly repository: AutomationRepository;
+  readonly writer: RunWriter;
+  readonly firing: AutomationFiring;
+  readonly inline: InlineRuns;
+  private readonly logger: AutomationRuntimeOptions['logger'];
+
+  constructor(options: AutomationRuntimeOptions) {
+    this.repository = new AutomationRepository(options.dataSource);
+    this.writer = new RunWriter(this.repository);
+    this.inline = options.inline;
+    this.logger = options.logger;
+    this.firing = new AutomationFiring({
+      repository: this.repository,
+      writer: this.writer,
+      registry: options.registry,
+      inline: options.inline,
+      queue: options.queue,
+      nodeId: options.nodeId,
+      logger: options.logger,
+      onRunEnd: (automation, run) => this.runEnded(automation, run),
+    });
+  }
+
+  /** Fires an automation by id through its first trigger of `kind` (else its first trigger); undefined when it is missing or disabled. */
+  async fireById(automationId: string, kind: AutomationTrigger['kind'] | undefined, firingOf: (trigger: AutomationTrigger) => Firing): Promise<FireOutcome | undefined> {
+    const target = await this.repository.findForFiring(automationId);
+    if (!target?.automation.enabled) return undefined;
+    const trigger = target.automation.triggers.find((entry) => kind === undefined || entry.kind === kind) ?? target.automation.triggers[0];
+    if (!trigger) return undefined;
+    return this.firing.fire(target, firingOf(trigger));
+  }
+
+  /**
+   * Fires the owner's event triggers listening to `event` that `matches` accepts, each once per
+   * `key` (the event's identity), with the event's subject (and image) as their payload.
+   */
+  async fireEvent(ownerId: string, event: AutomationEvent, subject: Record<string, unknown>, key: string, matches: (trigger: EventTrigger) => boolean, image?: { imageName: string }): Promise<void> {
+    try {
+      for (const target of await this.repository.eventListeners(ownerId, event)) {
+        // A run never starts its own automation again: an automation listening to its own end would loop.
+        if (subject['automationId'] === target.automation.id) continue;
+        for (const trigger of target.automation.triggers) {
+          if (trigger.kind !== 'event' || trigger.event !== event || !matches(trigger)) continue;
+          await this.firing.fire(target, {
+            trigger: 'event',
+            triggerNodeId: trigger.nodeId,
+            fireKey: `event:${key}:${trigger.nodeId}`,
+            fireKeyMayRepeat: true,
+            payload: { event, subject, ...(image ? { image } : {}), firedAt: new Date().toISOString() },
+            wait: false,
+          });
+        }
+      }
+    } catch (error) {
+      this.logger.warn(`Could not fire the "${event}" triggers of ${ownerId}`, error);
+    }
+  }
+
+  private runEnded(automation: Automation, run: FinishedRun & { readonly trigger: RunTrigger; readonly attempt: number }): void {
+    if (run.status !== 'succeeded' && run.status !== 'failed') return;
+    const event: AutomationEvent = run.status === 'succeeded' ? 'automation.succeeded' : 'automation.failed';
+    const subject = { runId: run.runId, automationId: automation.id, automationName: automation.name, status: run.status, error: run.error };
+    void this.fireEvent(automation.ownerId, event, subject, `run:${run.runId}`, (trigger) => trigger.automationId === null || trigger.automationId === automation.id);
+    // The error workflow receives a run that failed for good (no retry left).
+    const errorAutomation = automation.errorAutomationId;
+    if (run.status !== 'failed' || !errorAutomation || errorAutomation === automation.id || run.attempt <= automation.retry.attempts) return;
+    this.fireById(errorAutomation, 'event', (trigger) => ({
+      trigger: 'event',
+      triggerNodeId: trigger.nodeId,
+      fireKey: `error-of:${run.runId}`,
+      fireKeyMayRepeat: true,
+      payload: { event: 'automation.failed', subject, firedAt: new Date().toISOString() },
+      wait: false,
+    })).catch((error: unknown) => this.logger.warn(`Could not start the error workflow of automation ${automation.id}`, error));
+  }
+}

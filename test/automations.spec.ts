@@ -259,6 +259,59 @@ describe('automations, end to end', () => {
     expect((await api('POST', `/automation-runs/${sourceRun}/rerun`, { token: bob.accessToken })).status).toBe(404);
   }, 30_000);
 
+  it('moves to each newly published version, keeping its URL, unless pinned', async () => {
+    const automation = await automate(alice, greetingGraph('sync'));
+    const changedGraph = greetingGraph('sync');
+    const greet = changedGraph.nodes.find((node) => node.id === 'greet')!;
+    const next: Graph = { ...changedGraph, nodes: changedGraph.nodes.map((node) => (node === greet ? { ...node, inputs: { template: 'Welcome {a}' } } : node)) };
+    await api('PATCH', `/workflows/${automation.workflowId}`, { token: alice.accessToken, body: { graph: next } });
+    // Editing the draft changes nothing that runs.
+    expect((await hook(automation, { name: 'Ada' })).body).toEqual({ greeting: 'Hello Ada' });
+    expect((await api('POST', `/workflows/${automation.workflowId}/versions`, { token: alice.accessToken, body: { note: 'welcome' } })).status).toBe(201);
+    await eventually(async () => (await api<AutomationView>('GET', `/automations/${automation.id}`, { token: alice.accessToken })).body.version === 2, 5000, 'the automation to follow version 2');
+    const moved = (await api<AutomationView>('GET', `/automations/${automation.id}`, { token: alice.accessToken })).body;
+    expect(moved.webhookPath).toBe(automation.webhookPath);
+    expect((await hook(automation, { name: 'Ada' })).body).toEqual({ greeting: 'Welcome Ada' });
+    // Pinned to version 1, it runs that again whatever is published.
+    const pinned = await api<AutomationView>('PATCH', `/automations/${automation.id}`, { token: alice.accessToken, body: { version: 1 } });
+    expect(pinned.body).toEqual(jasmine.objectContaining({ version: 1, followLatest: false }));
+    await api('POST', `/workflows/${automation.workflowId}/versions`, { token: alice.accessToken, body: { note: 'v3' } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await hook(automation, { name: 'Ada' })).body).toEqual({ greeting: 'Hello Ada' });
+    expect((await api('PATCH', `/automations/${automation.id}`, { token: alice.accessToken, body: { version: 99 } })).status).toBe(422);
+  }, 30_000);
+
+  it('runs an image.saved trigger when an image is added to its board, with that image', async () => {
+    const board = await api<{ id: string }>('POST', '/boards', { token: alice.accessToken, body: { name: 'Inbox' } });
+    const other = await api<{ id: string }>('POST', '/boards', { token: alice.accessToken, body: { name: 'Elsewhere' } });
+    const automation = await automate(alice, {
+      nodes: [
+        { id: 'saved', type: 'trigger.event', inputs: { event: 'image.saved', boardId: board.body.id } },
+        { id: 'resize', type: 'image.resize', inputs: { width: 8, height: 8 } },
+        { id: 'respond', type: 'trigger.respond', inputs: {} },
+      ],
+      edges: [edge('saved', 'image', 'resize', 'image'), edge('resize', 'image', 'respond', 'image'), edge('saved', 'subject', 'respond', 'body')],
+    });
+    const upload = async () => (await api<{ name: string }>('POST', '/images/upload', { token: alice.accessToken, rawBody: await solidPng(32, 32), headers: { 'content-type': 'image/png' } })).body.name;
+    const elsewhere = await upload();
+    await api('POST', `/boards/${other.body.id}/images`, { token: alice.accessToken, body: { names: [elsewhere] } });
+    const image = await upload();
+    expect((await api('POST', `/boards/${board.body.id}/images`, { token: alice.accessToken, body: { names: [image] } })).status).toBe(200);
+    let runs: AutomationRunSummary[] = [];
+    await eventually(async () => {
+      runs = (await api<{ items: AutomationRunSummary[] }>('GET', `/automation-runs?automationId=${automation.id}`, { token: alice.accessToken })).body.items;
+      return runs.some((run) => run.status === 'succeeded');
+    }, 10_000, 'the image.saved trigger to run');
+    expect(runs.length).toBe(1);
+    const run = await runOf(alice, runs[0]!.id);
+    expect(run.output?.body).toEqual({ imageName: image, boardId: board.body.id });
+    expect(run.output?.image).toEqual(jasmine.objectContaining({ width: 8, height: 8, kept: true }));
+    // Moving it there again is no new event.
+    await api('POST', `/boards/${board.body.id}/images`, { token: alice.accessToken, body: { names: [image] } });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await api<{ total: number }>('GET', `/automation-runs?automationId=${automation.id}`, { token: alice.accessToken })).body.total).toBe(1);
+  }, 30_000);
+
   it('retries a failing run by its policy, then hands it to the error workflow', async () => {
     const errors = await automate(alice, {
       nodes: [

@@ -20,6 +20,8 @@ import { callerOf, type AuthUser } from '../kernel/auth-middleware';
 import { PAGE_PARAMS, queryList, type Page } from '../kernel/request-params';
 import { created } from '../kernel/response-meta';
 import { ConflictError, InvalidInputError, NotFoundError, RateLimitedError, UnauthorizedError } from '../kernel/service-errors';
+import { IMAGE_ON_BOARD, type ImageOnBoard } from '../boards/board-events';
+import { WORKFLOW_PUBLISHED, type WorkflowPublished } from '../workflows/workflow-events';
 import { SESSION_EVENTS, type SessionEventBatch } from '../queue/queue-events';
 import type { FinishedRun } from './automation-firing';
 import type { AutomationRuntime } from './automation-runtime';
@@ -42,8 +44,6 @@ import {
 
 /** Broadcast when an automation changes, so every api process drops what it cached of it. */
 export const AUTOMATIONS_CHANGED = 'automations.changed';
-/** Emitted (to one automations instance) when an image is added to a board: `image.saved` triggers. */
-export const IMAGE_ON_BOARD = 'images.on-board';
 /** How long a webhook's automation is trusted from memory; changes elsewhere reach it by the broadcast, or after this. */
 const HOOK_CACHE_MS = 2000;
 
@@ -145,7 +145,22 @@ export function createAutomationsService(options: AutomationsServiceOptions): Se
           if (status === 'completed' || status === 'failed' || status === 'canceled') firing.itemEnded(itemId);
         }
       },
-      [IMAGE_ON_BOARD](ctx: Context<{ ownerId: string; imageName: string; boardId: string }>) {
+      async [WORKFLOW_PUBLISHED](ctx: Context<WorkflowPublished>) {
+        const { ownerId, workflowId, version } = ctx.params;
+        for (const automation of await repository.followersOf(ownerId, workflowId)) {
+          if (automation.version >= version) continue;
+          const graph = await repository.versionGraph(ownerId, workflowId, version);
+          if (!graph) continue;
+          try {
+            await repository.update(ownerId, automation.id, { version }, derive(graph, tokenOf(automation)));
+            changed(ctx, automation);
+          } catch (error) {
+            // A version whose triggers are wrong (or gone) leaves the automation on the one it runs.
+            this.logger.warn(`Automation ${automation.id} stays on version ${automation.version}: version ${version} cannot run as an automation`, error);
+          }
+        }
+      },
+      [IMAGE_ON_BOARD](ctx: Context<ImageOnBoard>) {
         const { ownerId, imageName, boardId } = ctx.params;
         void options.runtime.fireEvent(ownerId, 'image.saved', { imageName, boardId }, `image:${imageName}:${boardId}`, (trigger) => trigger.boardId === null || trigger.boardId === boardId, { imageName });
       },

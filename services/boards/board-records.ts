@@ -24,7 +24,8 @@ export interface BoardRecords {
   /** Deletes the board; its images stay, on no board. Whether there was such a board. */
   delete(ownerId: string, boardId: string): Promise<boolean>;
   /** Puts the images on the board (from wherever they were); all or nothing. */
-  addImages(ownerId: string, boardId: string, names: readonly string[]): Promise<number>;
+  /** The names of the images that moved onto the board (those already on it are left out). */
+  addImages(ownerId: string, boardId: string, names: readonly string[]): Promise<string[]>;
   /** Takes the images off the board; those not on it are left as they are. All or nothing. */
   removeImages(ownerId: string, boardId: string, names: readonly string[]): Promise<number>;
 }

@@ -68,25 +68,26 @@ export class BoardRepository implements BoardRecords {
     });
   }
 
-  async addImages(ownerId: string, boardId: string, names: readonly string[]): Promise<number> {
+  /** Moves the images to the board; returns the names of those that were not on it already. */
+  async addImages(ownerId: string, boardId: string, names: readonly string[]): Promise<string[]> {
     return this.moveImages(ownerId, boardId, names, `UPDATE images SET board_id = $2, updated_at = now()
       WHERE owner_id = $1 AND name = ANY($3) AND board_id IS DISTINCT FROM $2`);
   }
 
   async removeImages(ownerId: string, boardId: string, names: readonly string[]): Promise<number> {
-    return this.moveImages(ownerId, boardId, names, `UPDATE images SET board_id = NULL, updated_at = now()
-      WHERE owner_id = $1 AND board_id = $2 AND name = ANY($3)`);
+    return (await this.moveImages(ownerId, boardId, names, `UPDATE images SET board_id = NULL, updated_at = now()
+      WHERE owner_id = $1 AND board_id = $2 AND name = ANY($3)`)).length;
   }
 
-  private async moveImages(ownerId: string, boardId: string, names: readonly string[], update: string): Promise<number> {
+  private async moveImages(ownerId: string, boardId: string, names: readonly string[], update: string): Promise<string[]> {
     if (!isUuid(boardId)) throw new NotFoundError('board', boardId);
     const unique = [...new Set(names)];
     return this.dataSource.transaction(async (manager) => {
       const board = (await manager.query(`SELECT 1 FROM boards WHERE id = $1 AND owner_id = $2 FOR KEY SHARE`, [boardId, ownerId])) as unknown[];
       if (board.length === 0) throw new NotFoundError('board', boardId);
       await checkImagesOwned(manager, ownerId, unique);
-      const [, affected] = (await manager.query(`${update} RETURNING name`, [ownerId, boardId, unique])) as [unknown, number];
-      return affected;
+      const [rows] = (await manager.query(`${update} RETURNING name`, [ownerId, boardId, unique])) as [{ name: string }[], number];
+      return rows.map((row) => row.name);
     });
   }
 }

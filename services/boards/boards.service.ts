@@ -4,6 +4,7 @@
  */
 import type { ServiceSchema } from 'moleculer';
 import type { DataSource } from 'typeorm';
+import { IMAGE_ON_BOARD, type ImageOnBoard } from './board-events';
 import { defineAction } from '../kernel/action-params';
 import { callerOf } from '../kernel/auth-middleware';
 import { NotFoundError } from '../kernel/service-errors';
@@ -73,7 +74,10 @@ export function createBoardsService(options: BoardsServiceOptions): ServiceSchem
         rest: 'POST /boards/:id/images',
         params: { ...ID, ...NAMES },
         async handler(ctx): Promise<{ boardId: string; moved: number }> {
-          return { boardId: ctx.params.id, moved: await boards.addImages(callerOf(ctx).id, ctx.params.id, ctx.params.names) };
+          const ownerId = callerOf(ctx).id;
+          const moved = await boards.addImages(ownerId, ctx.params.id, ctx.params.names);
+          for (const imageName of moved) void ctx.emit(IMAGE_ON_BOARD, { ownerId, imageName, boardId: ctx.params.id } satisfies ImageOnBoard);
+          return { boardId: ctx.params.id, moved: moved.length };
         },
       }),
       removeImages: defineAction({

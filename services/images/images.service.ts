@@ -6,6 +6,7 @@
  * (image-delivery.ts), their bytes otherwise.
  */
 import type { Readable } from 'node:stream';
+import { IMAGE_ON_BOARD, type ImageOnBoard } from '../boards/board-events';
 import type { Logger, ServiceSchema } from 'moleculer';
 import type { DataSource } from 'typeorm';
 import type { PinkseaConfig } from '../../config/config';
@@ -162,7 +163,9 @@ export function createImagesService(options: ImagesServiceOptions): ServiceSchem
         async handler(ctx): Promise<ImageRecord> {
           const { category, board, intermediate } = ctx.params;
           const options = { category: category ?? undefined, board: board ?? undefined, intermediate: intermediate ?? undefined };
-          const record = await gallery.upload(callerOf(ctx).id, ctx.stream as Readable | null, options);
+          const ownerId = callerOf(ctx).id;
+          const record = await gallery.upload(ownerId, ctx.stream as Readable | null, options);
+          if (record.boardId) void ctx.emit(IMAGE_ON_BOARD, { ownerId, imageName: record.name, boardId: record.boardId } satisfies ImageOnBoard);
           created(ctx.meta, record.name);
           return record;
         },

@@ -14,6 +14,7 @@ import { callerOf } from '../kernel/auth-middleware';
 import { PAGE_PARAMS, type Page } from '../kernel/request-params';
 import { created } from '../kernel/response-meta';
 import { NotFoundError } from '../kernel/service-errors';
+import { WORKFLOW_PUBLISHED, type WorkflowPublished } from './workflow-events';
 import type { Workflow } from './workflow-records';
 import { checkForPublishing } from './workflow-publishing';
 import type { WorkflowVersion, WorkflowVersionDiff, WorkflowVersionSummary } from './workflow-version-records';
@@ -64,6 +65,7 @@ export function createWorkflowVersionsService(options: WorkflowVersionsServiceOp
           const caller = callerOf(ctx).id;
           const version = await versions.publish(caller, id, caller, (graph) => ({ note: note ?? '', packs: checkForPublishing(graph, options.registry, limits) }));
           if (!version) throw new NotFoundError('workflow', id);
+          void ctx.emit(WORKFLOW_PUBLISHED, { ownerId: caller, workflowId: id, version: version.version } satisfies WorkflowPublished);
           created(ctx.meta, `versions/${version.version}`);
           return version;
         },

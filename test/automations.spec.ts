@@ -163,6 +163,30 @@ describe('automations, end to end', () => {
     expect(runs.body.total).toBe(1);
   }, 30_000);
 
+  it("runs the draft once from the webhook's test URL, as a test run", async () => {
+    const automation = await automate(alice, greetingGraph('sync'));
+    const graph = greetingGraph('sync');
+    const draft: Graph = { ...graph, nodes: graph.nodes.map((node) => (node.id === 'greet' ? { ...node, inputs: { template: 'Testing {a}' } } : node)) };
+    await api('PATCH', `/workflows/${automation.workflowId}`, { token: alice.accessToken, body: { graph: draft } });
+    const testPath = automation.webhookPath!.replace('/hooks/', '/hooks/test/');
+    const tested = await api<Record<string, unknown>>('POST', testPath, { body: { name: 'Ada' } });
+    expect(tested.status).toBe(201);
+    expect(tested.body).toEqual({ greeting: 'Testing Ada' });
+    const run = await runOf(alice, tested.headers.get('x-pinksea-run')!);
+    expect(run).toEqual(jasmine.objectContaining({ trigger: 'test', version: null, status: 'succeeded' }));
+    // The published version still answers the real URL; a draft run again picks up the next edit.
+    expect((await hook(automation, { name: 'Ada' })).body).toEqual({ greeting: 'Hello Ada' });
+    const again: Graph = { ...graph, nodes: graph.nodes.map((node) => (node.id === 'greet' ? { ...node, inputs: { template: 'Again {a}' } } : node)) };
+    await api('PATCH', `/workflows/${automation.workflowId}`, { token: alice.accessToken, body: { graph: again } });
+    expect((await api('POST', testPath, { body: { name: 'Ada' } })).body).toEqual({ greeting: 'Again Ada' });
+    // A failing graph answers 422 with the error, not a 500.
+    const failing: Graph = { ...graph, nodes: graph.nodes.map((node) => (node.id === 'greet' ? { ...node, inputs: { template: 'Hi {z}' } } : node)) };
+    await api('PATCH', `/workflows/${automation.workflowId}`, { token: alice.accessToken, body: { graph: failing } });
+    const failed = await api<{ error: { nodeId?: string } }>('POST', testPath, { body: { name: 'Ada' } });
+    expect(failed.status).toBe(422);
+    expect(failed.body.error.nodeId).toBe('greet');
+  }, 30_000);
+
   it('refuses bad requests by name and runs nothing for them', async () => {
     const automation = await automate(alice, greetingGraph('sync', { requiredFields: 'name, email', maxBodyKb: 1 }));
     const missing = await hook(automation, { name: 'Ada' });

@@ -101,12 +101,14 @@ export class AutomationFiring {
 
   async fire(target: FiringAutomation, firing: Firing): Promise<FireOutcome> {
     const { automation, graph } = target;
-    const mode: RunMode = this.runsInline(automation, graph) ? 'inline' : 'queue';
+    // A test run runs the draft: nothing about it is cached (the draft changes between tests).
+    const test = firing.trigger === 'test';
+    const mode: RunMode = (test ? runsInline(graph, this.options.registry) : this.runsInline(automation, graph)) ? 'inline' : 'queue';
     const base: RunWrite = {
       id: randomUUID(),
       automationId: automation.id,
       ownerId: automation.ownerId,
-      version: automation.version,
+      version: test ? null : automation.version,
       trigger: firing.trigger,
       triggerNode: firing.triggerNodeId,
       fireKey: firing.fireKey,
@@ -235,7 +237,7 @@ export class AutomationFiring {
     const reply = await this.options.inline.run({
       runId: base.id,
       ownerId: base.ownerId,
-      graphKey: `${base.automationId}/${base.version}`,
+      graphKey: base.version === null ? `draft/${base.id}` : `${base.automationId}/${base.version}`,
       graph,
       triggerNodeId: firing.triggerNodeId,
       payload: firing.payload,

@@ -142,6 +142,12 @@ export class AutomationRepository {
     return rows[0]?.graph;
   }
 
+  /** The workflow's draft graph (what the editor holds now). */
+  async draftGraph(ownerId: string, workflowId: string): Promise<Graph | undefined> {
+    if (!isUuid(workflowId)) return undefined;
+    return (await this.query<{ graph: Graph }>(`SELECT graph FROM workflows WHERE id = $1 AND owner_id = $2`, [workflowId, ownerId]))[0]?.graph;
+  }
+
   async workflowExists(ownerId: string, workflowId: string): Promise<boolean> {
     if (!isUuid(workflowId)) return false;
     return (await this.query(`SELECT 1 FROM workflows WHERE id = $1 AND owner_id = $2`, [workflowId, ownerId])).length > 0;

@@ -15,7 +15,7 @@ import { LRUCache } from 'lru-cache';
 import type { Context, ServiceSchema } from 'moleculer';
 import type { NodeRegistry } from '../../engine/registry/node-registry';
 import { TokenBucketLimiter } from '../accounts/rate-limiter';
-import { defineAction } from '../kernel/action-params';
+import { defineAction, type ActionContext } from '../kernel/action-params';
 import { callerOf, type AuthUser } from '../kernel/auth-middleware';
 import { PAGE_PARAMS, queryList, type Page } from '../kernel/request-params';
 import { created } from '../kernel/response-meta';
@@ -25,7 +25,7 @@ import { WORKFLOW_PUBLISHED, type WorkflowPublished } from '../workflows/workflo
 import { SESSION_EVENTS, type SessionEventBatch } from '../queue/queue-events';
 import type { FinishedRun } from './automation-firing';
 import type { AutomationRuntime } from './automation-runtime';
-import type { Automation, AutomationRun, AutomationRunSummary, RunsPerDay, RunStatus, RunTrigger } from './automation-records';
+import type { Automation, AutomationRun, AutomationTrigger, AutomationRunSummary, RunsPerDay, RunStatus, RunTrigger } from './automation-records';
 import { readTriggers } from './automation-triggers';
 import { nextAfter } from './automation-scheduler';
 import type { AutomationRepository, AutomationSettings, FiringAutomation, RecentActivity } from './automation.repository';
@@ -52,6 +52,9 @@ export interface AutomationsServiceOptions {
   readonly registry: NodeRegistry;
   readonly secrets: SecretBox;
 }
+
+type WebhookTrigger = Extract<AutomationTrigger, { kind: 'webhook' }>;
+type HookContext = ActionContext<{ token: string; [query: string]: unknown }>;
 
 export interface AutomationView extends Automation {
   /** Each schedule trigger's description and next five fire times. */
@@ -108,7 +111,16 @@ export function createAutomationsService(options: AutomationsServiceOptions): Se
     }),
   });
 
-  const hookTarget = async (token: string): Promise<FiringAutomation> => {
+  const hookTarget = async (token: string, options: { draft?: boolean } = {}): Promise<FiringAutomation> => {
+    if (options.draft) {
+      // The test URL runs the draft as it is now: its own triggers, read afresh (nothing cached).
+      const found = /^[A-Za-z0-9_-]{20,100}$/.test(token) ? await repository.findByWebhookToken(token) : undefined;
+      const draft = found && (await repository.draftGraph(found.automation.ownerId, found.automation.workflowId));
+      if (!found || !draft) throw new NotFoundError('webhook', token.slice(0, 8) + '…');
+      const { triggers } = derive(draft, tokenOf(found.automation));
+      if (!triggers.some((trigger) => trigger.kind === 'webhook')) throw new NotFoundError('webhook', token.slice(0, 8) + '…');
+      return { ...found, graph: draft, automation: { ...found.automation, triggers, version: 0 } };
+    }
     const cached = hooks.get(token);
     let found = cached && Date.now() - cached.at < HOOK_CACHE_MS ? cached.found : undefined;
     if (found === undefined) {
@@ -124,6 +136,59 @@ export function createAutomationsService(options: AutomationsServiceOptions): Se
     let limiter = limiters.get(perMinute);
     if (!limiter) limiters.set(perMinute, (limiter = new TokenBucketLimiter({ capacity: perMinute, refillEveryMs: 60_000 / perMinute })));
     return limiter;
+  };
+
+  /** A request to a webhook (or its test URL): checked, read, fired, and answered by the trigger's mode. */
+  const serveHook = async (ctx: HookContext, target: FiringAutomation, trigger: 'webhook' | 'test'): Promise<unknown> => {
+    const meta = ctx.meta as typeof ctx.meta & { headers?: IncomingHttpHeaders; user?: AuthUser };
+    const headers = meta.headers ?? {};
+    const hook = target.automation.triggers.find((entry): entry is WebhookTrigger => entry.kind === 'webhook')!;
+    const allowed = limiterFor(hook.rateLimitPerMinute).take(target.automation.id);
+    if (!allowed.allowed) {
+      drain(ctx.stream as Readable | null);
+      throw new RateLimitedError(Math.max(1, Math.ceil(allowed.retryAfterMs / 1000)));
+    }
+    if (hook.auth === 'api_key' && meta.user?.id !== target.automation.ownerId) {
+      drain(ctx.stream as Readable | null);
+      throw new UnauthorizedError("This webhook needs an API key of the automation's owner: Authorization: Bearer <key>");
+    }
+    const raw = await readHookBody(ctx.stream as Readable | null, hook.maxBodyKb);
+    let fireKey: string | undefined;
+    if (hook.auth === 'hmac' || target.webhookSecret) {
+      if (!target.webhookSecret) throw new UnauthorizedError('This webhook is set to check signatures but has no secret yet: make one in the automation’s settings');
+      const signature = verifySignature(options.secrets.open(target.webhookSecret), firstHeader(headers[SIGNATURE_HEADER]), raw);
+      // A signed request replayed within the tolerance carries the same signature: it runs once.
+      fireKey = `signature:${signature}`;
+    }
+    const delivery = deliveryIdOf(headers);
+    if (delivery) fireKey = `delivery:${delivery}`;
+    const { body, image } = await parseWebhookBody(raw, firstHeader(headers['content-type']));
+    const missing = missingFields(body, hook.requiredFields);
+    if (hook.imageRequired && !image) missing.push({ code: 'required', field: 'image', message: 'The webhook request carried no image: post one as the body or as a multipart file' });
+    if (missing.length > 0) throw new BadRequestError(missing);
+    const sync = hook.mode === 'sync';
+    const outcome = await firing.fire(target, {
+      trigger,
+      triggerNodeId: hook.nodeId,
+      fireKey: fireKey ?? `webhook:${randomBytes(12).toString('base64url')}`,
+      fireKeyMayRepeat: fireKey !== undefined,
+      payload: { body, query: queryOf(ctx.params), headers: visibleHeaders(headers), receivedAt: new Date().toISOString(), deliveryId: delivery ?? '' },
+      ...(image ? { image } : {}),
+      wait: sync,
+    });
+    const accepted = () => {
+      ctx.meta.$statusCode = 202;
+      return { runId: outcome.runId, status: outcome.status, duplicate: outcome.duplicate, statusUrl: `/api/v1/automation-runs/${outcome.runId}` };
+    };
+    if (!sync || outcome.duplicate) return accepted();
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([outcome.done, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), hook.timeoutSeconds * 1000)))]);
+    clearTimeout(timer);
+    if (!finished) {
+      await outcome.persist();
+      return accepted();
+    }
+    return respond(ctx.meta, finished);
   };
 
   const changed = (ctx: Context, automation: { id: string }) => {
@@ -373,67 +438,32 @@ export function createAutomationsService(options: AutomationsServiceOptions): Se
           'A webhook trigger. Bodies: JSON, forms (urlencoded or multipart, a file becomes the image output), plain text or an image. Async webhooks answer 202 with the run; sync ones wait for the respond node (an image, or JSON) and answer 202 with the run past their timeout. Signed webhooks need X-Pinksea-Signature; Idempotency-Key makes a retried delivery run once.',
         params: { token: { type: 'string', min: 1, max: 200 }, $$strict: false },
         async handler(ctx): Promise<unknown> {
-          const meta = ctx.meta as typeof ctx.meta & { headers?: IncomingHttpHeaders; user?: AuthUser };
-          const headers = meta.headers ?? {};
-          const target = await hookTarget(ctx.params.token);
-          const trigger = target.automation.triggers.find((entry) => entry.kind === 'webhook')!;
-          const allowed = limiterFor(trigger.rateLimitPerMinute).take(target.automation.id);
-          if (!allowed.allowed) {
-            drain(ctx.stream as Readable | null);
-            throw new RateLimitedError(Math.max(1, Math.ceil(allowed.retryAfterMs / 1000)));
-          }
-          if (trigger.auth === 'api_key' && meta.user?.id !== target.automation.ownerId) {
-            drain(ctx.stream as Readable | null);
-            throw new UnauthorizedError("This webhook needs an API key of the automation's owner: Authorization: Bearer <key>");
-          }
-          const raw = await readHookBody(ctx.stream as Readable | null, trigger.maxBodyKb);
-          let fireKey: string | undefined;
-          if (trigger.auth === 'hmac' || target.webhookSecret) {
-            if (!target.webhookSecret) throw new UnauthorizedError('This webhook is set to check signatures but has no secret yet: make one in the automation’s settings');
-            const signature = verifySignature(options.secrets.open(target.webhookSecret), firstHeader(headers[SIGNATURE_HEADER]), raw);
-            // A signed request replayed within the tolerance carries the same signature: it runs once.
-            fireKey = `signature:${signature}`;
-          }
-          const delivery = deliveryIdOf(headers);
-          if (delivery) fireKey = `delivery:${delivery}`;
-          const { body, image } = await parseWebhookBody(raw, firstHeader(headers['content-type']));
-          const missing = missingFields(body, trigger.requiredFields);
-          if (trigger.imageRequired && !image) missing.push({ code: 'required', field: 'image', message: 'The webhook request carried no image: post one as the body or as a multipart file' });
-          if (missing.length > 0) throw new BadRequestError(missing);
-          const sync = trigger.mode === 'sync';
-          const outcome = await firing.fire(target, {
-            trigger: 'webhook',
-            triggerNodeId: trigger.nodeId,
-            fireKey: fireKey ?? `webhook:${randomBytes(12).toString('base64url')}`,
-            fireKeyMayRepeat: fireKey !== undefined,
-            payload: { body, query: queryOf(ctx.params), headers: visibleHeaders(headers), receivedAt: new Date().toISOString(), deliveryId: delivery ?? '' },
-            ...(image ? { image } : {}),
-            wait: sync,
-          });
-          const accepted = () => {
-            ctx.meta.$statusCode = 202;
-            return { runId: outcome.runId, status: outcome.status, duplicate: outcome.duplicate, statusUrl: `/api/v1/automation-runs/${outcome.runId}` };
-          };
-          if (!sync || outcome.duplicate) return accepted();
-          let timer: NodeJS.Timeout | undefined;
-          const finished = await Promise.race([outcome.done, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), trigger.timeoutSeconds * 1000)))]);
-          clearTimeout(timer);
-          if (!finished) {
-            await outcome.persist();
-            return accepted();
-          }
-          return respond(ctx.meta, finished);
+          return serveHook(ctx, await hookTarget(ctx.params.token), 'webhook');
+        },
+      }),
+      testHook: defineAction({
+        rest: HOOK_ROUTES.map((route) => ({ ...route, path: '/hooks/test/:token' })),
+        auth: 'none',
+        description:
+          "The webhook's test URL: runs the workflow's draft (not the published version) once with the request, as the editor shows it; recorded as a run with trigger `test`. Answers as the draft's webhook trigger says; works while the automation is disabled.",
+        params: { token: { type: 'string', min: 1, max: 200 }, $$strict: false },
+        async handler(ctx): Promise<unknown> {
+          const target = await hookTarget(ctx.params.token, { draft: true });
+          return serveHook(ctx, target, 'test');
         },
       }),
     },
   };
 }
 
+
 /** What a sync webhook answers once its run ended: the respond node's choice, or the run's outcome. */
 function respond(meta: { $statusCode?: number; $responseType?: string; $responseHeaders?: Record<string, string> }, run: FinishedRun): unknown {
   meta.$responseHeaders = { 'X-Pinksea-Run': run.runId };
   if (run.status !== 'succeeded') {
-    meta.$statusCode = 500;
+    // The graph's own failure is the automation's (422); the platform's are 503 (try again) or 500.
+    const kind = run.error?.kind ?? 'internal';
+    meta.$statusCode = kind === 'user' ? 422 : kind === 'transient' ? 503 : 500;
     return { runId: run.runId, status: run.status, error: run.error };
   }
   const output = run.output;

@@ -1,7 +1,7 @@
 /**
  * The Versions panel's history: pages of a workflow's published versions (newest first) loaded
- * one after another ("Load more"), and how each row names its author and time. Plain state over a
- * loader, so it is tested without HTTP.
+ * one after another ("Load more"), and how each row names its author (its time is
+ * core/relative-time.ts's). Plain state over a loader, so it is tested without HTTP.
  */
 import { computed, signal } from '@angular/core';
 import type { Page, WorkflowVersionSummary } from '../core/api-types';
@@ -64,22 +64,4 @@ export function authorName(authorId: string | null, me: { readonly id: string; r
   if (authorId === null) return 'a deleted account';
   if (me && authorId === me.id) return 'you';
   return 'another account';
-}
-
-const UNITS: readonly [limit: number, seconds: number, unit: Intl.RelativeTimeFormatUnit][] = [
-  [3600, 60, 'minute'],
-  [86_400, 3600, 'hour'],
-  [7 * 86_400, 86_400, 'day'],
-  [30 * 86_400, 7 * 86_400, 'week'],
-];
-
-/** "just now", "5 minutes ago", "yesterday", "3 weeks ago", else the date. */
-export function relativeTime(iso: string, now: Date = new Date()): string {
-  const then = new Date(iso);
-  const seconds = Math.round((now.getTime() - then.getTime()) / 1000);
-  if (!Number.isFinite(seconds)) return iso;
-  if (seconds < 45) return 'just now';
-  const format = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
-  for (const [limit, size, unit] of UNITS) if (seconds < limit) return format.format(-Math.max(1, Math.round(seconds / size)), unit);
-  return then.toLocaleDateString('en', { year: 'numeric', month: 'short', day: 'numeric' });
 }

@@ -5,7 +5,8 @@ import { errorMessage } from '../core/api-error';
 import { AuthService } from '../core/auth.service';
 import { ToastService } from '../core/toast.service';
 import { describeDiff, type DiffView, type NodeInfo } from './version-diff';
-import { authorName, previousVersion, relativeTime, VersionHistory } from './version-history';
+import { relativeTime } from '../core/relative-time';
+import { authorName, previousVersion, VersionHistory } from './version-history';
 import { WorkflowApiService } from './workflow-api.service';
 import type { CatalogueEntry } from './workflow-graph';
 

@@ -21,7 +21,7 @@ import type { Automation, AutomationRun, RunMode, RunNodeSummary, RunOutput, Run
 import type { AutomationRepository, FiringAutomation, RunWrite } from './automation.repository';
 import { PAYLOAD_INPUT, RESPOND_TYPE } from './automation-triggers';
 import { runsInline, type InlineRuns } from './inline-runs';
-import type { RunWriter } from './run-writer';
+import type { Durability, RunWriter } from './run-writer';
 
 /** The most of a firing's input a run record keeps, as JSON. */
 export const MAX_RECORDED_INPUT = 64 * 1024;
@@ -146,7 +146,8 @@ export class AutomationFiring {
       async (finished) => {
         // The start's write, if one was made, lands before the end's (the writer keeps order).
         if (persisted) await persisted;
-        await this.finish(automation, base, finished);
+        // A run recorded only now, at its end, and answered in full needs no fsync before the answer.
+        await this.finish(automation, base, finished, persisted === undefined ? 'relaxed' : 'durable');
         return finished.run;
       },
       (error: unknown) => {
@@ -279,13 +280,14 @@ export class AutomationFiring {
     return { run: { runId: base.id, status: result.status, error: result.error, output: result.output, ...(image ? { image } : {}) }, write };
   }
 
-  private async finish(automation: Automation, base: RunWrite, finished: { run: FinishedRun; write: RunWrite }): Promise<void> {
+  private async finish(automation: Automation, base: RunWrite, finished: { run: FinishedRun; write: RunWrite }, durability: Durability = 'durable'): Promise<void> {
     // Written (and told) once: a run another process already ended is left as it is.
     const attempt = base.attempt;
     // A failure of the platform or of the graph is retried while the policy allows, after a growing pause.
     const retry = finished.run.status === 'failed' && attempt <= automation.retry.attempts;
     const retryAt = retry ? new Date(Date.now() + automation.retry.backoffSeconds * 1000 * 2 ** (attempt - 1)) : null;
-    if (!(await this.options.writer.write({ ...finished.write, retryAt }))) return;
+    // A failed run to retry is written durably: its retry must not be lost.
+    if (!(await this.options.writer.write({ ...finished.write, retryAt }, retryAt ? 'durable' : durability))) return;
     this.options.onRunEnd?.(automation, { ...finished.run, trigger: base.trigger, attempt });
   }
 }

@@ -49,6 +49,12 @@ export class AutomationRuntime {
     });
   }
 
+  /** Stops the inline run threads and closes what the store opened. */
+  async stop(): Promise<void> {
+    await this.inline.stop();
+    await this.repository.close();
+  }
+
   /** Fires an automation by id through its first trigger of `kind` (else its first trigger); undefined when it is missing or disabled. */
   async fireById(automationId: string, kind: AutomationTrigger['kind'] | undefined, firingOf: (trigger: AutomationTrigger) => Firing): Promise<FireOutcome | undefined> {
     const target = await this.repository.findForFiring(automationId);

@@ -113,14 +113,32 @@ const RUN_SUMMARY_COLUMNS = `id, automation_id, version, trigger, fire_key, atte
 export const OPEN_STATUSES: readonly RunStatus[] = ['queued', 'running'];
 
 export class AutomationRepository {
+  /** Connections whose commits do not wait for the WAL to reach disk (see writeRuns). */
+  private relaxed: Pool | undefined;
+
   constructor(private readonly dataSource: DataSource) {}
 
   private pool(): Pool {
     return (this.dataSource.driver as PostgresDriver).master as Pool;
   }
 
-  private async query<T>(text: string, values: unknown[] = [], name?: string): Promise<T[]> {
-    return (await this.pool().query({ text, values, ...(name ? { name } : {}) })).rows as T[];
+  private async query<T>(text: string, values: unknown[] = [], name?: string, pool = this.pool()): Promise<T[]> {
+    return (await pool.query({ text, values, ...(name ? { name } : {}) })).rows as T[];
+  }
+
+  /** Closes the connections of relaxed writes (the DataSource's own close with it). */
+  async close(): Promise<void> {
+    await this.relaxed?.end();
+    this.relaxed = undefined;
+  }
+
+  private relaxedPool(): Pool {
+    if (!this.relaxed) {
+      const PoolClass = this.pool().constructor as new (options: object) => Pool;
+      const { options } = this.pool() as Pool & { options: Record<string, unknown> };
+      this.relaxed = new PoolClass({ ...options, max: 2, idleTimeoutMillis: 10_000, allowExitOnIdle: true, options: '-c synchronous_commit=off' });
+    }
+    return this.relaxed;
   }
 
   /** The newest published version of the owner's workflow, with its graph. */
@@ -334,8 +352,12 @@ export class AutomationRepository {
    * Writes runs whole, several in one statement: a run not there yet is inserted, unless another
    * run of its automation holds its fire key; a run already there is updated while it is open (an
    * end, once written, stays). Returns the ids written.
+   *
+   * `relaxed` writes commit without waiting for the WAL to reach the disk: a crash of PostgreSQL
+   * itself (not of Pinksea) may lose the last fraction of a second of them, never corrupt anything.
+   * Only the records of runs that already ended and were answered in full go so (sync webhooks).
    */
-  async writeRuns(runs: readonly RunWrite[]): Promise<Set<string>> {
+  async writeRuns(runs: readonly RunWrite[], options: { relaxed?: boolean } = {}): Promise<Set<string>> {
     const rows = await this.query<{ id: string }>(
       `WITH r AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, automation_id uuid, owner_id uuid, version integer, trigger text, trigger_node text,
@@ -358,6 +380,7 @@ export class AutomationRepository {
        SELECT id FROM updated UNION ALL SELECT id FROM inserted`,
       [jsonForPostgres(runs.map(toRunColumns))],
       'automation-write-runs',
+      options.relaxed ? this.relaxedPool() : this.pool(),
     );
     return new Set(rows.map((row) => row.id));
   }

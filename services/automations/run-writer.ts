@@ -8,8 +8,11 @@
 import type { RunWrite } from './automation.repository';
 
 export interface RunStore {
-  writeRuns(runs: readonly RunWrite[]): Promise<Set<string>>;
+  writeRuns(runs: readonly RunWrite[], options?: { relaxed?: boolean }): Promise<Set<string>>;
 }
+
+/** `durable` waits for the commit to reach the disk; `relaxed` does not (see AutomationRepository.writeRuns). */
+export type Durability = 'durable' | 'relaxed';
 
 interface Waiting {
   readonly run: RunWrite;
@@ -21,13 +24,32 @@ interface Waiting {
 const MAX_BATCH = 500;
 
 export class RunWriter {
+  private readonly lanes: Record<Durability, Lane>;
+
+  constructor(store: RunStore) {
+    this.lanes = { durable: new Lane(store, false), relaxed: new Lane(store, true) };
+  }
+
+  /**
+   * Writes the run whole; false when it was not written (its fire key is taken, or it had already
+   * ended). The two durabilities go in statements of their own; within one, writes keep their order.
+   */
+  write(run: RunWrite, durability: Durability = 'durable'): Promise<boolean> {
+    return this.lanes[durability].write(run);
+  }
+}
+
+/** The writes of one durability: one statement in flight at a time, the rest gathering for the next. */
+class Lane {
   private waiting: Waiting[] = [];
   private scheduled = false;
   private inFlight = false;
 
-  constructor(private readonly store: RunStore) {}
+  constructor(
+    private readonly store: RunStore,
+    private readonly relaxed: boolean,
+  ) {}
 
-  /** Writes the run whole; false when it was not written (its fire key is taken, or it had already ended). */
   write(run: RunWrite): Promise<boolean> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ run, resolve, reject });
@@ -59,12 +81,12 @@ export class RunWriter {
     const last = new Map<string, Waiting>();
     for (const entry of batch) last.set(entry.run.id, entry);
     try {
-      const written = await this.store.writeRuns([...last.values()].map((entry) => entry.run));
+      const written = await this.store.writeRuns([...last.values()].map((entry) => entry.run), { relaxed: this.relaxed });
       for (const entry of batch) entry.resolve(written.has(entry.run.id));
     } catch (error) {
       if (batch.length === 1) return batch[0]!.reject(error);
       for (const entry of batch) {
-        await this.store.writeRuns([entry.run]).then(
+        await this.store.writeRuns([entry.run], { relaxed: this.relaxed }).then(
           (written) => entry.resolve(written.has(entry.run.id)),
           (failure: unknown) => entry.reject(failure),
         );

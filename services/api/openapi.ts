@@ -170,7 +170,8 @@ function buildOperation(route: GatewayRoute, method: HttpMethod, operationId: st
     ...operationDescription(action.description, auth),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(jsonBody && rest.length > 0 ? { requestBody: jsonRequestBody(rest) } : {}),
-    ...(route.stream ? { requestBody: { required: true, content: { 'application/octet-stream': {} } } } : {}),
+    // A GET has no body, even on a route that reads its body as a stream (a webhook's).
+    ...(route.stream && BODY_METHODS.has(method) ? { requestBody: { required: true, content: { 'application/octet-stream': {} } } } : {}),
     responses,
     ...(auth === 'none' ? {} : { security: [{ bearer: [] }] }),
     'x-pinksea-auth': auth,

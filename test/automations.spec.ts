@@ -133,6 +133,19 @@ describe('automations, end to end', () => {
     const none = await hook(automation, { caption: 'none' });
     expect(none.status).toBe(400);
     expect(JSON.stringify(none.body)).toContain('no image');
+
+    // Answered at once (async), the image is kept with the run, so a re-run reads it again.
+    const asyncGraph: Graph = { ...graph, nodes: graph.nodes.map((node) => (node.id === 'hook' ? webhook({ mode: 'async' }) : node)) };
+    const later = await automate(alice, asyncGraph);
+    const accepted = await api<{ runId: string }>('POST', later.webhookPath!, { rawBody: await solidPng(64, 64), headers: { 'content-type': 'image/png' } });
+    expect(accepted.status).toBe(202);
+    await eventually(async () => (await runOf(alice, accepted.body.runId)).status === 'succeeded', 10_000, 'the async image run');
+    const kept = await runOf(alice, accepted.body.runId);
+    expect((kept.input as { image: { imageName: string } }).image.imageName).toMatch(/^[0-9a-f-]{36}$/);
+    expect(kept.output?.image).toEqual(jasmine.objectContaining({ width: 16, height: 8, kept: true }));
+    const rerun = await api<{ runId: string }>('POST', `/automation-runs/${accepted.body.runId}/rerun`, { token: alice.accessToken });
+    await eventually(async () => ['succeeded', 'failed'].includes((await runOf(alice, rerun.body.runId)).status), 10_000, 'the re-run');
+    expect((await runOf(alice, rerun.body.runId)).status).toBe('succeeded');
   }, 30_000);
 
   it('checks signatures: unsigned, wrong, stale are refused; a replay runs once', async () => {

@@ -83,6 +83,8 @@ export interface AutomationFiringOptions {
   readonly logger: { warn(...args: unknown[]): void };
   /** This process's broker node: its inline runs are lost if it goes. */
   readonly nodeId: string;
+  /** Stores a posted image as the owner's, for runs recorded before they run (their retries read it again). */
+  readonly keepImage: (ownerId: string, data: Uint8Array) => Promise<{ imageName: string }>;
 }
 
 interface QueueWaiter {
@@ -104,6 +106,12 @@ export class AutomationFiring {
     // A test run runs the draft: nothing about it is cached (the draft changes between tests).
     const test = firing.trigger === 'test';
     const mode: RunMode = (test ? runsInline(graph, this.options.registry) : this.runsInline(automation, graph)) ? 'inline' : 'queue';
+    const writeFirst = firing.fireKeyMayRepeat || !firing.wait || mode === 'queue';
+    if (writeFirst && firing.image) {
+      // The run may start again from its record (a retry, a re-run): its image goes into the store, the record names it.
+      const { image: bytes, ...rest } = firing;
+      firing = { ...rest, payload: { ...(firing.payload as object), image: await this.options.keepImage(automation.ownerId, bytes) } };
+    }
     const base: RunWrite = {
       id: randomUUID(),
       automationId: automation.id,
@@ -127,7 +135,6 @@ export class AutomationFiring {
       retryAt: null,
       runner: mode === 'inline' ? this.options.nodeId : null,
     };
-    const writeFirst = firing.fireKeyMayRepeat || !firing.wait || mode === 'queue';
     if (writeFirst && !(await this.options.writer.write(base))) {
       const earlier = await this.options.repository.runByFireKey(automation.id, firing.fireKey);
       if (!earlier) throw new PinkseaError('run_not_recorded', 'The run could not be recorded; try again', 'transient');
@@ -249,7 +256,6 @@ export class AutomationFiring {
   }
 
   private async runQueued(base: RunWrite, graph: Graph, firing: Firing): Promise<{ run: FinishedRun; write: RunWrite }> {
-    if (firing.image) throw new PinkseaError('image_needs_inline', 'A posted image reaches graphs without model nodes only, for now', 'user');
     const withPayload = firing.triggerNodeId ? applyFieldValues(graph, [{ nodeId: firing.triggerNodeId, field: PAYLOAD_INPUT, value: firing.payload }]) : graph;
     const enqueued = await this.options.queue.enqueueBatch(base.ownerId, AUTOMATION_QUEUE, { batch: { graph: withPayload }, origin: `automation:${base.automationId}` });
     const queued = { ...base, queueItemIds: enqueued.itemIds };

@@ -21,6 +21,8 @@ export interface AutomationRuntimeOptions {
   readonly inline: InlineRuns;
   readonly nodeId: string;
   readonly logger: { warn(...args: unknown[]): void; info(...args: unknown[]): void };
+  /** Stores a posted image as the owner's (intermediate) image, for runs that outlive the request. */
+  readonly keepImage: (ownerId: string, data: Uint8Array) => Promise<{ imageName: string }>;
 }
 
 type EventTrigger = Extract<AutomationTrigger, { kind: 'event' }>;
@@ -45,6 +47,7 @@ export class AutomationRuntime {
       queue: options.queue,
       nodeId: options.nodeId,
       logger: options.logger,
+      keepImage: options.keepImage,
       onRunEnd: (automation, run) => this.runEnded(automation, run),
     });
   }

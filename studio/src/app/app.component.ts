@@ -76,6 +76,7 @@ export class AppComponent {
     { path: '/queue', label: 'Queue' },
     { path: '/models', label: 'Models' },
     { path: '/workflows', label: 'Workflows' },
+    { path: '/automations', label: 'Automations' },
     { path: '/account', label: 'Account' },
   ];
 

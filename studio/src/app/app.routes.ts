@@ -10,6 +10,9 @@ export const routes: Routes = [
   { path: 'queue', canActivate: [signedIn], title: 'Queue · Pinksea', loadComponent: () => import('../queue/queue.component').then((m) => m.QueueComponent) },
   { path: 'models', canActivate: [signedIn], title: 'Models · Pinksea', loadComponent: () => import('../models/models.component').then((m) => m.ModelsComponent) },
   { path: 'workflows', canActivate: [signedIn], title: 'Workflows · Pinksea', loadComponent: () => import('../workflows/workflows.component').then((m) => m.WorkflowsComponent) },
+  { path: 'automations', canActivate: [signedIn], title: 'Automations · Pinksea', loadComponent: () => import('../automations/automations.component').then((m) => m.AutomationsComponent) },
+  { path: 'automations/runs', canActivate: [signedIn], title: 'Run history · Pinksea', loadComponent: () => import('../automations/automation-runs.component').then((m) => m.AutomationRunsComponent) },
+  { path: 'automations/runs/:runId', canActivate: [signedIn], title: 'Run · Pinksea', loadComponent: () => import('../automations/automation-run.component').then((m) => m.AutomationRunComponent) },
   { path: 'account', canActivate: [signedIn], title: 'Account · Pinksea', loadComponent: () => import('../account/account.component').then((m) => m.AccountComponent) },
   { path: '**', redirectTo: 'generate' },
 ];

@@ -18,13 +18,14 @@ interface Row {
 
 const SEED_MAX = 4294967295;
 
-/** The selected node's typed inputs, one widget per input from its schema and UI hints. */
+/** The selected node's typed inputs, one widget per input from its schema and UI hints; what is projected into it shows above them. */
 @Component({
   selector: 'ps-workflow-inspector',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <h2>{{ entry().title }} <small class="muted">{{ nodeId() }}</small></h2>
     <p class="muted desc">{{ entry().description }}</p>
+    <ng-content />
     @for (row of rows(); track row.input.name) {
       @let id = 'in-' + row.input.name;
       @let value = values()[row.input.name];
@@ -113,22 +114,26 @@ export class WorkflowInspectorComponent {
   readonly issues = input<readonly Issue[]>([]);
   readonly images = input<readonly ImageRecord[]>([]);
   readonly models = input<readonly ModelRecord[]>([]);
+  /** Inputs another panel edits instead (a trigger's automation picker). */
+  readonly omit = input<ReadonlySet<string>>(new Set());
   readonly changed = output<InputChange>();
 
   protected readonly seedMax = SEED_MAX;
   protected readonly rows = computed<Row[]>(() => {
     const issues = new Map(this.issues().map((issue) => [issue.field ?? '', issue.message]));
-    return directInputs(this.entry()).map((input) => {
-      const issue = issues.get(input.name);
-      return {
-        input,
-        widget: widgetFor(input),
-        bounds: numberBounds(input),
-        options: enumOptions(input) ?? [],
-        connected: this.connected().has(`${this.nodeId()}/${input.name}`),
-        ...(issue ? { issue } : {}),
-      };
-    });
+    return directInputs(this.entry())
+      .filter((input) => !this.omit().has(input.name))
+      .map((input) => {
+        const issue = issues.get(input.name);
+        return {
+          input,
+          widget: widgetFor(input),
+          bounds: numberBounds(input),
+          options: enumOptions(input) ?? [],
+          connected: this.connected().has(`${this.nodeId()}/${input.name}`),
+          ...(issue ? { issue } : {}),
+        };
+      });
   });
 
   protected modelsFor(input: CatalogueInput): readonly ModelRecord[] {

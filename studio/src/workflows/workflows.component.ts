@@ -7,6 +7,7 @@ import {
   afterNextRender,
   computed,
   inject,
+  input,
   signal,
   viewChild,
 } from '@angular/core';
@@ -15,7 +16,11 @@ import type { ImageRecord, Issue, ModelRecord } from '../core/api-types';
 import { AuthImageDirective } from '../core/auth-image.directive';
 import { LiveEventsService } from '../core/live-events.service';
 import { ToastService } from '../core/toast.service';
+import { AutomationSettingsComponent } from './automation-settings.component';
+import { TRIGGER_NODE_TYPES, isTriggerType } from './automation-form';
 import { issuesByNode } from './graph-issues';
+import { TriggerPanelComponent } from './trigger-panel.component';
+import { WorkflowAutomationService } from './workflow-automation.service';
 import { WorkflowApiService } from './workflow-api.service';
 import { WorkflowEditor } from './workflow-editor';
 import { type CatalogueEntry, KIND_COLOURS, paletteGroups } from './workflow-graph';
@@ -35,13 +40,14 @@ const DRAG_TYPE = 'application/x-pinksea-node';
  * the toolbar (one row: the rest under "More") saves to and loads from the library, imports and
  * exports graph JSON, runs, publishes the saved draft as a version and opens the Versions drawer.
  * The library side (save, open, import, export, versions) is WorkflowLibraryService's, publishing
- * WorkflowPublishService's; this component mounts the editor and wires the page.
+ * WorkflowPublishService's, the automation drawer and trigger panels WorkflowAutomationService's;
+ * this component mounts the editor and wires the page. `?open=<workflow id>` opens a workflow.
  */
 @Component({
   selector: 'ps-workflows',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [WorkflowInspectorComponent, WorkflowVersionsComponent, AuthImageDirective],
-  providers: [WorkflowRunStore, WorkflowLibraryService, WorkflowPublishService],
+  imports: [WorkflowInspectorComponent, WorkflowVersionsComponent, AutomationSettingsComponent, TriggerPanelComponent, AuthImageDirective],
+  providers: [WorkflowRunStore, WorkflowLibraryService, WorkflowPublishService, WorkflowAutomationService],
   templateUrl: './workflows.component.html',
   styleUrl: './workflows.component.css',
 })
@@ -53,6 +59,9 @@ export class WorkflowsComponent {
   protected readonly store = inject(WorkflowRunStore);
   protected readonly library = inject(WorkflowLibraryService);
   private readonly publisher = inject(WorkflowPublishService);
+  protected readonly automation = inject(WorkflowAutomationService);
+  /** The route's `?open=<workflow id>`: the workflow to open once the catalogue is in. */
+  readonly open = input<string>();
   private readonly canvas = viewChild.required<ElementRef<HTMLElement>>('canvas');
   private editor: WorkflowEditor | null = null;
 
@@ -76,7 +85,10 @@ export class WorkflowsComponent {
     const node = this.selected();
     return node ? (this.store.issues()[node.id] ?? []) : [];
   });
-  protected readonly graphIssues = computed(() => this.store.issues()['']  ?? []);
+  protected readonly graphIssues = computed(() => this.store.issues()[''] ?? []);
+  protected readonly isTrigger = isTriggerType;
+  /** Inputs the trigger panel edits in place of the inspector: an Event's automation, picked by name. */
+  protected readonly omitted = computed<ReadonlySet<string>>(() => new Set(this.selected()?.entry.type === TRIGGER_NODE_TYPES.event ? ['automationId'] : []));
   /** Nodes by their label or catalogue title (the id only where two would read the same), as the Versions drawer names them. */
   private readonly nodeName = computed(() => nodeNames(this.library.draftNodes(), this.store.catalogue()));
   protected readonly runRows = computed(() =>
@@ -134,6 +146,8 @@ export class WorkflowsComponent {
       this.editor?.setCatalogue(entries);
       this.ready.set(true);
       await this.library.openDraft();
+      const id = this.open();
+      if (id) await this.library.open(id);
     } catch (error) {
       this.toasts.error(error);
     }

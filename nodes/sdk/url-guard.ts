@@ -1,14 +1,17 @@
 /**
- * Keeps model installs from reaching into the platform's own network (SSRF). A URL is judged by
+ * Keeps URLs that users give the platform (model installs, HTTP nodes) from reaching into the
+ * platform's own network (SSRF). A URL is judged by
  * the addresses its host resolves to, never by how the host is spelled: every address must be
  * global unicast, after unwrapping the IPv6 forms that carry an IPv4 address (mapped, compatible,
  * translated, NAT64, 6to4, Teredo), so `[::7f00:1]` is judged as the 127.0.0.1 it reaches.
  * Loopback, private, link-local, unique-local, carrier-grade NAT, multicast, reserved and
  * unspecified addresses are refused unless an admin allows private URLs.
  *
- * The download connects to the addresses that were checked (`pinnedLookup`), not to a second
+ * A connection goes to the addresses that were checked (`pinnedLookup`), not to a second
  * resolution of the name, so a name cannot answer a public address to the check and a private
- * one to the connection (DNS rebinding). Each redirect is checked the same way (model-download.ts).
+ * one to the connection (DNS rebinding). Each redirect is checked the same way (the model
+ * installer's services/models/model-download.ts, the http pack's nodes/http/guarded-request.ts).
+ * Here, in the SDK, because node packs may not import services and both need the one guard.
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
@@ -17,8 +20,12 @@ import { PinkseaError } from '../../engine/errors';
 
 export class UrlNotAllowedError extends PinkseaError {
   override readonly name = 'UrlNotAllowedError';
-  constructor(message: string) {
-    super('url_not_allowed', message, 'user', [{ code: 'url_not_allowed', field: 'source', message }]);
+  constructor(
+    message: string,
+    /** The input or parameter that carried the URL. */
+    readonly field = 'url',
+  ) {
+    super('url_not_allowed', message, 'user', [{ code: 'url_not_allowed', field, message }]);
   }
 }
 
@@ -30,9 +37,11 @@ export const systemLookup: Lookup = (hostname) =>
 export interface UrlPolicy {
   /** Private, loopback and other non-public addresses allowed (PINKSEA_ALLOW_PRIVATE_MODEL_URLS). */
   readonly allowPrivate: boolean;
-  /** Exact addresses allowed although not public: a model mirror inside the network. */
+  /** Exact addresses allowed although not public: a model mirror inside the network, a spec's own server. */
   readonly allowedAddresses?: readonly string[];
   readonly lookup?: Lookup;
+  /** What a refusal names as the field at fault (`url` unless given). */
+  readonly field?: string;
 }
 
 /** A URL that passed the guard, with the addresses a connection to it must use. */
@@ -70,41 +79,44 @@ export function isPrivateAddress(address: string): boolean {
   return nonPublicReason(address) !== undefined;
 }
 
-/** Checks a URL before an install is accepted: http(s) only, and no private addresses unless allowed. */
-export async function checkModelUrl(raw: string, policy: UrlPolicy): Promise<URL> {
-  return (await guardModelUrl(raw, policy)).url;
+/** Checks a URL before it is accepted: http(s) only, and no private addresses unless allowed. */
+export async function checkUrl(raw: string, policy: UrlPolicy): Promise<URL> {
+  return (await guardUrl(raw, policy)).url;
 }
 
-/** Checks a URL and resolves its host once; the download connects to exactly these addresses. */
-export async function guardModelUrl(raw: string, policy: UrlPolicy): Promise<GuardedUrl> {
+/** Checks a URL and resolves its host once; the connection goes to exactly these addresses. */
+export async function guardUrl(raw: string, policy: UrlPolicy): Promise<GuardedUrl> {
+  const field = policy.field;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new UrlNotAllowedError(`"${raw}" is not a URL`);
+    throw new UrlNotAllowedError(`"${raw.length > 200 ? `${raw.slice(0, 200)}…` : raw}" is not a URL`, field);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UrlNotAllowedError(`Only http and https URLs can be installed, not ${url.protocol}`);
-  if (url.username || url.password) throw new UrlNotAllowedError('Put no credentials in a model URL');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UrlNotAllowedError(`Only http and https URLs are allowed, not ${url.protocol}`, field);
+  if (url.username || url.password) throw new UrlNotAllowedError('Put no user name or password in the URL', field);
   if (policy.allowPrivate) return { url, addresses: undefined };
   return { url, addresses: await resolvePublic(url.hostname, policy) };
 }
 
 /** Every address of the host, refused when any is not public (and not explicitly allowed). */
-export async function resolvePublic(hostname: string, policy: Pick<UrlPolicy, 'allowedAddresses' | 'lookup'>): Promise<readonly LookupAddress[]> {
+export async function resolvePublic(hostname: string, policy: Pick<UrlPolicy, 'allowedAddresses' | 'lookup' | 'field'>): Promise<readonly LookupAddress[]> {
+  const field = policy.field;
   const host = hostname.replace(/^\[|\]$/g, '');
   let addresses: readonly LookupAddress[];
   try {
     addresses = ipaddr.isValid(host) ? [{ address: host, family: ipaddr.parse(host).kind() === 'ipv4' ? 4 : 6 }] : await (policy.lookup ?? systemLookup)(host);
   } catch {
-    throw new UrlNotAllowedError(`The host "${host}" could not be resolved`);
+    throw new UrlNotAllowedError(`The host "${host}" could not be resolved`, field);
   }
-  if (addresses.length === 0) throw new UrlNotAllowedError(`The host "${host}" has no address`);
+  if (addresses.length === 0) throw new UrlNotAllowedError(`The host "${host}" has no address`, field);
   const allowed = new Set((policy.allowedAddresses ?? []).map(normalized));
   for (const { address } of addresses) {
     const reason = allowed.has(normalized(address)) ? undefined : nonPublicReason(address);
     if (reason) {
       throw new UrlNotAllowedError(
         `The host "${host}" resolves to a private or loopback address (${address}), ${reason}; an admin can allow such URLs with PINKSEA_ALLOW_PRIVATE_MODEL_URLS`,
+        field,
       );
     }
   }

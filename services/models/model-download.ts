@@ -16,7 +16,7 @@ import { PinkseaError } from '../../engine/errors';
 import { formatBytes } from '../../engine/format-bytes';
 import { createModelHash, hashFolder, hashText } from './model-hash';
 import { folderSize } from './onnx-probe';
-import { guardModelUrl, pinnedLookup, type GuardedUrl, type Lookup } from './url-guard';
+import { guardUrl, pinnedLookup, type GuardedUrl, type Lookup } from '../../nodes/sdk/url-guard';
 
 export class DownloadError extends PinkseaError {
   override readonly name = 'DownloadError';
@@ -47,8 +47,8 @@ export interface DownloadOptions {
 const MAX_REDIRECTS = 5;
 
 export async function downloadModel(source: string, folder: string, options: DownloadOptions): Promise<FetchedModel> {
-  const policy = { allowPrivate: options.allowPrivate, lookup: options.lookup, allowedAddresses: options.allowedAddresses };
-  let hop = await guardModelUrl(source, policy);
+  const policy = { allowPrivate: options.allowPrivate, lookup: options.lookup, allowedAddresses: options.allowedAddresses, field: 'source' };
+  let hop = await guardUrl(source, policy);
   for (let redirects = 0; ; redirects++) {
     const url = hop.url;
     const response = await get(hop, options);
@@ -56,7 +56,7 @@ export async function downloadModel(source: string, folder: string, options: Dow
     if (status >= 300 && status < 400 && response.headers.location) {
       response.resume();
       if (redirects >= MAX_REDIRECTS) throw new DownloadError(`${source} redirected more than ${MAX_REDIRECTS} times`);
-      hop = await guardModelUrl(new URL(response.headers.location, url).toString(), policy);
+      hop = await guardUrl(new URL(response.headers.location, url).toString(), policy);
       continue;
     }
     if (status !== 200) {

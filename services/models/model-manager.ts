@@ -21,7 +21,7 @@ import { copyLocalModel, downloadModel, type FetchedModel } from './model-downlo
 import { modelKeyPrefix } from './model-file-source';
 import type { ModelChanges, ModelFilter, ModelRecord, ModelRecords } from './model-records';
 import { probeModel } from './onnx-probe';
-import { checkModelUrl, type Lookup } from './url-guard';
+import { checkUrl, type Lookup } from '../../nodes/sdk/url-guard';
 import { scanModelFolder, type ScannedModel } from './model-scan';
 import type { InstallJob, InstallStatus, ModelEventSink } from './model-events';
 
@@ -102,7 +102,7 @@ export class ModelManager {
   async install(caller: Caller, request: InstallRequest): Promise<InstallJob> {
     if (request.shared && caller.role !== 'admin') throw new ForbiddenError('Only admins may install shared models');
     const isUrl = /^[a-z][a-z0-9+.-]*:/i.test(request.source) && !path.isAbsolute(request.source);
-    if (isUrl) await checkModelUrl(request.source, { allowPrivate: this.options.allowPrivateUrls, lookup: this.options.lookup });
+    if (isUrl) await checkUrl(request.source, { allowPrivate: this.options.allowPrivateUrls, lookup: this.options.lookup, field: 'source' });
     else if (caller.role !== 'admin') throw new ForbiddenError('Only admins may install from a path on the server; give an http(s) URL');
     else if (!path.isAbsolute(request.source)) throw new InvalidInputError([{ code: 'invalid_value', field: 'source', message: 'Give an absolute path on the server or an http(s) URL' }]);
 

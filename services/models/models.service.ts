@@ -14,7 +14,7 @@ import type { InstallJob, ModelEventMap, ModelEventSink } from './model-events';
 import { ModelManager } from './model-manager';
 import type { ModelRecord } from './model-records';
 import { ModelRepository } from './model.repository';
-import type { Lookup } from './url-guard';
+import type { Lookup } from '../../nodes/sdk/url-guard';
 import type { ScannedModel } from './model-scan';
 
 /** The broker event that carries model events to every gateway's sockets. */

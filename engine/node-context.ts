@@ -1,6 +1,7 @@
 /**
  * The narrow facade a node sees while it runs (CONVENTIONS §3): images, tensors, conditioning,
- * models, progress, cancellation and a logger, never services, the database or the broker.
+ * models, progress, cancellation, a logger, the run owner's stored credentials and where URLs may
+ * lead, never services, the database or the broker.
  * The host backs it: in memory for tests (nodes/sdk/testing), with real storage on the platform.
  */
 import type { ConditioningRef, ImageRef, ModelRef, TensorRef } from './fields/field-types';
@@ -111,6 +112,40 @@ export interface NodeLogger {
   error(message: string, data?: Readonly<Record<string, unknown>>): void;
 }
 
+/**
+ * A stored credential made ready to apply to an HTTP request: the headers and query parameters
+ * to add. Its secret is in these values, so a node sends them and puts them nowhere else (no
+ * output, error or log); the host's object says `[credential]` when printed or turned into JSON.
+ */
+export interface ResolvedCredential {
+  readonly headers: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string>>;
+}
+
+/**
+ * The run owner's stored credentials (the credentials vault), by id. Nothing lists them, and
+ * another user's id is as unknown as a made-up one.
+ */
+export interface CredentialAccess {
+  /**
+   * The credential ready to apply; a NodeError `unknown_credential` naming `field` (default
+   * `credential`) when the owner has none with this id. Marks the credential used.
+   */
+  use(id: string, field?: string): Promise<ResolvedCredential>;
+}
+
+/**
+ * Where nodes that fetch URLs may connect. By default (no policy, or `allowPrivateAddresses`
+ * off) only public addresses: a URL whose host resolves to a private, loopback, link-local or
+ * metadata address is refused (nodes/sdk/url-guard.ts). The platform turns private addresses on
+ * with PINKSEA_ALLOW_PRIVATE_MODEL_URLS, the one setting for every URL users give it.
+ */
+export interface NetworkPolicy {
+  readonly allowPrivateAddresses: boolean;
+  /** Exact addresses allowed although not public (tests admit their own 127.0.0.1 server so). */
+  readonly allowedAddresses?: readonly string[];
+}
+
 /** Which invocation this is, for logs and progress. */
 export interface InvocationInfo {
   readonly sessionId: string;
@@ -128,6 +163,10 @@ export interface NodeContext {
   readonly tensors: TensorStore;
   readonly conditioning: ConditioningStore;
   readonly models: ModelLoader;
+  /** The run owner's stored credentials; absent where the host offers none (nodes say so with a NodeError). */
+  readonly credentials?: CredentialAccess;
+  /** Where URL-fetching nodes may connect; absent means public addresses only. */
+  readonly network?: NetworkPolicy;
   /** Aborted when the run is canceled; long nodes check it between steps. */
   readonly signal: AbortSignal;
   progress(update: ProgressUpdate): void;

@@ -1,9 +1,10 @@
 /**
  * An in-memory backing for the node context: stores in maps, progress and logs recorded, models
- * from loader functions. For node tests and the engine's own tests; the platform backs the same
- * interfaces with real storage.
+ * from loader functions, stored credentials from a map. For node tests and the engine's own
+ * tests; the platform backs the same interfaces with real storage.
  */
 import { randomUUID } from 'node:crypto';
+import { applyCredential, type CredentialSecret } from '../credentials';
 import { MemoryConditioningStore, MemoryTensorStore } from '../memory-stores';
 import { NodeError } from '../../../engine/errors';
 import type { ImageRef, ModelRef } from '../../../engine/fields/field-types';
@@ -11,14 +12,17 @@ import type {
   ConditioningStore,
   ContextHooks,
   ContextHost,
+  CredentialAccess,
   ImageStore,
   ImageToSave,
   InvocationInfo,
   ModelInfo,
   ModelLoader,
   NodeContext,
+  NetworkPolicy,
   NodeLogger,
   ProgressUpdate,
+  ResolvedCredential,
   StoredImage,
   TensorStore,
 } from '../../../engine/node-context';
@@ -79,6 +83,29 @@ export interface RecordedLog {
   readonly instanceId: string;
 }
 
+/**
+ * The run owner's credentials from a map of id → secret, applied as the platform applies them;
+ * `used` records each id a node asked for.
+ */
+export class MemoryCredentials implements CredentialAccess {
+  readonly used: string[] = [];
+  constructor(private readonly secrets: ReadonlyMap<string, CredentialSecret> = new Map()) {}
+
+  async use(id: string, field = 'credential'): Promise<ResolvedCredential> {
+    const secret = this.secrets.get(id);
+    if (!secret) throw new NodeError('unknown_credential', `You have no stored credential with the id "${id}"`, { field });
+    this.used.push(id);
+    return applyCredential(secret);
+  }
+}
+
+export interface MemoryContextOptions {
+  /** Stored credentials by id; without them, nodes find no `ctx.credentials` (as on a host that offers none). */
+  readonly credentials?: ReadonlyMap<string, CredentialSecret>;
+  /** Where URL-fetching nodes may connect; public addresses only when absent. */
+  readonly network?: NetworkPolicy;
+}
+
 /** The host for tests: one set of stores shared by every invocation of a run. */
 export class MemoryContextHost implements ContextHost {
   readonly images = new MemoryImageStore();
@@ -86,9 +113,13 @@ export class MemoryContextHost implements ContextHost {
   readonly conditioning = new MemoryConditioningStore();
   readonly logs: RecordedLog[] = [];
   readonly models: MemoryModelLoader;
+  readonly credentials: MemoryCredentials | undefined;
+  readonly network: NetworkPolicy | undefined;
 
-  constructor(models?: ReadonlyMap<string, MemoryModel>) {
+  constructor(models?: ReadonlyMap<string, MemoryModel>, options: MemoryContextOptions = {}) {
     this.models = new MemoryModelLoader(models);
+    this.credentials = options.credentials ? new MemoryCredentials(options.credentials) : undefined;
+    this.network = options.network;
   }
 
   createContext(invocation: InvocationInfo, hooks: ContextHooks): NodeContext {
@@ -101,6 +132,8 @@ class MemoryNodeContext implements NodeContext, NodeLogger {
   readonly tensors: TensorStore;
   readonly conditioning: ConditioningStore;
   readonly models: ModelLoader;
+  readonly credentials?: CredentialAccess;
+  readonly network?: NetworkPolicy;
   readonly signal: AbortSignal;
 
   constructor(
@@ -112,6 +145,8 @@ class MemoryNodeContext implements NodeContext, NodeLogger {
     this.tensors = host.tensors;
     this.conditioning = host.conditioning;
     this.models = host.models;
+    if (host.credentials) this.credentials = host.credentials;
+    if (host.network) this.network = host.network;
     this.signal = hooks.signal;
   }
 

@@ -3,7 +3,7 @@ import { buildCatalogue, type CatalogueEntry } from '../engine/catalogue';
 import { NodeRegistry } from '../engine/registry/node-registry';
 import { loadPackFromFolder } from '../services/plugins/pack-loader';
 
-const PACKS = ['core', 'trigger', 'image', 'prompt', 'onnx', 'ocr'];
+const PACKS = ['core', 'trigger', 'image', 'prompt', 'http', 'onnx', 'ocr'];
 
 describe('the first-party packs together', () => {
   let registry: NodeRegistry;

@@ -1,11 +1,14 @@
 /**
  * An inline run thread's entry (see inline-runs.ts): loads the light packs, opens the database and
- * the blob store (for the owner's images), and runs the graphs it is sent, several at once.
+ * the blob store (for the owner's images and stored credentials), and runs the graphs it is sent,
+ * several at once.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import sharp from 'sharp';
 import { toErrorInfo } from '../../engine/errors';
 import { NodeRegistry } from '../../engine/registry/node-registry';
+import { createCredentialAccess } from '../credentials/credential-access';
+import { CredentialRepository } from '../credentials/credential.repository';
 import { connect } from '../database/database';
 import { BlobImageFileStore } from '../images/blob-image-file-store';
 import { createImageSaver } from '../images/image-saver';
@@ -18,11 +21,12 @@ import { loadPackFromFolder } from '../plugins/pack-loader';
 import { SessionContextHost } from '../queue/session-context-host';
 import { createBlobStore } from '../storage/blob-store-factory';
 import { runAutomationGraph } from './automation-graph-run';
+import { SecretBox } from './secret-box';
 import type { Graph } from '../../engine/graph/graph';
 import { GraphShelf, noModels, type InlineRunMessage, type InlineRunReply, type InlineRunRequest, type InlineThreadData } from './inline-runs';
 
 const port = parentPort!;
-const { config, databaseUrl, packFolders } = workerData as InlineThreadData;
+const { config, databaseUrl, packFolders, secretsKey } = workerData as InlineThreadData;
 
 async function start() {
   const registry = new NodeRegistry();
@@ -32,6 +36,9 @@ async function start() {
   const files = new BlobImageFileStore(blobs);
   const records = new ImageRepository(dataSource);
   const saver = createImageSaver(files, records);
+  const credentialRecords = new CredentialRepository(dataSource);
+  const secrets = new SecretBox(secretsKey);
+  const network = { allowPrivateAddresses: config.allowPrivateModelUrls };
   const logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
   const running = new Map<string, AbortController>();
   const graphs = new GraphShelf<Graph>();
@@ -39,7 +46,8 @@ async function start() {
   const run = async (request: InlineRunRequest): Promise<InlineRunReply> => {
     const working = new WorkingImages();
     const images = createOwnerImageStore({ ownerId: request.ownerId, files, records, saver, sessionId: request.runId, graph: request.graph, working });
-    const host = new SessionContextHost({ images, models: noModels, logger });
+    const credentials = createCredentialAccess({ records: credentialRecords, secrets, ownerId: request.ownerId });
+    const host = new SessionContextHost({ images, models: noModels, logger, credentials, network });
     let payload = request.payload;
     if (request.image) {
       // The posted image is the run's first working image: kept only if the run names it.

@@ -16,12 +16,14 @@ import { spawnTypeScriptWorker } from '../platform/runner-threads';
 import type { AutomationGraphResult } from './automation-graph-run';
 
 /** The first-party packs an inline run may use: none of their nodes loads a model. */
-export const INLINE_PACK_NAMES = ['core', 'image', 'prompt', 'trigger'] as const;
+export const INLINE_PACK_NAMES = ['core', 'image', 'prompt', 'trigger', 'http'] as const;
 
 export interface InlineThreadData {
   readonly config: PinkseaConfig;
   readonly databaseUrl: string;
   readonly packFolders: readonly string[];
+  /** Opens the owner's stored credentials for the http pack's nodes (the platform's SecretBox key). */
+  readonly secretsKey: string;
 }
 
 export interface InlineRunRequest {
@@ -69,6 +71,7 @@ export interface InlineRunsOptions {
   readonly databaseUrl: string;
   readonly threads: number;
   readonly packFolders: readonly string[];
+  readonly secretsKey: string;
   readonly logger: { error(...args: unknown[]): void };
 }
 
@@ -164,7 +167,7 @@ export class InlineRuns {
   }
 
   private spawn(index: number): RunThread {
-    const data: InlineThreadData = { config: this.options.config, databaseUrl: this.options.databaseUrl, packFolders: this.options.packFolders };
+    const data: InlineThreadData = { config: this.options.config, databaseUrl: this.options.databaseUrl, packFolders: this.options.packFolders, secretsKey: this.options.secretsKey };
     const worker = spawnTypeScriptWorker(ENTRY, data);
     const pending = new Map<number, Pending>();
     const ready = new Promise<void>((resolve, reject) => {

@@ -4,6 +4,7 @@ import { ApiKeyEntity } from '../accounts/api-key.entity';
 import { RefreshTokenEntity } from '../accounts/refresh-token.entity';
 import { UserEntity } from '../accounts/user.entity';
 import { BoardEntity } from '../boards/board.entity';
+import { CredentialEntity } from '../credentials/credential.entity';
 import { ImageEntity } from '../images/image.entity';
 import { ModelEntity } from '../models/model.entity';
 import { InstalledPackEntity } from '../plugins/installed-pack.entity';
@@ -20,4 +21,5 @@ export const PLATFORM_ENTITIES: readonly EntitySchema[] = [
   WorkflowVersionEntity,
   ModelEntity,
   InstalledPackEntity,
+  CredentialEntity,
 ] as unknown as readonly EntitySchema[];

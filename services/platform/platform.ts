@@ -15,6 +15,9 @@ import { ensureAdmin, type EnsureAdminResult } from '../accounts/ensure-admin';
 import { createApiService, gatewayUrl, refreshRoutes } from '../api/api.service';
 import { createDocsService } from '../api/docs.service';
 import { createBoardsService } from '../boards/boards.service';
+import { createCredentialAccess } from '../credentials/credential-access';
+import { CredentialRepository } from '../credentials/credential.repository';
+import { createCredentialsService } from '../credentials/credentials.service';
 import { openDatabase, type Database } from '../database/database';
 import { createEventsService } from '../events/events.service';
 import { createHealthService } from '../health/health.service';
@@ -144,8 +147,11 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
     ...(config.cacheAwareRouting ? { workers: () => liveWorkers(broker) } : {}),
   });
 
+  // One key for the stored secrets (webhook signing secrets, the credentials vault) where they are read: routes, triggers and runs.
+  const secretsKey = runs(config.role, 'api') || runs(config.role, 'scheduler') || runsItems ? config.secretsKey || (await resolveJwtSecret(config)) : undefined;
+  const secrets = secretsKey === undefined ? undefined : new SecretBox(secretsKey);
   // Automations fire where they are received (api) or scheduled (scheduler); graphs without model nodes run on inline threads there.
-  const automations = runs(config.role, 'api') || runs(config.role, 'scheduler') ? await automationRuntime(config, { database, registry, queue, broker }) : undefined;
+  const automations = runs(config.role, 'api') || runs(config.role, 'scheduler') ? automationRuntime(config, { database, registry, queue, broker, secretsKey: secretsKey! }) : undefined;
 
   const services: ServiceSchema[] = [createPluginAgentService(packHost)];
   let stopWorker = async (): Promise<void> => undefined;
@@ -166,7 +172,8 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
       createDocsService(),
       createMetricsService({ queueStatus: new QueueStatusRepository(dataSource), token: config.metricsToken }),
       createPluginsService({ installer: new PackInstaller({ store: installedPacks, host: packHost, packsDir: packsDirOf(config.dataDir), blobs }), maxUploadBytes: config.maxUploadBytes }),
-      createAutomationsService({ runtime: automations!.runtime, registry, secrets: automations!.secrets }),
+      createAutomationsService({ runtime: automations!.runtime, registry, secrets: secrets! }),
+      createCredentialsService({ dataSource, secrets: secrets! }),
     );
   }
   if (runsItems) {
@@ -188,6 +195,7 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
       onEvent: (event) => (event.name === 'model_fetch_progress' ? modelLogger.debug(event.name, event.payload) : modelLogger.info(event.name, event.payload)),
     });
     const saver = createImageSaver(files, records);
+    const credentialRecords = new CredentialRepository(dataSource);
     const runner = new SessionRunner({
       store,
       registry,
@@ -207,6 +215,8 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
           models: () =>
             createWorkerModelLoader({ records: modelRecords, cache: modelCache, ownerId: item.ownerId, dataDir: config.dataDir, files: modelFiles, provider: capabilities!.provider, sessions }),
           logger: broker.getLogger('node'),
+          credentials: createCredentialAccess({ records: credentialRecords, secrets: secrets!, ownerId: item.ownerId }),
+          network: { allowPrivateAddresses: config.allowPrivateModelUrls },
           settle: (results) => images.keepNamedIn(results),
         });
       },
@@ -268,14 +278,14 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
   };
 }
 
-/** What firing automations takes on this process: the inline run threads, the shared runtime, the key for stored secrets. */
-async function automationRuntime(
+/** What firing automations takes on this process: the inline run threads (given the secrets key, for stored credentials) and the shared runtime. */
+function automationRuntime(
   config: PinkseaConfig,
-  parts: { database: Database; registry: NodeRegistry; queue: SessionQueue; broker: ServiceBroker },
-): Promise<{ runtime: AutomationRuntime; secrets: SecretBox }> {
+  parts: { database: Database; registry: NodeRegistry; queue: SessionQueue; broker: ServiceBroker; secretsKey: string },
+): { runtime: AutomationRuntime } {
   const logger = parts.broker.getLogger('automations');
   const packFolders = FIRST_PARTY_PACKS.filter((_, index) => (INLINE_PACK_NAMES as readonly string[]).includes(FIRST_PARTY_PACK_NAMES[index]!));
-  const inline = new InlineRuns({ config, databaseUrl: parts.database.url, threads: config.inlineRunThreads, packFolders, logger });
+  const inline = new InlineRuns({ config, databaseUrl: parts.database.url, threads: config.inlineRunThreads, packFolders, secretsKey: parts.secretsKey, logger });
   const runtime = new AutomationRuntime({ dataSource: parts.database.dataSource, registry: parts.registry, queue: parts.queue, inline, nodeId: parts.broker.nodeID, logger });
-  return { runtime, secrets: new SecretBox(config.secretsKey || (await resolveJwtSecret(config))) };
+  return { runtime };
 }

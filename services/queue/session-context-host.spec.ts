@@ -1,6 +1,6 @@
 import { runGraph } from '../../engine/execution/run-graph';
 import type { ModelRef } from '../../engine/fields/field-types';
-import { createTestRegistry, graph, MemoryImageStore, node } from '../../nodes/sdk/testing';
+import { createTestRegistry, graph, MemoryCredentials, MemoryImageStore, node } from '../../nodes/sdk/testing';
 import { SessionContextHost, type InvocationModels } from './session-context-host';
 
 describe('SessionContextHost', () => {
@@ -38,5 +38,20 @@ describe('SessionContextHost', () => {
     const ctx = host.createContext({ sessionId: 's', nodeId: 'n', instanceId: 'n', type: 't', version: '1.0.0' }, { signal: new AbortController().signal, progress: () => undefined });
     expect(ctx.models).toBe(shared);
     host.releaseContext(ctx);
+  });
+
+  it('hands nodes the run owner’s credentials and the network policy it was given, and none when it was given none', async () => {
+    const info = { sessionId: 's', nodeId: 'n', instanceId: 'n', type: 't', version: '1.0.0' };
+    const hooks = { signal: new AbortController().signal, progress: () => undefined };
+    const credentials = new MemoryCredentials(new Map([['c1', { kind: 'bearer', token: 'secret' }]]));
+    const network = { allowPrivateAddresses: true };
+    const shared = { info: () => Promise.reject(new Error('none')), load: () => Promise.reject(new Error('none')), readFile: () => Promise.reject(new Error('none')) };
+    const ctx = new SessionContextHost({ images: new MemoryImageStore(), models: shared, logger, credentials, network }).createContext(info, hooks);
+    expect(ctx.credentials).toBe(credentials);
+    expect(ctx.network).toBe(network);
+    expect((await ctx.credentials!.use('c1')).headers).toEqual({ authorization: 'Bearer secret' });
+    const bare = new SessionContextHost({ images: new MemoryImageStore(), models: shared, logger }).createContext(info, hooks);
+    expect(bare.credentials).toBeUndefined();
+    expect(bare.network).toBeUndefined();
   });
 });

@@ -1,15 +1,18 @@
 /**
- * What backs a node's context when the platform runs a queue item: the owner's image store,
- * this session's tensors and conditioning, the worker's models, and the broker's logger.
+ * What backs a node's context when the platform runs a queue item (or an inline automation run):
+ * the owner's image store and stored credentials, this session's tensors and conditioning, the
+ * worker's models, the platform's network policy, and the broker's logger.
  * Models come from a loader made for each invocation, released when the node returns, so the
  * models a node loaded stay locked in the worker's cache exactly while it runs.
  */
 import type {
   ContextHooks,
   ContextHost,
+  CredentialAccess,
   ImageStore,
   InvocationInfo,
   ModelLoader,
+  NetworkPolicy,
   NodeContext,
   NodeLogger,
 } from '../../engine/node-context';
@@ -25,6 +28,10 @@ export interface SessionContextHostOptions {
   /** A loader shared by every invocation, or a factory of one loader per invocation. */
   readonly models: ModelLoader | (() => InvocationModels);
   readonly logger: NodeLogger;
+  /** The run owner's stored credentials; nodes find no `ctx.credentials` without them. */
+  readonly credentials?: CredentialAccess;
+  /** Where URL-fetching nodes may connect; public addresses only when absent. */
+  readonly network?: NetworkPolicy;
   /** Called with the run's results before the item is finished (to record the images they name). */
   readonly settle?: (results: unknown) => Promise<void>;
 }
@@ -45,6 +52,8 @@ export class SessionContextHost implements ContextHost {
       tensors: this.tensors,
       conditioning: this.conditioning,
       models,
+      ...(this.options.credentials ? { credentials: this.options.credentials } : {}),
+      ...(this.options.network ? { network: this.options.network } : {}),
       signal: hooks.signal,
       progress: (update) => hooks.progress(update),
       logger: this.options.logger,

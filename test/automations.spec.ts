@@ -222,6 +222,44 @@ describe('automations, end to end', () => {
     expect((await hook(automation, { name: 'Ada', email: 'a@b.c' })).status).toBe(404);
   }, 30_000);
 
+  it('answers hostile webhook requests with a 4xx naming the problem, and records NUL bytes harmlessly', async () => {
+    const automation = await automate(alice, greetingGraph('sync', { auth: 'hmac' }));
+    const open = await automate(alice, greetingGraph('sync'));
+    const { secret } = (await api<{ secret: string }>('POST', `/automations/${automation.id}/webhook/secret`, { token: alice.accessToken })).body;
+    const signed = (body: string, header?: string) => hook(automation, body, { 'x-pinksea-signature': header ?? signWebhook(secret, Math.floor(Date.now() / 1000), body) });
+    const deep = '['.repeat(5000) + ']'.repeat(5000);
+    const cases: [string, Promise<{ status: number; body: unknown }>, number, string][] = [
+      ['deep JSON', signed(deep), 400, 'body'],
+      ['malformed signature', signed('{}', 't=abc,v1=zz'), 401, 'X-Pinksea-Signature'],
+      ['two signatures glued', signed('{}', `${signWebhook(secret, 1, '{}')},${signWebhook(secret, 2, '{}')}`), 401, 'signature'],
+      ['NUL in the query', api('POST', `${open.webhookPath}?a=%00`, { body: { name: 'x' } }), 422, 'a'],
+      ['NUL in a form field', api('POST', open.webhookPath!, { rawBody: 'name=a%00b', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 400, 'body.name'],
+      ['broken multipart', api('POST', open.webhookPath!, { rawBody: '--x\r\nnonsense', headers: { 'content-type': 'multipart/form-data; boundary=x' } }), 400, 'multipart'],
+      ['multipart without a boundary', api('POST', open.webhookPath!, { rawBody: 'x', headers: { 'content-type': 'multipart/form-data' } }), 400, 'multipart'],
+      ['a file that is no image', api('POST', open.webhookPath!, { rawBody: 'GIF89a', headers: { 'content-type': 'image/gif' } }), 415, 'PNG'],
+      ['an overlong delivery id', api('POST', open.webhookPath!, { body: { name: 'x' }, headers: { 'idempotency-key': 'k'.repeat(500) } }), 422, 'idempotency-key'],
+      ['a token of another shape', api('POST', '/hooks/..%2F..%2Fautomations', { body: {} }), 404, 'webhook'],
+    ];
+    for (const [what, answer, status, names] of cases) {
+      const { status: got, body } = await answer;
+      expect(got).withContext(`${what}: ${JSON.stringify(body).slice(0, 200)}`).toBe(status);
+      expect(JSON.stringify(body)).withContext(what).toContain(names);
+    }
+    const runs = async (id: string) => (await api<{ total: number }>('GET', `/automation-runs?automationId=${id}`, { token: alice.accessToken })).body.total;
+    expect(await runs(automation.id)).toBe(0);
+    expect(await runs(open.id)).toBe(0);
+
+    // NUL bytes in JSON strings or keys are refused as everywhere in the API, naming the field.
+    const nul = await hook(open, JSON.stringify({ name: 'a\u0000b' }));
+    expect(nul.status).toBe(400);
+    expect(JSON.stringify(nul.body)).toContain('body.name');
+    // Plain text may carry them: the run goes ahead, and its record keeps them as U+FFFD.
+    const text = await api('POST', open.webhookPath!, { rawBody: 'a\u0000b', headers: { 'content-type': 'text/plain' } });
+    expect(text.status).toBe(201);
+    const run = await runOf(alice, text.headers.get('x-pinksea-run')!);
+    expect((run.input as { body: unknown }).body).toEqual({ text: 'a\uFFFDb' });
+  }, 30_000);
+
   it('refuses automations of unpublished workflows, workflows without triggers, and bad schedules', async () => {
     const draft = await api<{ id: string }>('POST', '/workflows', { token: alice.accessToken, body: { name: 'draft only', graph: greetingGraph('sync') } });
     const unpublished = await api('POST', '/automations', { token: alice.accessToken, body: { workflowId: draft.body.id } });

@@ -16,6 +16,7 @@ import { sniffImageType } from '../images/image-type';
 
 /** The signature header: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, as Stripe signs. */
 export const SIGNATURE_HEADER = 'x-pinksea-signature';
+const SIGNATURE_NAME = 'X-Pinksea-Signature';
 /** A caller's id for one delivery: a second request with it runs nothing and answers with the first run. */
 export const DELIVERY_HEADERS = ['idempotency-key', 'x-delivery-id'] as const;
 /** How far a signature's time may be from now (replays outside it are refused). */
@@ -128,12 +129,12 @@ export function missingFields(body: unknown, required: readonly string[]): Issue
 
 /** Checks a request's HMAC signature; returns the signature (a replay within the tolerance carries the same one). */
 export function verifySignature(secret: string, header: string | undefined, raw: Buffer, now = Date.now()): string {
-  if (!header) throw new UnauthorizedError(`This webhook needs a signature: send ${SIGNATURE_HEADER}: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`);
+  if (!header) throw new UnauthorizedError(`This webhook needs a signature: send ${SIGNATURE_NAME}: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`);
   const parts = new Map(header.split(',').map((part) => part.trim().split('=', 2) as [string, string]));
   const timestamp = Number(parts.get('t'));
   const given = parts.get('v1') ?? '';
   if (!Number.isInteger(timestamp) || !/^[0-9a-f]{64}$/i.test(given)) {
-    throw new UnauthorizedError(`${SIGNATURE_HEADER} must be "t=<unix seconds>,v1=<64 hex digits>"`);
+    throw new UnauthorizedError(`${SIGNATURE_NAME} must be "t=<unix seconds>,v1=<64 hex digits>"`);
   }
   if (Math.abs(now / 1000 - timestamp) > SIGNATURE_TOLERANCE_SECONDS) {
     throw new UnauthorizedError(`The signature's time is more than ${SIGNATURE_TOLERANCE_SECONDS} s from now: sign each request when you send it`);

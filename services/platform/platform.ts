@@ -151,7 +151,7 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
   const secretsKey = runs(config.role, 'api') || runs(config.role, 'scheduler') || runsItems ? config.secretsKey || (await resolveJwtSecret(config)) : undefined;
   const secrets = secretsKey === undefined ? undefined : new SecretBox(secretsKey);
   // Automations fire where they are received (api) or scheduled (scheduler); graphs without model nodes run on inline threads there.
-  const automations = runs(config.role, 'api') || runs(config.role, 'scheduler') ? automationRuntime(config, { database, registry, queue, broker, secretsKey: secretsKey! }) : undefined;
+  const automations = runs(config.role, 'api') || runs(config.role, 'scheduler') ? automationRuntime(config, { database, registry, queue, broker, files, secretsKey: secretsKey! }) : undefined;
 
   const services: ServiceSchema[] = [createPluginAgentService(packHost)];
   let stopWorker = async (): Promise<void> => undefined;
@@ -248,7 +248,7 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
     runnerThreads > 0
       ? await startRunnerThreads({ config, count: runnerThreads, nodeId: broker.nodeID, databaseUrl: database.url, channel: threadChannel, logger: broker.getLogger('runners') }).catch(async (error: unknown) => {
           await broker.stop();
-          await automations?.runtime.inline.stop();
+          await automations?.runtime.stop();
           await transport.close();
           await database.close();
           throw error;
@@ -269,7 +269,7 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
       // Runners first: their items end or go back to the queue while the api still answers.
       await runners?.stop();
       await broker.stop();
-      await automations?.runtime.inline.stop();
+      await automations?.runtime.stop();
       await stopWorker();
       await transport.close();
       await database.close();
@@ -281,11 +281,14 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
 /** What firing automations takes on this process: the inline run threads (given the secrets key, for stored credentials) and the shared runtime. */
 function automationRuntime(
   config: PinkseaConfig,
-  parts: { database: Database; registry: NodeRegistry; queue: SessionQueue; broker: ServiceBroker; secretsKey: string },
+  parts: { database: Database; registry: NodeRegistry; queue: SessionQueue; broker: ServiceBroker; files: BlobImageFileStore; secretsKey: string },
 ): { runtime: AutomationRuntime } {
   const logger = parts.broker.getLogger('automations');
   const packFolders = FIRST_PARTY_PACKS.filter((_, index) => (INLINE_PACK_NAMES as readonly string[]).includes(FIRST_PARTY_PACK_NAMES[index]!));
   const inline = new InlineRuns({ config, databaseUrl: parts.database.url, threads: config.inlineRunThreads, packFolders, secretsKey: parts.secretsKey, logger });
-  const runtime = new AutomationRuntime({ dataSource: parts.database.dataSource, registry: parts.registry, queue: parts.queue, inline, nodeId: parts.broker.nodeID, logger });
+  // A posted image a run still needs after the answer (an async webhook's, for retries too) is kept as the owner's working image.
+  const saver = createImageSaver(parts.files, new ImageRepository(parts.database.dataSource));
+  const keepImage = async (ownerId: string, data: Uint8Array) => ({ imageName: (await saver.save(ownerId, { data, origin: 'external', intermediate: true })).name });
+  const runtime = new AutomationRuntime({ dataSource: parts.database.dataSource, registry: parts.registry, queue: parts.queue, inline, nodeId: parts.broker.nodeID, logger, keepImage });
   return { runtime };
 }

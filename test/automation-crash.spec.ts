@@ -73,7 +73,7 @@ describe('an api process killed with -9 mid-run', () => {
     const automation = await call<{ id: string; webhookPath: string }>('POST', '/automations', { token, body: { workflowId: workflow.body.id, retryAttempts: 1, retryBackoffSeconds: 1 } });
     expect(automation.status).withContext(JSON.stringify(automation.body)).toBe(201);
 
-    const png = await sharp({ create: { width: 1536, height: 1536, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).png().toBuffer();
+    const png = await sharp({ create: { width: 1536, height: 1536, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).png().toBuffer();
     const accepted = await call<{ runId: string }>('POST', automation.body.webhookPath, { rawBody: png, headers: { 'content-type': 'image/png' } });
     expect(accepted.status).toBe(202);
     const { runId } = accepted.body;

@@ -57,6 +57,13 @@ export interface FinishedRun {
   readonly image?: { readonly data: Uint8Array; readonly format: string };
 }
 
+/** A run's end, as written to its record (by the thread that ran it, when `recorded`). */
+interface Ended {
+  readonly run: FinishedRun;
+  readonly write: RunWrite;
+  readonly recorded?: boolean;
+}
+
 export interface FireOutcome {
   readonly runId: string;
   /** A run with this fire key existed: nothing new ran. */
@@ -149,7 +156,7 @@ export class AutomationFiring {
       if (mode === 'inline') await this.options.writer.write(running);
       return running;
     };
-    const done = start().then((started) => (mode === 'inline' ? this.runInline(started, graph, firing) : this.runQueued(started, graph, firing))).then(
+    const done = start().then((started) => (mode === 'inline' ? this.runInline(started, graph, firing, !writeFirst) : this.runQueued(started, graph, firing))).then(
       async (finished) => {
         // The start's write, if one was made, lands before the end's (the writer keeps order).
         if (persisted) await persisted;
@@ -241,7 +248,8 @@ export class AutomationFiring {
     return inline;
   }
 
-  private async runInline(base: RunWrite, graph: Graph, firing: Firing): Promise<{ run: FinishedRun; write: RunWrite }> {
+  /** `recordThere`: the thread writes the run's record itself if it succeeds (a run recorded once, at its end). */
+  private async runInline(base: RunWrite, graph: Graph, firing: Firing, recordThere: boolean): Promise<Ended> {
     const reply = await this.options.inline.run({
       runId: base.id,
       ownerId: base.ownerId,
@@ -251,11 +259,12 @@ export class AutomationFiring {
       payload: firing.payload,
       ...(firing.image ? { image: firing.image } : {}),
       keepImages: !firing.wait,
+      ...(recordThere ? { record: base } : {}),
     });
-    return this.ended(base, reply.result, reply.image);
+    return { ...this.ended(base, reply.result, reply.image), recorded: reply.recorded === true };
   }
 
-  private async runQueued(base: RunWrite, graph: Graph, firing: Firing): Promise<{ run: FinishedRun; write: RunWrite }> {
+  private async runQueued(base: RunWrite, graph: Graph, firing: Firing): Promise<Ended> {
     const withPayload = firing.triggerNodeId ? applyFieldValues(graph, [{ nodeId: firing.triggerNodeId, field: PAYLOAD_INPUT, value: firing.payload }]) : graph;
     const enqueued = await this.options.queue.enqueueBatch(base.ownerId, AUTOMATION_QUEUE, { batch: { graph: withPayload }, origin: `automation:${base.automationId}` });
     const queued = { ...base, queueItemIds: enqueued.itemIds };
@@ -281,19 +290,19 @@ export class AutomationFiring {
     waiter.resolve(items);
   }
 
-  private ended(base: RunWrite, result: AutomationGraphResult, image?: { data: Uint8Array; format: string }): { run: FinishedRun; write: RunWrite } {
+  private ended(base: RunWrite, result: AutomationGraphResult, image?: { data: Uint8Array; format: string }): Ended {
     const write: RunWrite = { ...base, status: result.status, nodes: result.nodes, output: result.output, error: result.error, finishedAt: new Date(), startedAt: base.startedAt ?? new Date() };
     return { run: { runId: base.id, status: result.status, error: result.error, output: result.output, ...(image ? { image } : {}) }, write };
   }
 
-  private async finish(automation: Automation, base: RunWrite, finished: { run: FinishedRun; write: RunWrite }, durability: Durability = 'durable'): Promise<void> {
+  private async finish(automation: Automation, base: RunWrite, finished: Ended, durability: Durability = 'durable'): Promise<void> {
     // Written (and told) once: a run another process already ended is left as it is.
     const attempt = base.attempt;
     // A failure of the platform or of the graph is retried while the policy allows, after a growing pause.
     const retry = finished.run.status === 'failed' && attempt <= automation.retry.attempts;
     const retryAt = retry ? new Date(Date.now() + automation.retry.backoffSeconds * 1000 * 2 ** (attempt - 1)) : null;
     // A failed run to retry is written durably: its retry must not be lost.
-    if (!(await this.options.writer.write({ ...finished.write, retryAt }, retryAt ? 'durable' : durability))) return;
+    if (!finished.recorded && !(await this.options.writer.write({ ...finished.write, retryAt }, retryAt ? 'durable' : durability))) return;
     this.options.onRunEnd?.(automation, { ...finished.run, trigger: base.trigger, attempt });
   }
 }

@@ -21,6 +21,8 @@ import { loadPackFromFolder } from '../plugins/pack-loader';
 import { SessionContextHost } from '../queue/session-context-host';
 import { createBlobStore } from '../storage/blob-store-factory';
 import { runAutomationGraph } from './automation-graph-run';
+import { AutomationRepository, type RunWrite } from './automation.repository';
+import { RunWriter } from './run-writer';
 import { SecretBox } from './secret-box';
 import type { Graph } from '../../engine/graph/graph';
 import { GraphShelf, noModels, type InlineRunMessage, type InlineRunReply, type InlineRunRequest, type InlineThreadData } from './inline-runs';
@@ -42,6 +44,20 @@ async function start() {
   const logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
   const running = new Map<string, AbortController>();
   const graphs = new GraphShelf<Graph>();
+  const repository = new AutomationRepository(dataSource);
+  const writer = new RunWriter(repository);
+
+  /**
+   * A run given its record to write (a sync run recorded once, at its end) that succeeded is
+   * recorded here, so its nodes and outputs never travel back to the main thread; the reply says so.
+   */
+  const recorded = async (request: InlineRunRequest, reply: InlineRunReply): Promise<InlineRunReply> => {
+    if (!request.record || reply.result.status !== 'succeeded') return reply;
+    const { result } = reply;
+    const write: RunWrite = { ...request.record, status: 'succeeded', nodes: result.nodes, output: result.output, error: null, startedAt: new Date(request.record.startedAt ?? Date.now()), createdAt: new Date(request.record.createdAt), finishedAt: new Date() };
+    if (!(await writer.write(write, 'relaxed'))) return reply;
+    return { ...reply, result: { ...result, nodes: [] }, recorded: true };
+  };
 
   const run = async (request: InlineRunRequest): Promise<InlineRunReply> => {
     const working = new WorkingImages();
@@ -77,14 +93,15 @@ async function start() {
   port.on('message', (message: { type: 'run'; id: number; request: InlineRunMessage } | { type: 'cancel'; runId: string } | { type: 'stop' }) => {
     if (message.type === 'stop') {
       for (const abort of running.values()) abort.abort();
-      void dataSource.destroy().finally(() => process.exit(0));
+      void repository.close().then(() => dataSource.destroy()).finally(() => process.exit(0));
       return;
     }
     if (message.type === 'cancel') return running.get(message.runId)?.abort();
     const { graph: sent, ...request } = message.request;
     if (sent) graphs.put(request.graphKey, sent);
     const graph = graphs.get(request.graphKey)!;
-    run({ ...request, graph }).then(
+    const full = { ...request, graph };
+    run(full).then((reply) => recorded(full, reply)).then(
       (reply) => port.postMessage({ id: message.id, reply }, reply.image ? [reply.image.data.buffer as ArrayBuffer] : []),
       (error: unknown) => port.postMessage({ id: message.id, reply: { result: { status: 'failed', error: toErrorInfo(error), nodes: [], output: null } } }),
     );

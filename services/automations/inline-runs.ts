@@ -14,6 +14,7 @@ import type { ModelLoader } from '../../engine/node-context';
 import type { NodeRegistry } from '../../engine/registry/node-registry';
 import { spawnTypeScriptWorker } from '../platform/runner-threads';
 import type { AutomationGraphResult } from './automation-graph-run';
+import type { RunWrite } from './automation.repository';
 
 /** The first-party packs an inline run may use: none of their nodes loads a model. */
 export const INLINE_PACK_NAMES = ['core', 'image', 'prompt', 'trigger', 'http'] as const;
@@ -38,10 +39,14 @@ export interface InlineRunRequest {
   readonly image?: Uint8Array;
   /** Record the respond node's image as the owner's (async runs, read later), rather than only answering with it. */
   readonly keepImages: boolean;
+  /** The run's record, for the thread to write when the run succeeds (a sync run recorded once, at its end). */
+  readonly record?: RunWrite;
 }
 
 export interface InlineRunReply {
+  /** Its nodes are left out when the thread recorded the run itself (`recorded`). */
   readonly result: AutomationGraphResult;
+  readonly recorded?: boolean;
   /** The respond node's image, when it chose one. */
   readonly image?: { readonly data: Uint8Array; readonly format: string };
 }

@@ -32,8 +32,10 @@ export interface Firing {
   readonly trigger: RunTrigger;
   /** The trigger node that fired; its `payload` input receives `payload`. */
   readonly triggerNodeId: string | null;
-  /** Unique per automation: a second firing with the same key runs nothing. */
-  readonly fireKey: string;
+  /** Unique per automation: a second firing with the same key runs nothing. `<trigger>:<run id>` when left out (a key never seen). */
+  readonly fireKey?: string;
+  /** An upper bound of the payload's JSON size when the caller knows one (a webhook's body and headers), to spare measuring it. */
+  readonly payloadBytes?: number;
   /** Whether the key could have been seen before (a caller's delivery id, a fire time); a fresh key is never checked. */
   readonly fireKeyMayRepeat: boolean;
   readonly payload: unknown;
@@ -119,19 +121,20 @@ export class AutomationFiring {
       const { image: bytes, ...rest } = firing;
       firing = { ...rest, payload: { ...(firing.payload as object), image: await this.options.keepImage(automation.ownerId, bytes) } };
     }
+    const id = randomUUID();
     const base: RunWrite = {
-      id: randomUUID(),
+      id,
       automationId: automation.id,
       ownerId: automation.ownerId,
       version: test ? null : automation.version,
       trigger: firing.trigger,
       triggerNode: firing.triggerNodeId,
-      fireKey: firing.fireKey,
+      fireKey: firing.fireKey ?? `${firing.trigger}:${id}`,
       attempt: firing.attempt ?? 1,
       retryOf: firing.retryOf ?? null,
       status: mode === 'inline' && !firing.after ? 'running' : 'queued',
       mode,
-      input: recordedInput(firing.payload),
+      input: firing.payloadBytes !== undefined && firing.payloadBytes <= MAX_RECORDED_INPUT ? (firing.payload ?? null) : recordedInput(firing.payload),
       nodes: [],
       output: null,
       error: null,
@@ -143,7 +146,7 @@ export class AutomationFiring {
       runner: mode === 'inline' ? this.options.nodeId : null,
     };
     if (writeFirst && !(await this.options.writer.write(base))) {
-      const earlier = await this.options.repository.runByFireKey(automation.id, firing.fireKey);
+      const earlier = await this.options.repository.runByFireKey(automation.id, base.fireKey);
       if (!earlier) throw new PinkseaError('run_not_recorded', 'The run could not be recorded; try again', 'transient');
       return { runId: earlier.id, duplicate: true, status: earlier.status, done: Promise.resolve({ runId: earlier.id, status: earlier.status, error: earlier.error, output: null }), persist: async () => undefined };
     }

@@ -170,8 +170,10 @@ export function createAutomationsService(options: AutomationsServiceOptions): Se
     const outcome = await firing.fire(target, {
       trigger,
       triggerNodeId: hook.nodeId,
-      fireKey: fireKey ?? `webhook:${randomBytes(12).toString('base64url')}`,
+      ...(fireKey ? { fireKey } : {}),
       fireKeyMayRepeat: fireKey !== undefined,
+      // The body as sent, JSON-escaped at most 6-fold, and headers Node bounds at 16 KB.
+      payloadBytes: raw.length * 6 + 16 * 1024 + 256,
       payload: { body, query: queryOf(ctx.params), headers: visibleHeaders(headers), receivedAt: new Date().toISOString(), deliveryId: delivery ?? '' },
       ...(image ? { image } : {}),
       wait: sync,
@@ -349,7 +351,6 @@ export function createAutomationsService(options: AutomationsServiceOptions): Se
           const outcome = await options.runtime.fireById(automation.id, 'manual', (trigger) => ({
             trigger: 'manual',
             triggerNodeId: trigger.kind === 'manual' ? trigger.nodeId : null,
-            fireKey: `manual:${randomBytes(12).toString('base64url')}`,
             fireKeyMayRepeat: false,
             payload: { input: ctx.params.input ?? null, firedAt: new Date().toISOString() },
             wait: false,
@@ -409,7 +410,6 @@ export function createAutomationsService(options: AutomationsServiceOptions): Se
           const outcome = await firing.fire(target, {
             trigger: 'rerun',
             triggerNodeId: earlier.triggerNode,
-            fireKey: `rerun:${randomBytes(12).toString('base64url')}`,
             fireKeyMayRepeat: false,
             payload: earlier.input,
             wait: false,

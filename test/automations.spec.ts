@@ -299,6 +299,9 @@ describe('automations, end to end', () => {
     expect(new Set(runs.map((run) => run.fireKey)).size).toBe(runs.length);
     const detail = await runOf(alice, runs[0]!.id);
     expect(detail.output?.body).toBe((detail.input as { fireTime: string }).fireTime);
+    // The schedule moved on: its next fire time is the coming second, not one long past.
+    const moved = (await api<AutomationView>('GET', `/automations/${automation.id}`, { token: alice.accessToken })).body;
+    expect(Date.parse(moved.nextFireAt!)).toBeGreaterThan(Date.now() - 1500);
     await api('PATCH', `/automations/${automation.id}`, { token: alice.accessToken, body: { enabled: false } });
     const stopped = (await api<{ total: number }>('GET', `/automation-runs?automationId=${automation.id}`, { token: alice.accessToken })).body.total;
     await new Promise((resolve) => setTimeout(resolve, 1500));

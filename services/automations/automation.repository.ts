@@ -181,7 +181,7 @@ export class AutomationRepository {
     const rows = await this.query<{ id: string }>(
       `INSERT INTO automations (owner_id, workflow_id, version, follow_latest, enabled, triggers, webhook_token, next_fire_at, schedule_cursor,
          retry_attempts, retry_backoff_seconds, error_automation_id, keep_runs_days, keep_runs_count)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, now(), $9, $10, $11, $12, $13)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, date_trunc('milliseconds', now()), $9, $10, $11, $12, $13)
        ON CONFLICT (workflow_id) DO NOTHING RETURNING id`,
       [
         ownerId,
@@ -275,7 +275,7 @@ export class AutomationRepository {
       set('next_fire_at', derived.nextFireAt);
     }
     // Re-enabling starts the schedule from now: what fell due while disabled is not caught up.
-    if (settings.enabled === true) sets.push(`schedule_cursor = CASE WHEN enabled THEN schedule_cursor ELSE now() END`);
+    if (settings.enabled === true) sets.push(`schedule_cursor = CASE WHEN enabled THEN schedule_cursor ELSE date_trunc('milliseconds', now()) END`);
     sets.push('updated_at = now()');
     const rows = await this.query<{ id: string }>(`UPDATE automations SET ${sets.join(', ')} WHERE id = $1 AND owner_id = $2 RETURNING id`, values);
     return rows[0] ? this.find(ownerId, id) : undefined;
@@ -333,13 +333,14 @@ export class AutomationRepository {
   /**
    * Moves schedules on, in one statement: each automation's cursor and next fire time, unless its
    * cursor is no longer the one it was read with (someone else moved it). Returns the ids moved.
+   * Cursors are kept to the millisecond, as JavaScript reads them back.
    */
   async advanceSchedules(moves: readonly { id: string; from: Date | null; cursor: Date; next: Date | null }[]): Promise<Set<string>> {
     if (moves.length === 0) return new Set();
     const rows = await this.query<{ id: string }>(
       `UPDATE automations a SET schedule_cursor = m.cursor, next_fire_at = m.next
          FROM jsonb_to_recordset($1::jsonb) AS m(id uuid, "from" timestamptz, cursor timestamptz, next timestamptz)
-        WHERE a.id = m.id AND a.schedule_cursor IS NOT DISTINCT FROM m."from"
+        WHERE a.id = m.id AND date_trunc('milliseconds', a.schedule_cursor) IS NOT DISTINCT FROM m."from"
         RETURNING a.id`,
       [JSON.stringify(moves)],
     );

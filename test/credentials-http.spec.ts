@@ -2,7 +2,7 @@
  * Stored credentials reaching an HTTP Request node on the real platform (one process, as
  * `npm start` runs it): an automation runs inline on its thread, a queued graph runs on a runner
  * thread, and both apply the owner's credential, which a spec's own server on 127.0.0.1 sees
- * (admitted by PINKSEA_ALLOW_PRIVATE_MODEL_URLS, the platform's private-URL setting). Another
+ * (admitted by PINKSEA_ALLOW_PRIVATE_NODE_URLS, the setting that lets nodes reach private hosts). Another
  * user's credential id fails the run before any request; no secret reaches a run record.
  */
 import type { Graph } from '../engine/graph/graph';
@@ -25,7 +25,7 @@ const edge = (from: string, output: string, to: string, input: string) => ({ sou
 
 describe('credentials and HTTP nodes, end to end', () => {
   const db = useTestDatabase();
-  const real = useRealPlatform(db, 'credentials-http', { PINKSEA_ALLOW_PRIVATE_MODEL_URLS: 'true' });
+  const real = useRealPlatform(db, 'credentials-http', { PINKSEA_ALLOW_PRIVATE_NODE_URLS: 'true' });
   const api = <T>(method: string, route: string, options: Parameters<typeof request>[3] = {}) => request<T>(real.platform.url!, method, route, options);
   let server: TestServer;
   let alice: Session;

@@ -40,7 +40,7 @@ async function start() {
   const saver = createImageSaver(files, records);
   const credentialRecords = new CredentialRepository(dataSource);
   const secrets = new SecretBox(secretsKey);
-  const network = { allowPrivateAddresses: config.allowPrivateModelUrls };
+  const network = { allowPrivateAddresses: config.allowPrivateNodeUrls };
   const logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
   const running = new Map<string, AbortController>();
   const graphs = new GraphShelf<Graph>();

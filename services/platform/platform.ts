@@ -216,7 +216,7 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
             createWorkerModelLoader({ records: modelRecords, cache: modelCache, ownerId: item.ownerId, dataDir: config.dataDir, files: modelFiles, provider: capabilities!.provider, sessions }),
           logger: broker.getLogger('node'),
           credentials: createCredentialAccess({ records: credentialRecords, secrets: secrets!, ownerId: item.ownerId }),
-          network: { allowPrivateAddresses: config.allowPrivateModelUrls },
+          network: { allowPrivateAddresses: config.allowPrivateNodeUrls },
           settle: (results) => images.keepNamedIn(results),
         });
       },

@@ -5,12 +5,13 @@
  * `automation.succeeded` / `automation.failed` listeners, and the error workflow of a run that
  * failed for good).
  */
+import { LRUCache } from 'lru-cache';
 import type { DataSource } from 'typeorm';
 import type { NodeRegistry } from '../../engine/registry/node-registry';
 import type { SessionQueue } from '../queue/session-queue';
 import { AutomationFiring, type FinishedRun, type Firing, type FireOutcome } from './automation-firing';
 import type { Automation, AutomationEvent, AutomationTrigger, RunTrigger } from './automation-records';
-import { AutomationRepository } from './automation.repository';
+import { AutomationRepository, type FiringAutomation } from './automation.repository';
 import type { InlineRuns } from './inline-runs';
 import { RunWriter } from './run-writer';
 
@@ -27,12 +28,17 @@ export interface AutomationRuntimeOptions {
 
 type EventTrigger = Extract<AutomationTrigger, { kind: 'event' }>;
 
+/** How long an owner's event listeners are trusted from memory (changes here or broadcast clear them at once). */
+const LISTENERS_TTL_MS = 2000;
+
 export class AutomationRuntime {
   readonly repository: AutomationRepository;
   readonly writer: RunWriter;
   readonly firing: AutomationFiring;
   readonly inline: InlineRuns;
   private readonly logger: AutomationRuntimeOptions['logger'];
+  /** Each owner's automations listening to an event, by `<owner> <event>`: most runs end with nobody listening. */
+  private readonly listeners = new LRUCache<string, { at: number; found: Promise<FiringAutomation[]> }>({ max: 10_000 });
 
   constructor(options: AutomationRuntimeOptions) {
     this.repository = new AutomationRepository(options.dataSource);
@@ -50,6 +56,11 @@ export class AutomationRuntime {
       keepImage: options.keepImage,
       onRunEnd: (automation, run) => this.runEnded(automation, run),
     });
+  }
+
+  /** Forgets what it knows of automations (one changed, here or on another process). */
+  forget(): void {
+    this.listeners.clear();
   }
 
   /** Stops the inline run threads and closes what the store opened. */
@@ -73,7 +84,7 @@ export class AutomationRuntime {
    */
   async fireEvent(ownerId: string, event: AutomationEvent, subject: Record<string, unknown>, key: string, matches: (trigger: EventTrigger) => boolean, image?: { imageName: string }): Promise<void> {
     try {
-      for (const target of await this.repository.eventListeners(ownerId, event)) {
+      for (const target of await this.listenersOf(ownerId, event)) {
         // A run never starts its own automation again: an automation listening to its own end would loop.
         if (subject['automationId'] === target.automation.id) continue;
         for (const trigger of target.automation.triggers) {
@@ -91,6 +102,16 @@ export class AutomationRuntime {
     } catch (error) {
       this.logger.warn(`Could not fire the "${event}" triggers of ${ownerId}`, error);
     }
+  }
+
+  private listenersOf(ownerId: string, event: AutomationEvent): Promise<FiringAutomation[]> {
+    const key = `${ownerId} ${event}`;
+    const cached = this.listeners.get(key);
+    if (cached && Date.now() - cached.at < LISTENERS_TTL_MS) return cached.found;
+    const found = this.repository.eventListeners(ownerId, event);
+    this.listeners.set(key, { at: Date.now(), found });
+    found.catch(() => this.listeners.delete(key));
+    return found;
   }
 
   private runEnded(automation: Automation, run: FinishedRun & { readonly trigger: RunTrigger; readonly attempt: number }): void {

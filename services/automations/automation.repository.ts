@@ -313,6 +313,7 @@ export class AutomationRepository {
          JOIN workflow_versions v ON v.workflow_id = a.workflow_id AND v.version = a.version
         WHERE a.owner_id = $1 AND a.enabled AND a.triggers @> $2::jsonb`,
       [ownerId, JSON.stringify([{ kind: 'event', event }])],
+      'automation-event-listeners',
     );
     return rows.map(toFiring);
   }

@@ -195,6 +195,7 @@ export function createAutomationsService(options: AutomationsServiceOptions): Se
 
   const changed = (ctx: Context, automation: { id: string }) => {
     hooks.clear();
+    options.runtime.forget();
     void ctx.broadcast(AUTOMATIONS_CHANGED, { id: automation.id });
   };
 
@@ -204,6 +205,7 @@ export function createAutomationsService(options: AutomationsServiceOptions): Se
     events: {
       [AUTOMATIONS_CHANGED]() {
         hooks.clear();
+        options.runtime.forget();
       },
       [SESSION_EVENTS](ctx: Context<SessionEventBatch>) {
         for (const event of ctx.params.events) {
@@ -249,6 +251,7 @@ export function createAutomationsService(options: AutomationsServiceOptions): Se
           await checkErrorAutomation(repository, owner, settings.errorAutomationId);
           const automation = await repository.create(owner, workflowId, { version: version.version, ...derive(version.graph, null), settings: settingsOf(settings) });
           if (!automation) throw new ConflictError('This workflow is already an automation: change that one', 'workflowId');
+          changed(ctx, automation);
           created(ctx.meta, automation.id);
           return view(automation);
         },

@@ -23,7 +23,7 @@ import { ConflictError, InvalidInputError, NotFoundError, RateLimitedError, Unau
 import { IMAGE_ON_BOARD, type ImageOnBoard } from '../boards/board-events';
 import { WORKFLOW_PUBLISHED, type WorkflowPublished } from '../workflows/workflow-events';
 import { SESSION_EVENTS, type SessionEventBatch } from '../queue/queue-events';
-import type { FinishedRun } from './automation-firing';
+import type { FinishedRun, FireOutcome } from './automation-firing';
 import type { AutomationRuntime } from './automation-runtime';
 import type { Automation, AutomationRun, AutomationTrigger, AutomationRunSummary, RunsPerDay, RunStatus, RunTrigger } from './automation-records';
 import { readTriggers } from './automation-triggers';
@@ -51,6 +51,14 @@ export interface AutomationsServiceOptions {
   readonly runtime: AutomationRuntime;
   readonly registry: NodeRegistry;
   readonly secrets: SecretBox;
+}
+
+interface AcceptedRun {
+  readonly runId: string;
+  readonly status: RunStatus;
+  /** An earlier firing had the same key (a replayed signature, a repeated delivery id): nothing new ran. */
+  readonly duplicate: boolean;
+  readonly statusUrl: string;
 }
 
 type WebhookTrigger = Extract<AutomationTrigger, { kind: 'webhook' }>;
@@ -178,10 +186,7 @@ export function createAutomationsService(options: AutomationsServiceOptions): Se
       ...(image ? { image } : {}),
       wait: sync,
     });
-    const accepted = () => {
-      ctx.meta.$statusCode = 202;
-      return { runId: outcome.runId, status: outcome.status, duplicate: outcome.duplicate, statusUrl: `/api/v1/automation-runs/${outcome.runId}` };
-    };
+    const accepted = () => acceptedRun(ctx.meta, outcome);
     if (!sync || outcome.duplicate) return accepted();
     let timer: NodeJS.Timeout | undefined;
     const finished = await Promise.race([outcome.done, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), hook.timeoutSeconds * 1000)))]);
@@ -348,7 +353,7 @@ export function createAutomationsService(options: AutomationsServiceOptions): Se
         rest: 'POST /automations/:id/run',
         description: 'Runs the automation now, through its manual trigger (or its first trigger, with a sample payload), and answers 202 with the run.',
         params: { ...ID, input: { type: 'any', optional: true } },
-        async handler(ctx): Promise<{ runId: string; status: RunStatus; statusUrl: string }> {
+        async handler(ctx): Promise<AcceptedRun> {
           const automation = await mustFind(callerOf(ctx).id, ctx.params.id);
           if (!automation.enabled) throw new ConflictError('The automation is disabled: enable it first', 'id');
           const outcome = await options.runtime.fireById(automation.id, 'manual', (trigger) => ({
@@ -359,8 +364,7 @@ export function createAutomationsService(options: AutomationsServiceOptions): Se
             wait: false,
           }));
           if (!outcome) throw new NotFoundError('automation', ctx.params.id);
-          ctx.meta.$statusCode = 202;
-          return { runId: outcome.runId, status: outcome.status, statusUrl: `/api/v1/automation-runs/${outcome.runId}` };
+          return acceptedRun(ctx.meta, outcome);
         },
       }),
       runs: defineAction({
@@ -403,7 +407,7 @@ export function createAutomationsService(options: AutomationsServiceOptions): Se
         rest: 'POST /automation-runs/:runId/rerun',
         description: "Runs the run's automation again with the same input (its current version), and answers 202 with the new run.",
         params: RUN_ID,
-        async handler(ctx): Promise<{ runId: string; status: RunStatus; statusUrl: string }> {
+        async handler(ctx): Promise<AcceptedRun> {
           const owner = callerOf(ctx).id;
           const earlier = await repository.findRun(owner, ctx.params.runId);
           if (!earlier) throw new NotFoundError('run', ctx.params.runId);
@@ -417,8 +421,7 @@ export function createAutomationsService(options: AutomationsServiceOptions): Se
             payload: earlier.input,
             wait: false,
           });
-          ctx.meta.$statusCode = 202;
-          return { runId: outcome.runId, status: outcome.status, statusUrl: `/api/v1/automation-runs/${outcome.runId}` };
+          return acceptedRun(ctx.meta, outcome);
         },
       }),
       previewSchedule: defineAction({
@@ -459,6 +462,12 @@ export function createAutomationsService(options: AutomationsServiceOptions): Se
   };
 }
 
+
+/** A run started and not waited for: 202, with where to follow it. */
+function acceptedRun(meta: { $statusCode?: number }, outcome: Pick<FireOutcome, 'runId' | 'status' | 'duplicate'>): AcceptedRun {
+  meta.$statusCode = 202;
+  return { runId: outcome.runId, status: outcome.status, duplicate: outcome.duplicate, statusUrl: `/api/v1/automation-runs/${outcome.runId}` };
+}
 
 /** What a sync webhook answers once its run ended: the respond node's choice, or the run's outcome. */
 function respond(meta: { $statusCode?: number; $responseType?: string; $responseHeaders?: Record<string, string> }, run: FinishedRun): unknown {

@@ -7,6 +7,7 @@
  */
 import sharp from 'sharp';
 import type { Graph } from '../engine/graph/graph';
+import { MAX_EVENT_DEPTH } from '../services/automations/automation-runtime';
 import { signWebhook } from '../services/automations/webhook-request';
 import type { AutomationRun, AutomationRunSummary, RunsPerDay } from '../services/automations/automation-records';
 import type { AutomationView } from '../services/automations/automations.service';
@@ -388,6 +389,28 @@ describe('automations, end to end', () => {
     await api('POST', `/boards/${board.body.id}/images`, { token: alice.accessToken, body: { names: [image] } });
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect((await api<{ total: number }>('GET', `/automation-runs?automationId=${automation.id}`, { token: alice.accessToken })).body.total).toBe(1);
+  }, 30_000);
+
+  it('stops a chain of automations that start one another through events after a bounded depth', async () => {
+    const listener = (automationId: string): Graph => ({
+      nodes: [
+        { id: 'start', type: 'trigger.manual', inputs: {} },
+        { id: 'on', type: 'trigger.event', inputs: { event: 'automation.succeeded', automationId } },
+      ],
+      edges: [],
+    });
+    // Pong listens to ping's successes; then ping's next version listens to pong's: each end starts the other.
+    const ping = await automate(alice, { nodes: [{ id: 'start', type: 'trigger.manual', inputs: {} }], edges: [] });
+    const pong = await automate(alice, listener(ping.id));
+    await api('PATCH', `/workflows/${ping.workflowId}`, { token: alice.accessToken, body: { graph: listener(pong.id) } });
+    await api('POST', `/workflows/${ping.workflowId}/versions`, { token: alice.accessToken, body: {} });
+    await eventually(async () => (await api<AutomationView>('GET', `/automations/${ping.id}`, { token: alice.accessToken })).body.version === 2, 5000, 'ping to listen');
+    const started = await api<{ runId: string }>('POST', `/automations/${ping.id}/run`, { token: alice.accessToken, body: {} });
+    expect(started.status).toBe(202);
+    const total = async () => (await api<{ total: number }>('GET', `/automation-runs?automationId=${ping.id}`, { token: alice.accessToken })).body.total + (await api<{ total: number }>('GET', `/automation-runs?automationId=${pong.id}`, { token: alice.accessToken })).body.total;
+    await eventually(async () => (await total()) >= 1 + MAX_EVENT_DEPTH, 15_000, 'the chain to reach its depth');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await total()).toBe(1 + MAX_EVENT_DEPTH);
   }, 30_000);
 
   it('retries a failing run by its policy, then hands it to the error workflow', async () => {

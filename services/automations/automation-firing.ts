@@ -78,7 +78,8 @@ export interface FireOutcome {
 }
 
 export interface RunEndListener {
-  (automation: Automation, run: FinishedRun & { readonly trigger: RunTrigger; readonly attempt: number }): void;
+  /** `willRetry`: a failed run whose retry is scheduled (it is not the automation's last word yet). */
+  (automation: Automation, run: FinishedRun & { readonly trigger: RunTrigger; readonly attempt: number; readonly willRetry: boolean; readonly depth: number }): void;
 }
 
 export interface AutomationFiringOptions {
@@ -302,11 +303,12 @@ export class AutomationFiring {
     // Written (and told) once: a run another process already ended is left as it is.
     const attempt = base.attempt;
     // A failure of the platform or of the graph is retried while the policy allows, after a growing pause.
-    const retry = finished.run.status === 'failed' && attempt <= automation.retry.attempts;
+    // Not when its input was too large to keep: a retry would run with less than the first attempt had.
+    const retry = finished.run.status === 'failed' && attempt <= automation.retry.attempts && !isTruncated(base.input);
     const retryAt = retry ? new Date(Date.now() + automation.retry.backoffSeconds * 1000 * 2 ** (attempt - 1)) : null;
     // A failed run to retry is written durably: its retry must not be lost.
     if (!finished.recorded && !(await this.options.writer.write({ ...finished.write, retryAt }, retryAt ? 'durable' : durability))) return;
-    this.options.onRunEnd?.(automation, { ...finished.run, trigger: base.trigger, attempt });
+    this.options.onRunEnd?.(automation, { ...finished.run, trigger: base.trigger, attempt, willRetry: retry, depth: eventDepthOf(base.input) });
   }
 }
 
@@ -336,6 +338,15 @@ function runWriteOf(run: AutomationRun, ownerId: string): RunWrite {
     runner: null,
   };
 }
+
+/** How many runs' ends led to this run through event triggers (0 for a run something else started). */
+export function eventDepthOf(input: unknown): number {
+  const depth = input !== null && typeof input === 'object' ? (input as { depth?: unknown }).depth : undefined;
+  return typeof depth === 'number' && Number.isInteger(depth) && depth > 0 ? depth : 0;
+}
+
+/** Whether a recorded input is the note of one too large to keep. */
+export const isTruncated = (input: unknown): boolean => input !== null && typeof input === 'object' && (input as { truncated?: unknown }).truncated === true;
 
 /** The firing's input as a run record keeps it: whole when small, else its size and a preview. */
 function recordedInput(payload: unknown): unknown {

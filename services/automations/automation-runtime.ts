@@ -28,6 +28,12 @@ export interface AutomationRuntimeOptions {
 
 type EventTrigger = Extract<AutomationTrigger, { kind: 'event' }>;
 
+/**
+ * How many runs may lead to one another through event triggers (A's end starts B, whose end starts
+ * A…): past it the chain stops, so two automations listening to each other do not loop forever.
+ */
+export const MAX_EVENT_DEPTH = 8;
+
 /** How long an owner's event listeners are trusted from memory (changes here or broadcast clear them at once). */
 const LISTENERS_TTL_MS = 2000;
 
@@ -82,7 +88,19 @@ export class AutomationRuntime {
    * Fires the owner's event triggers listening to `event` that `matches` accepts, each once per
    * `key` (the event's identity), with the event's subject (and image) as their payload.
    */
-  async fireEvent(ownerId: string, event: AutomationEvent, subject: Record<string, unknown>, key: string, matches: (trigger: EventTrigger) => boolean, image?: { imageName: string }): Promise<void> {
+  async fireEvent(
+    ownerId: string,
+    event: AutomationEvent,
+    subject: Record<string, unknown>,
+    key: string,
+    matches: (trigger: EventTrigger) => boolean,
+    image?: { imageName: string },
+    depth = 1,
+  ): Promise<void> {
+    if (depth > MAX_EVENT_DEPTH) {
+      this.logger.warn(`Not firing "${event}" triggers of ${ownerId}: ${MAX_EVENT_DEPTH} runs in a row already started one another through events`);
+      return;
+    }
     try {
       for (const target of await this.listenersOf(ownerId, event)) {
         // A run never starts its own automation again: an automation listening to its own end would loop.
@@ -94,7 +112,7 @@ export class AutomationRuntime {
             triggerNodeId: trigger.nodeId,
             fireKey: `event:${key}:${trigger.nodeId}`,
             fireKeyMayRepeat: true,
-            payload: { event, subject, ...(image ? { image } : {}), firedAt: new Date().toISOString() },
+            payload: { event, subject, ...(image ? { image } : {}), firedAt: new Date().toISOString(), depth },
             wait: false,
           });
         }
@@ -114,20 +132,20 @@ export class AutomationRuntime {
     return found;
   }
 
-  private runEnded(automation: Automation, run: FinishedRun & { readonly trigger: RunTrigger; readonly attempt: number }): void {
+  private runEnded(automation: Automation, run: FinishedRun & { readonly trigger: RunTrigger; readonly attempt: number; readonly willRetry: boolean; readonly depth: number }): void {
     if (run.status !== 'succeeded' && run.status !== 'failed') return;
     const event: AutomationEvent = run.status === 'succeeded' ? 'automation.succeeded' : 'automation.failed';
     const subject = { runId: run.runId, automationId: automation.id, automationName: automation.name, status: run.status, error: run.error };
-    void this.fireEvent(automation.ownerId, event, subject, `run:${run.runId}`, (trigger) => trigger.automationId === null || trigger.automationId === automation.id);
+    void this.fireEvent(automation.ownerId, event, subject, `run:${run.runId}`, (trigger) => trigger.automationId === null || trigger.automationId === automation.id, undefined, run.depth + 1);
     // The error workflow receives a run that failed for good (no retry left).
     const errorAutomation = automation.errorAutomationId;
-    if (run.status !== 'failed' || !errorAutomation || errorAutomation === automation.id || run.attempt <= automation.retry.attempts) return;
+    if (run.status !== 'failed' || !errorAutomation || errorAutomation === automation.id || run.willRetry || run.depth + 1 > MAX_EVENT_DEPTH) return;
     this.fireById(errorAutomation, 'event', (trigger) => ({
       trigger: 'event',
       triggerNodeId: trigger.nodeId,
       fireKey: `error-of:${run.runId}`,
       fireKeyMayRepeat: true,
-      payload: { event: 'automation.failed', subject, firedAt: new Date().toISOString() },
+      payload: { event: 'automation.failed', subject, firedAt: new Date().toISOString(), depth: run.depth + 1 },
       wait: false,
     })).catch((error: unknown) => this.logger.warn(`Could not start the error workflow of automation ${automation.id}`, error));
   }

@@ -23,7 +23,7 @@ import { ConflictError, InvalidInputError, NotFoundError, RateLimitedError, Unau
 import { IMAGE_ON_BOARD, type ImageOnBoard } from '../boards/board-events';
 import { WORKFLOW_PUBLISHED, type WorkflowPublished } from '../workflows/workflow-events';
 import { SESSION_EVENTS, type SessionEventBatch } from '../queue/queue-events';
-import type { FinishedRun, FireOutcome } from './automation-firing';
+import { isTruncated, type FinishedRun, type FireOutcome } from './automation-firing';
 import type { AutomationRuntime } from './automation-runtime';
 import type { Automation, AutomationRun, AutomationTrigger, AutomationRunSummary, RunsPerDay, RunStatus, RunTrigger } from './automation-records';
 import { readTriggers } from './automation-triggers';
@@ -543,5 +543,4 @@ function listOf<T extends string>(value: string | null | undefined, allowed: rea
   return values as T[];
 }
 
-const isTruncated = (input: unknown) => input !== null && typeof input === 'object' && (input as { truncated?: unknown }).truncated === true;
 

@@ -9,7 +9,7 @@ import { connect, TIMEOUT_MS, waitForCount } from './page-actions';
 import { shoot } from './page-checks';
 
 /** The editor's toolbar is one row at the narrower desktop size: nothing wraps or spills out of it. */
-async function toolbarFitsOneRow(page: Page): Promise<void> {
+export async function toolbarFitsOneRow(page: Page): Promise<void> {
   const viewport = page.viewportSize();
   await page.setViewportSize({ width: 1280, height: 800 });
   try {

@@ -1,5 +1,5 @@
 import type { AutomationView } from '../core/api-types';
-import { namesOf, statusTone, triggerChips } from './automation-format';
+import { nextFireTime, namesOf, statusTone, triggerChips } from './automation-format';
 
 const triggers: AutomationView['triggers'] = [
   { kind: 'schedule', nodeId: 'clock', cron: '*/2 * * * * *', timeZone: 'UTC', intervalSeconds: 0, catchUp: 'skip', catchUpWindowMinutes: 60, overlap: 'skip' },
@@ -34,5 +34,16 @@ describe('automation wording', () => {
     expect(statusTone('succeeded')).toBe('ok');
     expect(statusTone('running')).toBe('busy');
     expect(statusTone('skipped')).toBe('quiet');
+  });
+
+  it('tells the next fire time still ahead from the schedules, not a stale one', () => {
+    const now = Date.parse('2026-03-10T12:00:05Z');
+    const schedules = [
+      { nodeId: 'a', description: '', nextFireTimes: ['2026-03-10T12:00:02Z', '2026-03-10T12:00:04Z', '2026-03-10T12:00:06Z'] },
+      { nodeId: 'b', description: '', nextFireTimes: ['2026-03-10T12:00:07Z'] },
+    ];
+    expect(nextFireTime({ nextFireAt: '2026-03-10T12:00:02Z', schedules }, now)).toBe('2026-03-10T12:00:06Z');
+    expect(nextFireTime({ nextFireAt: '2026-03-10T12:00:02Z', schedules: [] }, now)).toBe('2026-03-10T12:00:02Z');
+    expect(nextFireTime({ nextFireAt: null, schedules: [] }, now)).toBeNull();
   });
 });

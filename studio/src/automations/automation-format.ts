@@ -68,6 +68,19 @@ export function triggerChips(automation: Pick<AutomationView, 'triggers' | 'sche
   });
 }
 
+/**
+ * When the automation fires next, as of `now`: the earliest of its schedules' upcoming fire times
+ * still ahead (the list is fetched every few seconds, and a schedule every 2 seconds moves on in
+ * between), else what the server said; null when no schedule will fire it.
+ */
+export function nextFireTime(automation: Pick<AutomationView, 'nextFireAt' | 'schedules'>, now: number): string | null {
+  const ahead = automation.schedules
+    .flatMap((schedule) => schedule.nextFireTimes)
+    .filter((time) => Date.parse(time) > now)
+    .sort((a, b) => Date.parse(a) - Date.parse(b));
+  return ahead[0] ?? automation.nextFireAt;
+}
+
 /** A status's colour class: the error colour for failures, the accent for what is under way. */
 export function statusTone(status: RunStatus): 'ok' | 'bad' | 'busy' | 'quiet' {
   if (status === 'succeeded') return 'ok';

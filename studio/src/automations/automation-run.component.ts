@@ -137,6 +137,13 @@ export class AutomationRunComponent {
     return id ? this.name()(id) : '';
   }
 
+  /** A node's name where it was given one (a label), not the catalogue title every such node shares. */
+  protected labelled(id: string | null): string | null {
+    if (!id) return null;
+    const node = this.version()?.graph.nodes.find((each) => each.id === id) ?? this.run()?.nodes.find((each) => each.nodeId === id);
+    return node?.label?.trim() ? this.name()(id) : null;
+  }
+
   /** Whether every image of a value can be drawn (else its JSON shows). */
   protected drawableAll(images: readonly string[]): boolean {
     const drawable = this.drawable();

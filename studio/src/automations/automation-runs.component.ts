@@ -39,10 +39,12 @@ const CHART_DAYS = 14;
 
     <form class="panel filters" role="search" aria-label="Filter runs" (submit)="$event.preventDefault()">
       <fieldset class="statuses">
-        <legend class="visually-hidden">Status</legend>
-        @for (status of statuses; track status) {
-          <button type="button" class="toggle" [class]="'toggle ' + tone(status)" [attr.aria-pressed]="filters().statuses.includes(status)" (click)="toggleStatus(status)">{{ labels[status] }}</button>
-        }
+        <legend>Status</legend>
+        <div class="toggles">
+          @for (status of statuses; track status) {
+            <button type="button" class="toggle" [attr.aria-pressed]="filters().statuses.includes(status)" (click)="toggleStatus(status)">{{ labels[status] }}</button>
+          }
+        </div>
       </fieldset>
       <label class="field">Trigger
         <select (change)="setTrigger($any($event.target).value)" aria-label="Trigger">
@@ -81,8 +83,8 @@ const CHART_DAYS = 14;
               <td>{{ nameOf(run.automationId) }}</td>
               <td>{{ triggerLabels[run.trigger] }}</td>
               <td class="num">{{ run.attempt }}</td>
-              <td class="small"><time [attr.datetime]="run.startedAt ?? run.createdAt" [title]="exact(run.startedAt ?? run.createdAt)">{{ ago(run.startedAt ?? run.createdAt) }}</time></td>
-              <td class="num small">{{ run.durationMs === null ? (run.status === 'running' ? 'running' : '–') : duration(run.durationMs) }}</td>
+              <td><time [attr.datetime]="run.startedAt ?? run.createdAt" [title]="exact(run.startedAt ?? run.createdAt)">{{ ago(run.startedAt ?? run.createdAt) }}</time></td>
+              <td class="num">{{ run.durationMs === null ? (run.status === 'running' ? 'running' : '–') : duration(run.durationMs) }}</td>
               <td><a [routerLink]="['/automations/runs', run.id]" [attr.aria-label]="'Details of the ' + triggerLabels[run.trigger].toLowerCase() + ' run of ' + nameOf(run.automationId) + ', ' + ago(run.createdAt)">Details</a></td>
             </tr>
           } @empty {
@@ -108,14 +110,16 @@ const CHART_DAYS = 14;
     .button-link:hover { border-color: var(--accent); }
     .chart { padding: 0.75rem 1rem 0.6rem; }
     .filters { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: end; padding: 0.75rem; }
-    .statuses { display: flex; flex-wrap: wrap; gap: 0.3rem; border: none; margin: 0; padding: 0; align-self: center; }
+    .statuses { border: none; margin: 0; padding: 0; display: grid; gap: 0.3rem; }
+    .statuses legend { float: left; font-size: 0.85rem; color: var(--muted); padding: 0; margin-bottom: 0.3rem; }
+    .toggles { clear: both; display: flex; flex-wrap: wrap; gap: 0.3rem; }
     .toggle { padding: 0.25rem 0.65rem; font-size: 0.82rem; border-radius: 99px; color: var(--muted); }
     .toggle[aria-pressed='true'] { background: var(--accent); border-color: var(--accent); color: #1a0f16; font-weight: 600; }
     .field { grid-template-columns: auto; min-width: 11rem; }
     .field select { padding: 0.3rem 0.5rem; }
     .clear { padding: 0.3rem 0.7rem; align-self: end; }
     .num { text-align: right; font-variant-numeric: tabular-nums; }
-    td { vertical-align: middle; }
+    td { vertical-align: middle; font-size: 0.9rem; }
     .clip { max-width: 22rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
   `,
 })

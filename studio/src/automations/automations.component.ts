@@ -4,7 +4,7 @@ import type { AutomationListItem, Page } from '../core/api-types';
 import { exactTime, relativeTime } from '../core/relative-time';
 import { ToastService } from '../core/toast.service';
 import { AutomationApiService } from './automation-api.service';
-import { RUN_STATUS_LABELS, namesOf, statusTone, triggerChips } from './automation-format';
+import { RUN_STATUS_LABELS, namesOf, nextFireTime, statusTone, triggerChips } from './automation-format';
 import { RunSparklineComponent } from './run-sparkline.component';
 
 const PAGE_SIZE = 50;
@@ -69,7 +69,7 @@ const REFRESH_MS = 10_000;
                   </td>
                   <td class="small">
                     @if (!automation.enabled) { <span class="muted">off</span> }
-                    @else if (automation.nextFireAt; as next) { <time [attr.datetime]="next" [title]="exact(next)">{{ nextFire(next) }}</time> }
+                    @else if (next(automation); as next) { <time [attr.datetime]="next" [title]="exact(next)">{{ nextFire(next) }}</time> }
                     @else { <span class="muted">{{ waits(automation) }}</span> }
                   </td>
                   <td class="small">
@@ -176,6 +176,10 @@ export class AutomationsComponent {
 
   protected ago(iso: string): string {
     return relativeTime(iso, new Date(Math.max(this.now(), Date.now())));
+  }
+
+  protected next(automation: AutomationListItem): string | null {
+    return nextFireTime(automation, this.now());
   }
 
   protected nextFire(iso: string): string {

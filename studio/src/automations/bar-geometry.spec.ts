@@ -40,9 +40,21 @@ describe('stacked bar geometry', () => {
     expect(stackedBars([], KEYS, { width: 10, height: 10, gap: 0 }).columns).toEqual([]);
   });
 
-  it('picks whole-count scale lines', () => {
+  it('picks round, evenly spaced whole-count scale lines reaching the largest count', () => {
     expect(scaleTicks(0)).toEqual([0]);
     expect(scaleTicks(1)).toEqual([0, 1]);
-    expect(scaleTicks(9)).toEqual([0, 5, 9]);
+    expect(scaleTicks(3)).toEqual([0, 1, 2, 3]);
+    expect(scaleTicks(9)).toEqual([0, 5, 10]);
+    expect(scaleTicks(100)).toEqual([0, 50, 100]);
+    expect(scaleTicks(1234)).toEqual([0, 500, 1000, 1500]);
+  });
+
+  it('centres a bar narrower than its slot, and scales to a top above the largest count', () => {
+    const { columns } = stackedBars<Hour>([{ succeeded: 5 }, { succeeded: 10 }], KEYS, { width: 210, height: 100, gap: 10, maxBarWidth: 40, top: 20 });
+    expect(columns[0]!.slot).toEqual({ x: 0, width: 100 });
+    expect(columns[1]!.slot.x).toBe(110);
+    expect(columns[0]!.x).toBe(30);
+    expect(columns[0]!.width).toBe(40);
+    expect(columns[1]!.segments[0]!).toEqual(jasmine.objectContaining({ y: 50, height: 50 }));
   });
 });

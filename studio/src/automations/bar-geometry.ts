@@ -10,6 +10,10 @@ export interface ChartBox {
   readonly height: number;
   /** Space between two columns. */
   readonly gap: number;
+  /** The widest a bar is drawn; a wider slot centres it. */
+  readonly maxBarWidth?: number;
+  /** The count at the top of the scale (a round number at or above the largest total); the largest total by default. */
+  readonly top?: number;
 }
 
 export interface BarSegment<K extends string> {
@@ -23,6 +27,9 @@ export interface BarSegment<K extends string> {
 
 export interface BarColumn<K extends string> {
   readonly index: number;
+  /** The column's share of the width (for hover areas and labels). */
+  readonly slot: { readonly x: number; readonly width: number };
+  /** The bar within it. */
   readonly x: number;
   readonly width: number;
   readonly total: number;
@@ -42,12 +49,15 @@ export const MIN_SEGMENT = 1.5;
 export function stackedBars<K extends string>(counts: readonly Readonly<Partial<Record<K, number>>>[], keys: readonly K[], box: ChartBox): StackedBars<K> {
   const n = counts.length;
   if (n === 0) return { columns: [], max: 0 };
-  const width = Math.max(0, (box.width - box.gap * (n - 1)) / n);
+  const slot = Math.max(0, (box.width - box.gap * (n - 1)) / n);
+  const width = Math.min(slot, box.maxBarWidth ?? slot);
   const totals = counts.map((column) => keys.reduce((sum, key) => sum + positive(column[key]), 0));
   const max = Math.max(0, ...totals);
-  const scale = max > 0 ? box.height / max : 0;
+  const top = Math.max(max, box.top ?? 0);
+  const scale = top > 0 ? box.height / top : 0;
   const columns = counts.map((column, index): BarColumn<K> => {
-    const x = index * (width + box.gap);
+    const slotX = index * (slot + box.gap);
+    const x = slotX + (slot - width) / 2;
     const present = keys.map((key) => ({ key, value: positive(column[key]) })).filter((entry) => entry.value > 0);
     const heights = segmentHeights(present.map((entry) => entry.value), totals[index]! * scale, box.height);
     let top = box.height;
@@ -55,16 +65,23 @@ export function stackedBars<K extends string>(counts: readonly Readonly<Partial<
       top -= heights[at]!;
       return { key, value, x, y: top, width, height: heights[at]! };
     });
-    return { index, x, width, total: totals[index]!, segments };
+    return { index, slot: { x: slotX, width: slot }, x, width, total: totals[index]!, segments };
   });
   return { columns, max };
 }
 
-/** Round numbers for a chart's scale: 0, a middle line and the top, each a whole count. */
+/**
+ * A chart's scale lines for counts up to `max`: whole numbers a round step apart (1, 2 or 5 times a
+ * power of ten), at most five, the last at or above `max` (the top of the scale).
+ */
 export function scaleTicks(max: number): number[] {
-  if (max <= 0) return [0];
-  if (max === 1) return [0, 1];
-  return [...new Set([0, Math.round(max / 2), max])];
+  if (!(max > 0)) return [0];
+  const rough = max / 4;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step = Math.max(1, [1, 2, 5, 10].map((factor) => factor * power).find((candidate) => candidate >= rough)!);
+  const ticks: number[] = [];
+  for (let value = 0; value < max + step; value += step) ticks.push(value);
+  return ticks;
 }
 
 /**

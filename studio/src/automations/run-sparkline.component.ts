@@ -6,7 +6,7 @@ type Hour = AutomationListItem['lastDay'][number];
 type HourKey = keyof Hour;
 
 const KEYS: readonly HourKey[] = ['succeeded', 'other', 'failed'];
-const WIDTH = 96;
+const WIDTH = 120;
 const HEIGHT = 24;
 
 /** An automation's last 24 hours of runs as 24 hourly bars (plain SVG), failures in the error colour on top. */
@@ -15,11 +15,11 @@ const HEIGHT = 24;
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <svg [attr.viewBox]="'0 0 ' + width + ' ' + height" [attr.width]="width" [attr.height]="height" role="img" [attr.aria-label]="summary()" data-testid="sparkline">
-      <line x1="0" [attr.y1]="height - 0.5" [attr.x2]="width" [attr.y2]="height - 0.5" class="base" />
       @for (column of bars().columns; track column.index) {
         <g>
           <title>{{ hourTitle(column.index) }}</title>
           <rect [attr.x]="column.x" y="0" [attr.width]="column.width" [attr.height]="height" class="hit" />
+          @if (column.segments.length === 0) { <rect [attr.x]="column.x" [attr.y]="height - 3" [attr.width]="column.width" height="2" class="none" /> }
           @for (segment of column.segments; track segment.key) {
             <rect [attr.x]="segment.x" [attr.y]="segment.y" [attr.width]="segment.width" [attr.height]="segment.height" [attr.class]="segment.key" />
           }
@@ -29,7 +29,7 @@ const HEIGHT = 24;
   `,
   styles: `
     :host { display: inline-block; line-height: 0; }
-    .base { stroke: var(--line); stroke-width: 1; }
+    .none { fill: var(--line); }
     .hit { fill: transparent; }
     .succeeded { fill: var(--ok); }
     .failed { fill: var(--danger); }
@@ -40,7 +40,7 @@ export class RunSparklineComponent {
   readonly hours = input.required<readonly Hour[]>();
   protected readonly width = WIDTH;
   protected readonly height = HEIGHT;
-  protected readonly bars = computed(() => stackedBars(this.hours(), KEYS, { width: WIDTH, height: HEIGHT - 1, gap: 1 }));
+  protected readonly bars = computed(() => stackedBars(this.hours(), KEYS, { width: WIDTH, height: HEIGHT - 1, gap: 1.5 }));
   protected readonly summary = computed(() => {
     const sum = (key: HourKey) => this.hours().reduce((total, hour) => total + hour[key], 0);
     const runs = sum('succeeded') + sum('failed') + sum('other');

@@ -1,6 +1,6 @@
 import type { AutomationRun, WorkflowVersion } from '../core/api-types';
 import type { CatalogueEntry } from '../workflows/workflow-graph';
-import { drawableImages, imageNames, nodeInputs, nodeOutputs, prettyValue } from './run-values';
+import { drawableImages, imageLabel, imageNames, nodeInputs, nodeOutputs, prettyValue } from './run-values';
 
 const entry = (type: string, inputs: [string, string, boolean?][], outputs: [string, string][]): CatalogueEntry =>
   ({
@@ -35,7 +35,7 @@ describe('run values', () => {
   it("shows a node's typed inputs and, for a connection, what the upstream node gave, in the catalogue's order", () => {
     const rows = nodeInputs('resize', graph, run, catalogue, name);
     expect(rows.map((row) => row.title)).toEqual(['Image', 'Width', 'Height']);
-    expect(rows[0]).toEqual(jasmine.objectContaining({ from: 'Webhook Trigger · Image', known: true, images: ['in.png'] }));
+    expect(rows[0]).toEqual(jasmine.objectContaining({ from: 'Webhook Trigger · Image', known: true, images: ['in.png'], image: 'Image 64×64' }));
     expect(rows[1]!.text).toBe('16');
   });
 
@@ -53,6 +53,13 @@ describe('run values', () => {
     ]);
     expect(nodeOutputs({ nodeId: 'x', type: 'image.resize', status: 'completed', outputs: { truncated: true, bytes: 9000, preview: '{' } }, catalogue)[0]!.title).toBe('All outputs');
     expect(nodeOutputs({ nodeId: 'x', type: 'image.resize', status: 'failed' }, catalogue)).toEqual([]);
+  });
+
+  it('labels a value that is one image reference alone, and nothing else', () => {
+    expect(imageLabel({ imageName: 'a', width: 16, height: 8 })).toBe('Image 16×8');
+    expect(imageLabel({ imageName: 'a' })).toBe('Image');
+    expect(imageLabel({ imageName: 'a', caption: 'x' })).toBeUndefined();
+    expect(imageLabel([{ imageName: 'a' }])).toBeUndefined();
   });
 
   it('pretty-prints JSON and finds image names anywhere in a value', () => {

@@ -22,6 +22,8 @@ export interface ValueRow {
   readonly text: string;
   /** Image names in the value. */
   readonly images: readonly string[];
+  /** For a value that is one image reference and nothing more: "Image 16×8", to show where the picture cannot be. */
+  readonly image?: string;
 }
 
 /** JSON pretty-printed, with plain strings shown as they are. */
@@ -54,8 +56,20 @@ function outputOf(node: RunNodeSummary | undefined, field: string): { found: boo
   return { found: false };
 }
 
+const IMAGE_KEYS = new Set(['imageName', 'width', 'height', 'format', 'mode']);
+
+/** "Image 16×8" for a value that is an image reference alone, else undefined. */
+export function imageLabel(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const record = value as Record<string, unknown>;
+  if (typeof record['imageName'] !== 'string' || Object.keys(record).some((key) => !IMAGE_KEYS.has(key))) return undefined;
+  const { width, height } = record;
+  return typeof width === 'number' && typeof height === 'number' ? `Image ${width}×${height}` : 'Image';
+}
+
 function row(field: string, title: string, value: unknown, known: boolean, from?: string): ValueRow {
-  return { field, title, known, value, text: known ? prettyValue(value) : 'not kept', images: known ? imageNames(value) : [], ...(from ? { from } : {}) };
+  const image = known ? imageLabel(value) : undefined;
+  return { field, title, known, value, text: known ? prettyValue(value) : 'not kept', images: known ? imageNames(value) : [], ...(image ? { image } : {}), ...(from ? { from } : {}) };
 }
 
 /**

@@ -28,12 +28,12 @@ const BOTTOM = 18;
             @let day = days()[column.index]!;
             <g>
               <title>{{ dayTitle(day) }}</title>
-              <rect [attr.x]="column.x" y="0" [attr.width]="column.width" [attr.height]="height" class="hit" />
+              <rect [attr.x]="column.slot.x" y="0" [attr.width]="column.slot.width" [attr.height]="height" class="hit" />
               @for (segment of column.segments; track segment.key) {
                 <rect [attr.x]="segment.x" [attr.y]="segment.y" [attr.width]="segment.width" [attr.height]="segment.height" [attr.class]="'s ' + segment.key" />
               }
               @if (column.index % labelEvery() === 0 || column.index === days().length - 1) {
-                <text [attr.x]="column.x + column.width / 2" [attr.y]="height + 13" class="axis" text-anchor="middle">{{ dayLabel(day.day) }}</text>
+                <text [attr.x]="column.slot.x + column.slot.width / 2" [attr.y]="height + 13" class="axis" text-anchor="middle">{{ dayLabel(day.day) }}</text>
               }
             </g>
           }
@@ -52,7 +52,7 @@ const BOTTOM = 18;
     .grid { stroke: var(--line); stroke-width: 1; }
     .axis { fill: var(--muted); font-size: 11px; }
     .hit { fill: transparent; }
-    .hit:hover { fill: #ffffff0d; }
+    .hit:hover { fill: #ffffff08; }
     figcaption { display: flex; flex-wrap: wrap; gap: 0.9rem; font-size: 0.8rem; margin-top: 0.4rem; }
     .key { display: inline-flex; gap: 0.3rem; align-items: center; }
     .key i { display: inline-block; width: 0.7rem; height: 0.7rem; border-radius: 2px; }
@@ -72,10 +72,13 @@ export class RunsChartComponent {
   protected readonly left = LEFT;
   protected readonly bottom = BOTTOM;
   protected readonly labels = RUN_STATUS_LABELS;
-  protected readonly bars = computed(() => stackedBars(this.days().map((day) => day.counts), ORDER, { width: this.width() - LEFT, height: HEIGHT, gap: 4 }));
+  private readonly scale = computed(() => scaleTicks(Math.max(0, ...this.days().map((day) => ORDER.reduce((sum, status) => sum + (day.counts[status] ?? 0), 0)))));
+  protected readonly bars = computed(() =>
+    stackedBars(this.days().map((day) => day.counts), ORDER, { width: this.width() - LEFT, height: HEIGHT, gap: 6, maxBarWidth: 36, top: this.scale().at(-1)! }),
+  );
   protected readonly ticks = computed(() => {
-    const max = this.bars().max;
-    return scaleTicks(max).map((value) => ({ value, y: max > 0 ? HEIGHT - (value / max) * HEIGHT : HEIGHT }));
+    const top = this.scale().at(-1)!;
+    return this.scale().map((value) => ({ value, y: top > 0 ? HEIGHT - (value / top) * HEIGHT : HEIGHT }));
   });
   /** Day labels on every column when few, else spaced so they do not collide. */
   protected readonly labelEvery = computed(() => Math.max(1, Math.ceil(this.days().length / 10)));

@@ -97,6 +97,7 @@ import { type AutomationForm, LIMITS, NEW_AUTOMATION, formOf, formProblems, sett
     fieldset { display: grid; gap: 0.45rem; margin: 0; padding: 0.6rem; border: 1px solid var(--line); border-radius: 6px; }
     legend { font-size: 0.75rem; text-transform: uppercase; letter-spacing: 0.05em; color: var(--muted); padding: 0 0.3rem; }
     .row { display: flex; gap: 0.5rem; align-items: center; color: var(--text); }
+    .row input[type='radio'] { width: auto; margin: 0; }
     .row select { width: auto; flex: 1; min-width: 0; padding: 0.2rem 0.4rem; }
     .row small { margin-left: 0.3rem; }
     .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 0.5rem; }

@@ -113,8 +113,11 @@ export class TriggerPanelComponent {
     }
   }
 
+  /** The time alone for today, with the day for later days. */
   protected when(iso: string): string {
-    return new Date(iso).toLocaleString('en', { weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    const date = new Date(iso);
+    const today = date.toDateString() === new Date().toDateString();
+    return date.toLocaleString('en', { ...(today ? {} : { weekday: 'short', month: 'short', day: 'numeric' }), hour: '2-digit', minute: '2-digit', second: '2-digit' });
   }
 
   protected fromNow(iso: string): string {

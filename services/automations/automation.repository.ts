@@ -22,6 +22,7 @@ import type {
   RunStatus,
   RunTrigger,
 } from './automation-records';
+import { RELAXED_IN_FLIGHT } from './run-writer';
 
 interface AutomationRow {
   id: string;
@@ -136,7 +137,7 @@ export class AutomationRepository {
     if (!this.relaxed) {
       const PoolClass = this.pool().constructor as new (options: object) => Pool;
       const { options } = this.pool() as Pool & { options: Record<string, unknown> };
-      this.relaxed = new PoolClass({ ...options, max: 2, idleTimeoutMillis: 10_000, allowExitOnIdle: true, options: '-c synchronous_commit=off' });
+      this.relaxed = new PoolClass({ ...options, max: RELAXED_IN_FLIGHT, idleTimeoutMillis: 10_000, allowExitOnIdle: true, options: '-c synchronous_commit=off' });
     }
     return this.relaxed;
   }

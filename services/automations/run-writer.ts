@@ -22,12 +22,16 @@ interface Waiting {
 
 /** Runs in one statement at most (the JSON parameter stays well under a few megabytes). */
 const MAX_BATCH = 500;
+/** Relaxed statements on their way at once (the connections AutomationRepository keeps for them). */
+export const RELAXED_IN_FLIGHT = 2;
 
 export class RunWriter {
   private readonly lanes: Record<Durability, Lane>;
 
   constructor(store: RunStore) {
-    this.lanes = { durable: new Lane(store, false), relaxed: new Lane(store, true) };
+    // Durable writes keep their order (a run's start lands before its end): one statement at a time.
+    // A relaxed write is a run's only one, so two statements may be on their way together.
+    this.lanes = { durable: new Lane(store, false, 1), relaxed: new Lane(store, true, RELAXED_IN_FLIGHT) };
   }
 
   /**
@@ -39,15 +43,16 @@ export class RunWriter {
   }
 }
 
-/** The writes of one durability: one statement in flight at a time, the rest gathering for the next. */
+/** The writes of one durability: `maxInFlight` statements on their way at most, the rest gathering for the next. */
 class Lane {
   private waiting: Waiting[] = [];
   private scheduled = false;
-  private inFlight = false;
+  private inFlight = 0;
 
   constructor(
     private readonly store: RunStore,
     private readonly relaxed: boolean,
+    private readonly maxInFlight: number,
   ) {}
 
   write(run: RunWrite): Promise<boolean> {
@@ -58,7 +63,7 @@ class Lane {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.inFlight) return;
+    if (this.scheduled || this.inFlight >= this.maxInFlight) return;
     this.scheduled = true;
     setImmediate(() => void this.flush());
   }
@@ -67,11 +72,11 @@ class Lane {
     this.scheduled = false;
     const batch = this.waiting.splice(0, MAX_BATCH);
     if (batch.length === 0) return;
-    this.inFlight = true;
+    this.inFlight++;
     try {
       await this.send(batch);
     } finally {
-      this.inFlight = false;
+      this.inFlight--;
       if (this.waiting.length > 0) this.schedule();
     }
   }

@@ -10,7 +10,7 @@ import type { Graph } from '../engine/graph/graph';
 import { MAX_EVENT_DEPTH } from '../services/automations/automation-runtime';
 import { signWebhook } from '../services/automations/webhook-request';
 import type { AutomationRun, AutomationRunSummary, RunsPerDay } from '../services/automations/automation-records';
-import type { AutomationView } from '../services/automations/automations.service';
+import type { AutomationView } from '../services/automations/automation-records';
 import { eventually } from './support/eventually';
 import { useRealPlatform } from './support/real-platform';
 import { useTestDatabase } from './support/test-database';

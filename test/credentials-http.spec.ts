@@ -7,7 +7,7 @@
  */
 import type { Graph } from '../engine/graph/graph';
 import type { AutomationRun } from '../services/automations/automation-records';
-import type { AutomationView } from '../services/automations/automations.service';
+import type { AutomationView } from '../services/automations/automation-records';
 import type { Credential } from '../services/credentials/credential-records';
 import { json, startTestServer, type TestServer } from '../nodes/http/http-testing';
 import { eventually } from './support/eventually';

@@ -64,6 +64,33 @@ export interface Automation {
   readonly updatedAt: string;
 }
 
+/** An automation as its routes answer it: with each schedule's description and next five fire times. */
+export interface AutomationView extends Automation {
+  readonly schedules: readonly { readonly nodeId: string; readonly description: string; readonly nextFireTimes: readonly string[] }[];
+}
+
+/** An automation's newest run, and its runs per hour over the last 24 hours by outcome (oldest hour first). */
+export interface RecentActivity {
+  lastRun: AutomationRunSummary | null;
+  /** 24 hourly counts, oldest first; the last is the hour up to now. */
+  readonly lastDay: { succeeded: number; failed: number; other: number }[];
+}
+
+/** An automation as lists show it: with its newest run and its runs per hour over the last day (for a sparkline). */
+export interface AutomationListItem extends AutomationView, RecentActivity {}
+
+/** What `POST /automations` and `PATCH /automations/:id` take besides the workflow. */
+export interface AutomationSettings {
+  readonly enabled?: boolean;
+  readonly version?: number;
+  readonly followLatest?: boolean;
+  readonly retryAttempts?: number;
+  readonly retryBackoffSeconds?: number;
+  readonly errorAutomationId?: string | null;
+  readonly keepRunsDays?: number;
+  readonly keepRunsCount?: number;
+}
+
 /** A node's part in a run: how it ended, when, and what it gave (summarised); what was typed into it is in the version's graph. */
 export interface RunNodeSummary {
   readonly nodeId: string;

@@ -14,9 +14,11 @@ import type {
   Automation,
   AutomationRun,
   AutomationRunSummary,
+  AutomationSettings,
   AutomationTrigger,
   RunMode,
   RunNodeSummary,
+  RecentActivity,
   RunOutput,
   RunsPerDay,
   RunStatus,
@@ -54,16 +56,6 @@ export interface FiringAutomation {
   readonly scheduleCursor: Date | null;
 }
 
-export interface AutomationSettings {
-  readonly enabled?: boolean;
-  readonly version?: number;
-  readonly followLatest?: boolean;
-  readonly retryAttempts?: number;
-  readonly retryBackoffSeconds?: number;
-  readonly errorAutomationId?: string | null;
-  readonly keepRunsDays?: number;
-  readonly keepRunsCount?: number;
-}
 
 /** A run as the writer sends it: every column, written whole (insert, or update of an open run). */
 export interface RunWrite {
@@ -91,11 +83,6 @@ export interface RunWrite {
   readonly runner: string | null;
 }
 
-export interface RecentActivity {
-  lastRun: AutomationRunSummary | null;
-  /** 24 hourly counts, oldest first; the last is the hour up to now. */
-  readonly lastDay: { succeeded: number; failed: number; other: number }[];
-}
 
 export interface RunFilters {
   readonly automationId?: string;

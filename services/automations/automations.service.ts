@@ -25,10 +25,10 @@ import { WORKFLOW_PUBLISHED, type WorkflowPublished } from '../workflows/workflo
 import { SESSION_EVENTS, type SessionEventBatch } from '../queue/queue-events';
 import { isTruncated, type FinishedRun, type FireOutcome } from './automation-firing';
 import type { AutomationRuntime } from './automation-runtime';
-import type { Automation, AutomationRun, AutomationTrigger, AutomationRunSummary, RunsPerDay, RunStatus, RunTrigger } from './automation-records';
+import type { Automation, AutomationListItem, AutomationRun, AutomationSettings, AutomationTrigger, AutomationView, AutomationRunSummary, RunsPerDay, RunStatus, RunTrigger } from './automation-records';
 import { readTriggers } from './automation-triggers';
 import { nextAfter } from './automation-scheduler';
-import type { AutomationRepository, AutomationSettings, FiringAutomation, RecentActivity } from './automation.repository';
+import type { AutomationRepository, FiringAutomation } from './automation.repository';
 import { Schedule } from './schedule';
 import type { SecretBox } from './secret-box';
 import {
@@ -64,13 +64,6 @@ interface AcceptedRun {
 type WebhookTrigger = Extract<AutomationTrigger, { kind: 'webhook' }>;
 type HookContext = ActionContext<{ token: string; [query: string]: unknown }>;
 
-export interface AutomationView extends Automation {
-  /** Each schedule trigger's description and next five fire times. */
-  readonly schedules: readonly { readonly nodeId: string; readonly description: string; readonly nextFireTimes: readonly string[] }[];
-}
-
-/** An automation as lists show it: with its newest run and its runs per hour over the last day (for a sparkline). */
-export interface AutomationListItem extends AutomationView, RecentActivity {}
 
 const ID = { id: { type: 'string', min: 1, max: 100 } } as const;
 const RUN_ID = { runId: { type: 'string', min: 1, max: 100 } } as const;

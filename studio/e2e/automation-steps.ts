@@ -7,21 +7,10 @@
  * Automations page with both, where the schedule is switched off.
  */
 import type { Locator, Page } from 'playwright-core';
-import type { AutomationSettings as ServerSettings } from '../../services/automations/automation.repository';
-import type { AutomationListItem as ServerListItem, AutomationView as ServerView } from '../../services/automations/automations.service';
-import type { AutomationSettings as StudioSettings } from '../src/automations/automation-api.service';
-import type { AutomationListItem as StudioListItem, AutomationView as StudioView } from '../src/core/api-types';
 import type { Step } from './e2e-fixtures';
 import { apiGet, connect, openNav, TIMEOUT_MS, waitForCount } from './page-actions';
 import { shoot } from './page-checks';
 import { toolbarFitsOneRow } from './workflow-steps';
-
-/**
- * The studio declares the automation views the server keeps beside its service and repository
- * (which the browser build cannot compile); these fail this file's type check when they drift.
- */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-export const STUDIO_TYPES_MATCH_THE_SERVER: [Same<StudioView, ServerView>, Same<StudioListItem, ServerListItem>, Same<StudioSettings, ServerSettings>] = [true, true, true];
 
 const HOOK_WORKFLOW = 'E2E resize hook';
 const SCHEDULE_WORKFLOW = 'E2E every 2 seconds';

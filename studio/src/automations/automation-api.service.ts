@@ -1,19 +1,9 @@
 import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
-import { API_BASE, type AutomationListItem, type AutomationRun, type AutomationRunSummary, type AutomationView, type Page, type RunsPerDay, type RunStatus } from '../core/api-types';
+import { API_BASE, type AutomationListItem, type AutomationRun, type AutomationRunSummary, type AutomationSettings, type AutomationView, type Page, type RunsPerDay, type RunStatus } from '../core/api-types';
 
 /** The settings POST /automations and PATCH /automations/:id take. */
-export interface AutomationSettings {
-  readonly enabled?: boolean;
-  readonly version?: number;
-  readonly followLatest?: boolean;
-  readonly retryAttempts?: number;
-  readonly retryBackoffSeconds?: number;
-  readonly errorAutomationId?: string | null;
-  readonly keepRunsDays?: number;
-  readonly keepRunsCount?: number;
-}
 
 /** A new signing secret, answered once. */
 export interface WebhookSecret {

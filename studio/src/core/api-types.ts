@@ -21,9 +21,12 @@ export type { Issue } from '../../../engine/errors';
 export type {
   Automation,
   AutomationEvent,
+  AutomationListItem,
   AutomationRun,
   AutomationRunSummary,
+  AutomationSettings,
   AutomationTrigger,
+  AutomationView,
   RunNodeSummary,
   RunOutput,
   RunsPerDay,
@@ -33,23 +36,5 @@ export type {
   WebhookAuth,
   WebhookMode,
 } from '../../../services/automations/automation-records';
-import type { Automation, AutomationRunSummary } from '../../../services/automations/automation-records';
-
-/**
- * What GET /automations/:id adds to an Automation (AutomationView) and GET /automations adds to
- * each item (AutomationListItem). The server declares both beside its service and repository,
- * which import moleculer and typeorm and so cannot be type-checked in the browser build; the e2e
- * (which compiles against both) fails to compile when these drift from the server's.
- */
-export interface AutomationView extends Automation {
-  /** Each schedule trigger's description and next five fire times. */
-  readonly schedules: readonly { readonly nodeId: string; readonly description: string; readonly nextFireTimes: readonly string[] }[];
-}
-export interface AutomationListItem extends AutomationView {
-  lastRun: AutomationRunSummary | null;
-  /** 24 hourly counts, oldest first; the last is the hour up to now. */
-  readonly lastDay: { succeeded: number; failed: number; other: number }[];
-}
-
 export const API_BASE = '/api/v1';
 export const QUEUE_ID = 'default';

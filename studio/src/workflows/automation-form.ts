@@ -5,7 +5,7 @@
  * its field.
  */
 import type { AutomationView, TriggerKind } from '../core/api-types';
-import type { AutomationSettings } from '../automations/automation-api.service';
+import type { AutomationSettings } from '../core/api-types';
 
 export interface AutomationForm {
   readonly enabled: boolean;

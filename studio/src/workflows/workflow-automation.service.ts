@@ -2,7 +2,8 @@ import { Injectable, computed, effect, inject, signal, untracked } from '@angula
 import type { AutomationListItem, AutomationView, WorkflowVersionSummary } from '../core/api-types';
 import { fieldIssues } from '../core/api-error';
 import { ToastService } from '../core/toast.service';
-import { AutomationApiService, type AutomationSettings, type WebhookSecret } from '../automations/automation-api.service';
+import type { AutomationSettings } from '../core/api-types';
+import { AutomationApiService, type WebhookSecret } from '../automations/automation-api.service';
 import { isTriggerType } from './automation-form';
 import { WorkflowApiService } from './workflow-api.service';
 import { WorkflowLibraryService } from './workflow-library.service';

@@ -263,7 +263,8 @@ export class AutomationFiring {
       payload: firing.payload,
       ...(firing.image ? { image: firing.image } : {}),
       keepImages: !firing.wait,
-      ...(recordThere ? { record: base } : {}),
+      // The record's input is the payload itself (sent once); one too large to keep is recorded here instead.
+      ...(recordThere && base.input === firing.payload ? { record: { ...base, input: undefined } } : {}),
     });
     return { ...this.ended(base, reply.result, reply.image), recorded: reply.recorded === true };
   }

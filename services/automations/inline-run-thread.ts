@@ -54,7 +54,7 @@ async function start() {
   const recorded = async (request: InlineRunRequest, reply: InlineRunReply): Promise<InlineRunReply> => {
     if (!request.record || reply.result.status !== 'succeeded') return reply;
     const { result } = reply;
-    const write: RunWrite = { ...request.record, status: 'succeeded', nodes: result.nodes, output: result.output, error: null, startedAt: new Date(request.record.startedAt ?? Date.now()), createdAt: new Date(request.record.createdAt), finishedAt: new Date() };
+    const write: RunWrite = { ...request.record, input: request.payload ?? null, status: 'succeeded', nodes: result.nodes, output: result.output, error: null, startedAt: new Date(request.record.startedAt ?? Date.now()), createdAt: new Date(request.record.createdAt), finishedAt: new Date() };
     if (!(await writer.write(write, 'relaxed'))) return reply;
     return { ...reply, result: { ...result, nodes: [] }, recorded: true };
   };

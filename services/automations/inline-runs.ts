@@ -39,7 +39,7 @@ export interface InlineRunRequest {
   readonly image?: Uint8Array;
   /** Record the respond node's image as the owner's (async runs, read later), rather than only answering with it. */
   readonly keepImages: boolean;
-  /** The run's record, for the thread to write when the run succeeds (a sync run recorded once, at its end). */
+  /** The run's record, for the thread to write when the run succeeds (a sync run recorded once, at its end); its input is the payload. */
   readonly record?: RunWrite;
 }
 

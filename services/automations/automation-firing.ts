@@ -9,7 +9,6 @@
  * is lost and nothing runs twice; a synchronous inline run with a fresh key writes it once, when it
  * ends and before it is answered (a crash before that answers the caller nothing, so it retries).
  */
-import { randomUUID } from 'node:crypto';
 import { applyFieldValues } from '../../engine/batch/expand-batch';
 import { PinkseaError, toErrorInfo, type ErrorInfo } from '../../engine/errors';
 import type { Graph } from '../../engine/graph/graph';
@@ -21,6 +20,7 @@ import type { Automation, AutomationRun, RunMode, RunNodeSummary, RunOutput, Run
 import type { AutomationRepository, FiringAutomation, RunWrite } from './automation.repository';
 import { PAYLOAD_INPUT, RESPOND_TYPE } from './automation-triggers';
 import { runsInline, type InlineRuns } from './inline-runs';
+import { runId } from './run-ids';
 import type { Durability, RunWriter } from './run-writer';
 
 /** The most of a firing's input a run record keeps, as JSON. */
@@ -122,7 +122,7 @@ export class AutomationFiring {
       const { image: bytes, ...rest } = firing;
       firing = { ...rest, payload: { ...(firing.payload as object), image: await this.options.keepImage(automation.ownerId, bytes) } };
     }
-    const id = randomUUID();
+    const id = runId();
     const base: RunWrite = {
       id,
       automationId: automation.id,

@@ -7,11 +7,11 @@
  * overlap policy: skip records a skipped run; queue records the run and starts it once this
  * scheduler's previous run of the automation ended; allow runs it at once.
  */
-import { randomUUID } from 'node:crypto';
 import type { AutomationTrigger } from './automation-records';
 import type { AutomationFiring } from './automation-firing';
 import type { AutomationRepository, FiringAutomation, RunWrite } from './automation.repository';
 import type { RunWriter } from './run-writer';
+import { runId } from './run-ids';
 import { catchUpFireTimes, missedFireTimes, Schedule } from './schedule';
 
 /** Fire times later than this behind now are "missed" (the catch-up policy decides); newer ones are on time. */
@@ -103,7 +103,7 @@ export class AutomationScheduler {
   private recordSkipped(target: FiringAutomation, trigger: ScheduleTrigger, fireKey: string, time: Date): Promise<boolean> {
     const at = new Date();
     const run: RunWrite = {
-      id: randomUUID(),
+      id: runId(),
       automationId: target.automation.id,
       ownerId: target.automation.ownerId,
       version: target.automation.version,

@@ -97,6 +97,11 @@ const AUTOMATION_COLUMNS = `a.id, a.owner_id, a.workflow_id, w.name, a.version, 
   a.schedule_cursor, a.next_fire_at, a.created_at, a.updated_at`;
 const RUN_SUMMARY_COLUMNS = `id, automation_id, version, trigger, fire_key, attempt, retry_of, status, mode, error, created_at, started_at, finished_at`;
 
+/** A run's columns as the writers send them (one JSON array of records). */
+const RUN_RECORD_COLUMNS = `id uuid, automation_id uuid, owner_id uuid, version integer, trigger text, trigger_node text, fire_key text, attempt integer,
+  retry_of uuid, status text, mode text, input jsonb, nodes jsonb, output jsonb, error jsonb, queue_item_ids bigint[], created_at timestamptz,
+  started_at timestamptz, finished_at timestamptz, retry_at timestamptz, runner text`;
+
 /** The states a run is still going in. */
 export const OPEN_STATUSES: readonly RunStatus[] = ['queued', 'running'];
 
@@ -350,9 +355,7 @@ export class AutomationRepository {
   async writeRuns(runs: readonly RunWrite[], options: { relaxed?: boolean } = {}): Promise<Set<string>> {
     const rows = await this.query<{ id: string }>(
       `WITH r AS (
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, automation_id uuid, owner_id uuid, version integer, trigger text, trigger_node text,
-           fire_key text, attempt integer, retry_of uuid, status text, mode text, input jsonb, nodes jsonb, output jsonb, error jsonb,
-           queue_item_ids bigint[], created_at timestamptz, started_at timestamptz, finished_at timestamptz, retry_at timestamptz, runner text)
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(${RUN_RECORD_COLUMNS})
        ), updated AS (
          UPDATE automation_runs t SET status = r.status, mode = r.mode, nodes = COALESCE(r.nodes, '[]'::jsonb), output = r.output, error = r.error,
                 queue_item_ids = COALESCE(r.queue_item_ids, '{}'), started_at = r.started_at, finished_at = r.finished_at, retry_at = r.retry_at
@@ -370,6 +373,27 @@ export class AutomationRepository {
        SELECT id FROM updated UNION ALL SELECT id FROM inserted`,
       [jsonForPostgres(runs.map(toRunColumns))],
       'automation-write-runs',
+      options.relaxed ? this.relaxedPool() : this.pool(),
+    );
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /**
+   * Inserts runs never written before, as the one write of each (a sync run recorded at its end):
+   * a plain insert, without writeRuns' update of open runs. A run whose id or fire key is taken is
+   * left out of the ids returned, for the caller to write with writeRuns.
+   */
+  async insertRuns(runs: readonly RunWrite[], options: { relaxed?: boolean } = {}): Promise<Set<string>> {
+    const rows = await this.query<{ id: string }>(
+      `INSERT INTO automation_runs (id, automation_id, owner_id, version, trigger, trigger_node, fire_key, attempt, retry_of, status, mode,
+              input, nodes, output, error, queue_item_ids, created_at, started_at, finished_at, retry_at, runner)
+       SELECT r.id, r.automation_id, r.owner_id, r.version, r.trigger, r.trigger_node, r.fire_key, r.attempt, r.retry_of, r.status, r.mode,
+              r.input, COALESCE(r.nodes, '[]'::jsonb), r.output, r.error, COALESCE(r.queue_item_ids, '{}'), r.created_at, r.started_at, r.finished_at, r.retry_at, r.runner
+         FROM jsonb_to_recordset($1::jsonb) AS r(${RUN_RECORD_COLUMNS})
+       ON CONFLICT DO NOTHING
+       RETURNING id`,
+      [jsonForPostgres(runs.map(toRunColumns))],
+      'automation-insert-runs',
       options.relaxed ? this.relaxedPool() : this.pool(),
     );
     return new Set(rows.map((row) => row.id));

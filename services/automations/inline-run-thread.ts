@@ -55,7 +55,8 @@ async function start() {
     if (!request.record || reply.result.status !== 'succeeded') return reply;
     const { result } = reply;
     const write: RunWrite = { ...request.record, input: request.payload ?? null, status: 'succeeded', nodes: result.nodes, output: result.output, error: null, startedAt: new Date(request.record.startedAt ?? Date.now()), createdAt: new Date(request.record.createdAt), finishedAt: new Date() };
-    if (!(await writer.write(write, 'relaxed'))) return reply;
+    // Taken already (the caller stopped waiting, and its process recorded the start): the main thread writes the end.
+    if (!(await writer.insertNew(write))) return reply;
     return { ...reply, result: { ...result, nodes: [] }, recorded: true };
   };
 

@@ -9,6 +9,7 @@ import type { RunWrite } from './automation.repository';
 
 export interface RunStore {
   writeRuns(runs: readonly RunWrite[], options?: { relaxed?: boolean }): Promise<Set<string>>;
+  insertRuns(runs: readonly RunWrite[], options?: { relaxed?: boolean }): Promise<Set<string>>;
 }
 
 /** `durable` waits for the commit to reach the disk; `relaxed` does not (see AutomationRepository.writeRuns). */
@@ -27,11 +28,22 @@ export const RELAXED_IN_FLIGHT = 2;
 
 export class RunWriter {
   private readonly lanes: Record<Durability, Lane>;
+  private readonly fresh: Lane;
 
   constructor(store: RunStore) {
+    const write = store.writeRuns.bind(store);
     // Durable writes keep their order (a run's start lands before its end): one statement at a time.
     // A relaxed write is a run's only one, so two statements may be on their way together.
-    this.lanes = { durable: new Lane(store, false, 1), relaxed: new Lane(store, true, RELAXED_IN_FLIGHT) };
+    this.lanes = { durable: new Lane(write, false, 1), relaxed: new Lane(write, true, RELAXED_IN_FLIGHT) };
+    this.fresh = new Lane(store.insertRuns.bind(store), true, RELAXED_IN_FLIGHT);
+  }
+
+  /**
+   * Writes a run never written before, relaxed, as its one write; false when its id or fire key is
+   * taken (then `write` it). Cheaper than `write`: a plain insert.
+   */
+  insertNew(run: RunWrite): Promise<boolean> {
+    return this.fresh.write(run);
   }
 
   /**
@@ -50,7 +62,7 @@ class Lane {
   private inFlight = 0;
 
   constructor(
-    private readonly store: RunStore,
+    private readonly store: (runs: readonly RunWrite[], options: { relaxed: boolean }) => Promise<Set<string>>,
     private readonly relaxed: boolean,
     private readonly maxInFlight: number,
   ) {}
@@ -86,12 +98,12 @@ class Lane {
     const last = new Map<string, Waiting>();
     for (const entry of batch) last.set(entry.run.id, entry);
     try {
-      const written = await this.store.writeRuns([...last.values()].map((entry) => entry.run), { relaxed: this.relaxed });
+      const written = await this.store([...last.values()].map((entry) => entry.run), { relaxed: this.relaxed });
       for (const entry of batch) entry.resolve(written.has(entry.run.id));
     } catch (error) {
       if (batch.length === 1) return batch[0]!.reject(error);
       for (const entry of batch) {
-        await this.store.writeRuns([entry.run], { relaxed: this.relaxed }).then(
+        await this.store([entry.run], { relaxed: this.relaxed }).then(
           (written) => entry.resolve(written.has(entry.run.id)),
           (failure: unknown) => entry.reject(failure),
         );

@@ -5,6 +5,7 @@
  * leaves a run in the history with each node's part; schedules fire on their own; an event
  * trigger runs when another automation's run ends; a failing graph is retried by its policy.
  */
+import path from 'node:path';
 import sharp from 'sharp';
 import type { Graph } from '../engine/graph/graph';
 import { MAX_EVENT_DEPTH } from '../services/automations/automation-runtime';
@@ -41,7 +42,8 @@ function greetingGraph(mode: 'sync' | 'async', extra: Record<string, unknown> = 
 
 describe('automations, end to end', () => {
   const db = useTestDatabase();
-  const real = useRealPlatform(db, 'automations', { PINKSEA_SCHEDULER_TICK: '250ms' });
+  // The slow pack is no light pack: its graphs go through the queue, as graphs with model nodes do.
+  const real = useRealPlatform(db, 'automations', { PINKSEA_SCHEDULER_TICK: '250ms', PINKSEA_PACK_PATHS: path.resolve(__dirname, 'fixtures/slow-pack') });
   const api = <T>(method: string, route: string, options: Parameters<typeof request>[3] = {}) => request<T>(real.platform.url!, method, route, options);
   let alice: Session;
   let bob: Session;
@@ -96,6 +98,30 @@ describe('automations, end to end', () => {
     expect((await api('GET', `/automation-runs/${runId}`, { token: bob.accessToken })).status).toBe(404);
     expect((await api('GET', `/automations/${automation.id}`, { token: bob.accessToken })).status).toBe(404);
     expect((await api<{ total: number }>('GET', '/automation-runs', { token: bob.accessToken })).body.total).toBe(0);
+  }, 30_000);
+
+  it('runs a graph with a node of no light pack through the queue, and answers a sync webhook from its item', async () => {
+    const graph: Graph = {
+      nodes: [
+        webhook({ mode: 'sync' }),
+        { id: 'count', type: 'core.json_get', inputs: { path: 'count' } },
+        { id: 'nap', type: 'slowtest.sleep', inputs: { ms: 100 } },
+        { id: 'build', type: 'core.json_build', inputs: { keyA: 'slept' } },
+        { id: 'respond', type: 'trigger.respond', inputs: { status: 200 } },
+      ],
+      edges: [edge('hook', 'body', 'count', 'value'), edge('count', 'value', 'nap', 'value'), edge('nap', 'value', 'build', 'valueA'), edge('build', 'value', 'respond', 'body')],
+    };
+    const automation = await automate(alice, graph);
+    const answer = await hook(automation, { count: 3 });
+    expect(answer.status).withContext(JSON.stringify(answer.body)).toBe(200);
+    expect(answer.body).toEqual({ slept: 3 });
+    const run = await runOf(alice, answer.headers.get('x-pinksea-run')!);
+    expect(run).toEqual(jasmine.objectContaining({ mode: 'queue', status: 'succeeded' }));
+    expect(run.queueItemIds.length).toBe(1);
+    // The item is the owner's, on the automations queue.
+    const item = await api<{ status: string; queueId: string }>('GET', `/queue/automations/i/${run.queueItemIds[0]}`, { token: alice.accessToken });
+    expect(item.body).toEqual(jasmine.objectContaining({ status: 'completed', queueId: 'automations' }));
+    expect((await api('GET', `/queue/automations/i/${run.queueItemIds[0]}`, { token: bob.accessToken })).status).toBe(404);
   }, 30_000);
 
   it('answers an async webhook 202 with the run, which then succeeds', async () => {

@@ -12,6 +12,8 @@ export const payloadInput = () =>
     title: 'Payload',
     description: 'What started this run, set by the platform; empty when you press Run in the editor',
     optional: true,
+    // Set by the platform as a typed value: nothing connects to it, and the editor draws no socket.
+    input: 'direct',
     ui: { hidden: true, order: 99 },
   });
 

@@ -126,6 +126,14 @@ export const webhookAutomation: Step = {
     if (!answer.headers.get('content-type')?.startsWith('image/png')) throw new Error(`the webhook answered ${answer.headers.get('content-type')}, not a PNG`);
     const size = pngSize(new Uint8Array(await answer.arrayBuffer()));
     if (size.width !== 16 || size.height !== 8) throw new Error(`the answer is ${size.width}x${size.height}, not the 16x8 the Resize node was set to`);
+
+    // The test URL runs the saved draft once, and the panel listening for it shows that run.
+    const testUrl = await page.getByTestId('webhook-test-url').inputValue();
+    if (testUrl !== url.replace('/hooks/', '/hooks/test/')) throw new Error(`the test URL reads "${testUrl}"`);
+    await page.getByTestId('webhook-listen').click();
+    const tested = await fetch(testUrl, { method: 'POST', headers: { 'content-type': 'image/png' }, body: new Uint8Array(png) });
+    if (tested.status !== 200) throw new Error(`the test URL answered ${tested.status}: ${await tested.text()}`);
+    await page.getByTestId('webhook-test-run').getByText('Succeeded', { exact: true }).waitFor({ timeout: TIMEOUT_MS });
   },
 };
 

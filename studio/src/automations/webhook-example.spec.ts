@@ -1,4 +1,4 @@
-import { authNote, curlExample, exampleBody, shellQuote, webhookUrl } from './webhook-example';
+import { authNote, curlExample, exampleBody, shellQuote, testWebhookUrl, webhookUrl } from './webhook-example';
 
 const URL_ = 'http://127.0.0.1:9090/api/v1/hooks/abcdefghijklmnopqrstuvwx';
 
@@ -6,6 +6,11 @@ describe('webhook example', () => {
   it('builds the full URL from the origin, the API base and the path', () => {
     expect(webhookUrl('http://127.0.0.1:9090', '/hooks/abcdefghijklmnopqrstuvwx')).toBe(URL_);
     expect(webhookUrl('https://pinksea.example/', '/hooks/x')).toBe('https://pinksea.example/api/v1/hooks/x');
+  });
+
+  it('gives the test URL beside the webhook URL, the token kept', () => {
+    expect(testWebhookUrl(URL_)).toBe('http://127.0.0.1:9090/api/v1/hooks/test/abcdefghijklmnopqrstuvwx');
+    expect(testWebhookUrl('https://hooks.example/api/v1/hooks/x')).toBe('https://hooks.example/api/v1/hooks/test/x');
   });
 
   it('posts JSON with each required field, quoted for the shell', () => {

@@ -10,6 +10,11 @@ export function webhookUrl(origin: string, webhookPath: string): string {
   return `${origin.replace(/\/+$/, '')}${API_BASE}${webhookPath}`;
 }
 
+/** The webhook's test URL: a request there runs the saved draft once, recorded as a test run. */
+export function testWebhookUrl(url: string): string {
+  return url.replace(/\/hooks\/(?=[^/]+$)/, '/hooks/test/');
+}
+
 export interface CurlSettings {
   readonly url: string;
   readonly mode: WebhookMode;

@@ -1,15 +1,21 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, output, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, input, output, signal } from '@angular/core';
+import { RouterLink } from '@angular/router';
 import { errorMessage, fieldIssues } from '../core/api-error';
 import { exactTime, relativeTime } from '../core/relative-time';
 import { ToastService } from '../core/toast.service';
 import { AutomationApiService, type SchedulePreview } from '../automations/automation-api.service';
-import { authNote, curlExample, webhookUrl } from '../automations/webhook-example';
+import { RUN_STATUS_LABELS, statusTone } from '../automations/automation-format';
+import { authNote, curlExample, testWebhookUrl, webhookUrl } from '../automations/webhook-example';
+import type { AutomationRunSummary } from '../core/api-types';
 import { TRIGGER_NODE_TYPES } from './automation-form';
 import type { InputChange } from './workflow-inspector.component';
 import { WorkflowAutomationService } from './workflow-automation.service';
 
 /** How long typing in a schedule's fields pauses before the preview is asked for. */
 const PREVIEW_DEBOUNCE_MS = 350;
+/** How often, and how long at most, the panel looks for the run a request to the test URL started. */
+const TEST_POLL_MS = 1000;
+const TEST_LISTEN_MS = 120_000;
 
 /**
  * Beside the inspector's fields of a trigger node: a Schedule's description and next five fire
@@ -20,12 +26,14 @@ const PREVIEW_DEBOUNCE_MS = 350;
 @Component({
   selector: 'ps-trigger-panel',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [RouterLink],
   templateUrl: './trigger-panel.component.html',
-  styleUrl: './trigger-panel.component.css',
+  styleUrls: ['./trigger-panel.component.css', '../automations/automation-status.css'],
 })
 export class TriggerPanelComponent {
   private readonly api = inject(AutomationApiService);
   private readonly toasts = inject(ToastService);
+  private readonly destroyRef = inject(DestroyRef);
   protected readonly automations = inject(WorkflowAutomationService);
 
   readonly type = input.required<string>();
@@ -34,6 +42,8 @@ export class TriggerPanelComponent {
   readonly changed = output<InputChange>();
 
   protected readonly types = TRIGGER_NODE_TYPES;
+  protected readonly labels = RUN_STATUS_LABELS;
+  protected readonly tone = statusTone;
   protected readonly exact = exactTime;
 
   // ---- schedule ----
@@ -78,6 +88,14 @@ export class TriggerPanelComponent {
       hasSecret: this.automations.automation()?.hasWebhookSecret ?? false,
     });
   });
+  protected readonly testUrl = computed(() => {
+    const url = this.url();
+    return url ? testWebhookUrl(url) : null;
+  });
+  /** Listening for the run a request to the test URL starts, since when; the newest such run. */
+  protected readonly listening = signal(false);
+  protected readonly testRun = signal<AutomationRunSummary | null>(null);
+  private listenTimer: ReturnType<typeof setTimeout> | undefined;
   protected readonly note = computed(() => {
     const automation = this.automations.automation();
     return automation ? authNote(this.liveWebhook()?.auth ?? 'none', automation.hasWebhookSecret) : null;
@@ -88,6 +106,7 @@ export class TriggerPanelComponent {
   protected readonly aboutRuns = computed(() => this.type() === TRIGGER_NODE_TYPES.event && String(this.values()['event'] ?? '').startsWith('automation.'));
 
   constructor() {
+    this.destroyRef.onDestroy(() => clearTimeout(this.listenTimer));
     effect((onCleanup) => {
       const key = this.scheduleKey();
       if (key === null) return;
@@ -111,6 +130,34 @@ export class TriggerPanelComponent {
     } finally {
       if (key === this.scheduleKey()) this.previewing.set(false);
     }
+  }
+
+  /** Waits for the next request to the test URL and follows the run it starts until it ends. */
+  protected listen(): void {
+    const automation = this.automations.automation();
+    if (!automation) return;
+    clearTimeout(this.listenTimer);
+    this.listening.set(true);
+    this.testRun.set(null);
+    const since = Date.now();
+    const poll = async (): Promise<void> => {
+      try {
+        const newest = (await this.api.runs({ automationId: automation.id, trigger: 'test', limit: 1 })).items[0];
+        if (newest && Date.parse(newest.createdAt) >= since - 1000) this.testRun.set(newest);
+      } catch {
+        // The next poll tries again; the panel says nothing of a passing network error.
+      }
+      const run = this.testRun();
+      const ended = run !== null && run.status !== 'queued' && run.status !== 'running';
+      if (ended || Date.now() - since > TEST_LISTEN_MS) this.listening.set(false);
+      else this.listenTimer = setTimeout(() => void poll(), TEST_POLL_MS);
+    };
+    void poll();
+  }
+
+  protected stopListening(): void {
+    clearTimeout(this.listenTimer);
+    this.listening.set(false);
   }
 
   /** The time alone for today, with the day for later days. */

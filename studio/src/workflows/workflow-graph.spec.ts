@@ -8,6 +8,7 @@ import {
   isOutdated,
   nextNodeId,
   reaches,
+  socketInputs,
   paletteGroups,
   toGraphJson,
   widgetFor,
@@ -85,6 +86,11 @@ describe('widgets', () => {
   it('leaves connection-only and hidden inputs out of the inspector', () => {
     const entry: CatalogueEntry = { ...ADD, inputs: [inp('float', { name: 'x', input: 'connection' }), inp('float', { name: 'y', ui: { hidden: true } }), inp('float', { name: 'z' })] };
     expect(directInputs(entry).map((input) => input.name)).toEqual(['z']);
+  });
+
+  it('gives hidden inputs no socket either: the platform sets them (a trigger payload)', () => {
+    const entry: CatalogueEntry = { ...ADD, inputs: [inp('any', { name: 'payload', ui: { hidden: true } }), inp('float', { name: 'a' }), inp('float', { name: 'typed', input: 'direct' })] };
+    expect(socketInputs(entry).map((input) => input.name)).toEqual(['a']);
   });
 });
 

@@ -52,9 +52,9 @@ export function checkFields(source: CatalogueField, target: CatalogueInput): Com
   );
 }
 
-/** Inputs that take a socket (connection or either). */
+/** Inputs that take a socket (connection or either); hidden ones (a trigger's payload, set by the platform) take none. */
 export function socketInputs(entry: CatalogueEntry): CatalogueInput[] {
-  return entry.inputs.filter((input) => input.input !== 'direct');
+  return entry.inputs.filter((input) => input.input !== 'direct' && !input.ui?.hidden);
 }
 
 /** Inputs the inspector edits: typed values, not hidden, and with a widget to type them in. */

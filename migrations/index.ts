@@ -13,6 +13,7 @@ import { QueueItemWorkerInstance1764201600800 } from './1764201600800-QueueItemW
 import { BatchKeepIntermediates1764201600900 } from './1764201600900-BatchKeepIntermediates';
 import { WorkflowVersions1764201601000 } from './1764201601000-WorkflowVersions';
 import { Automations1764201601100 } from './1764201601100-Automations';
+import { CreditLedger1764201601300 } from './1764201601300-CreditLedger';
 import { Credentials1764201601200 } from './1764201601200-Credentials';
 
 export const MIGRATIONS: readonly (new () => MigrationInterface)[] = [
@@ -27,4 +28,5 @@ export const MIGRATIONS: readonly (new () => MigrationInterface)[] = [
   WorkflowVersions1764201601000,
   Automations1764201601100,
   Credentials1764201601200,
+  CreditLedger1764201601300,
 ];

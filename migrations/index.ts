@@ -14,6 +14,7 @@ import { BatchKeepIntermediates1764201600900 } from './1764201600900-BatchKeepIn
 import { WorkflowVersions1764201601000 } from './1764201601000-WorkflowVersions';
 import { Automations1764201601100 } from './1764201601100-Automations';
 import { CreditLedger1764201601300 } from './1764201601300-CreditLedger';
+import { Plans1764201601400 } from './1764201601400-Plans';
 import { Credentials1764201601200 } from './1764201601200-Credentials';
 
 export const MIGRATIONS: readonly (new () => MigrationInterface)[] = [
@@ -29,4 +30,5 @@ export const MIGRATIONS: readonly (new () => MigrationInterface)[] = [
   Automations1764201601100,
   Credentials1764201601200,
   CreditLedger1764201601300,
+  Plans1764201601400,
 ];

@@ -73,7 +73,24 @@ describe('automations, end to end', () => {
   beforeAll(async () => {
     alice = await register('alice@automations.test');
     bob = await register('bob@automations.test');
+    // More automations than the trial's few: the specs below make dozens.
+    await db.dataSource.query(`UPDATE users SET plan = 'studio' WHERE id = ANY($1)`, [[alice.user.id, bob.user.id]]);
   });
+
+  it("holds a trial account to its plan's number of automations, with a 402 saying where to upgrade", async () => {
+    const carol = await register('carol@automations.test');
+    const made = [];
+    for (let index = 0; index < 5; index++) made.push(await automate(carol, greetingGraph('async')));
+    const workflow = await api<{ id: string }>('POST', '/workflows', { token: carol.accessToken, body: { name: 'one too many', graph: greetingGraph('async') } });
+    await api('POST', `/workflows/${workflow.body.id}/versions`, { token: carol.accessToken, body: {} });
+    const refused = await api<{ error: { code: string; message: string } }>('POST', '/automations', { token: carol.accessToken, body: { workflowId: workflow.body.id } });
+    expect(refused.status).toBe(402);
+    expect(refused.body.error.message).toContain('5 automations');
+    expect(refused.body.error.message).toContain('/pricing');
+    // One deleted makes room again.
+    await api('DELETE', `/automations/${made[0]!.id}`, { token: carol.accessToken });
+    expect((await api('POST', '/automations', { token: carol.accessToken, body: { workflowId: workflow.body.id } })).status).toBe(201);
+  }, 30_000);
 
   it('answers a sync webhook with what its Respond node built, and keeps the run with each node', async () => {
     const automation = await automate(alice, greetingGraph('sync'));

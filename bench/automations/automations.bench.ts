@@ -64,6 +64,8 @@ async function main(): Promise<void> {
   try {
     const databaseUrl = await freshDatabase(services.postgres, teardown);
     const { api } = await startBenchPlatform({ role: 'all', databaseUrl, redisUrl: '', concurrency: 1 }, teardown);
+    // A plan with room for the schedules below (the trial allows a few automations).
+    await withClient(databaseUrl, (client) => client.query(`UPDATE users SET plan = 'enterprise'`));
     console.log(`automations bench: ${CONNECTIONS} connections, ${SECONDS} s measured per phase (after 2 s of warm-up), ${SCHEDULES} schedules`);
 
     // 1. The floor: a bare server of this process answering the same JSON.

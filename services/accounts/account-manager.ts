@@ -71,6 +71,7 @@ export class AccountManager {
     const now = new Date(this.clock());
     const result = await this.deps.users.changeAccess(id, change, now);
     if (result.outcome === 'not_found') throw new NotFoundError('user', id);
+    if (result.outcome === 'unknown_plan') throw new InvalidInputError([{ code: 'unknown_plan', field: 'plan', message: `There is no plan "${change.plan}"` }]);
     if (result.outcome === 'last_admin') {
       throw new ConflictError('This is the last enabled admin; make another account admin first', change.role !== undefined ? 'role' : 'disabled');
     }

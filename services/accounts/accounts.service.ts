@@ -19,7 +19,7 @@ import { systemClock, type Clock } from './clock';
 import { normalizeEmail } from './email-address';
 import { resolveJwtSecret } from './jwt-secret';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-hasher';
-import { PLANS } from './plans';
+import { PLAN_ID } from './plans';
 import { SessionManager } from './session-manager';
 import { SESSIONS_REVOKED_EVENT, SessionRevocations, type SessionsRevoked } from './session-revocations';
 import { TokenIssuer } from './token-issuer';
@@ -170,7 +170,7 @@ export function createAccountsService(options: AccountsServiceOptions): ServiceS
         params: {
           id: { type: 'uuid' },
           role: { type: 'enum', values: ['admin', 'user'], optional: true },
-          plan: { type: 'enum', values: [...PLANS], optional: true },
+          plan: { type: 'string', pattern: PLAN_ID, messages: { stringPattern: 'a plan id such as starter or pro' }, optional: true },
           disabled: { type: 'boolean', optional: true },
         },
         handler(ctx) {

@@ -1,25 +1,17 @@
 /**
- * Plans and the worker pool each one runs on. Every user has a plan (a new account starts on the
- * free trial); the plan decides which pool's workers take the user's queue items. Billing (credits,
- * prices, limits) builds on this list.
+ * Plans and the worker pools. Plans are rows of the \`plans\` table (migration Plans), editable by
+ * admins; every user has one (a new account starts on the trial). A plan's pool decides which
+ * workers take the user's items (services/billing/plan-catalog.ts reads it).
  */
-export const PLANS = ['trial', 'basic', 'pro', 'enterprise'] as const;
-export type Plan = (typeof PLANS)[number];
+
+/** A plan's id: a row of \`plans\` (\`trial\`, \`starter\`, \`pro\`, \`studio\`, \`enterprise\`, \`tester\` to begin with). */
+export type Plan = string;
 
 export const DEFAULT_PLAN: Plan = 'trial';
+
+/** What a plan id looks like (the table's check). */
+export const PLAN_ID = /^[a-z][a-z0-9_-]{1,31}$/;
 
 /** The pools workers join (PINKSEA_WORKER_POOL). */
 export const POOLS = ['basic', 'performance', 'dedicated'] as const;
 export type Pool = (typeof POOLS)[number];
-
-const PLAN_POOL: Readonly<Record<Plan, Pool>> = {
-  trial: 'basic',
-  basic: 'basic',
-  pro: 'performance',
-  enterprise: 'dedicated',
-};
-
-/** The pool whose workers run this plan's items; an unknown plan (an old row) gets the basic pool. */
-export function poolOfPlan(plan: string): Pool {
-  return (PLAN_POOL as Record<string, Pool | undefined>)[plan] ?? 'basic';
-}

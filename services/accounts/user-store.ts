@@ -34,7 +34,9 @@ export type AccessChangeResult =
   | { readonly outcome: 'updated'; readonly user: UserRecord }
   | { readonly outcome: 'not_found' }
   /** The change would leave no enabled admin. */
-  | { readonly outcome: 'last_admin' };
+  | { readonly outcome: 'last_admin' }
+  /** No plan has that id. */
+  | { readonly outcome: 'unknown_plan' };
 
 export interface UserStore {
   findById(id: string): Promise<UserRecord | undefined>;

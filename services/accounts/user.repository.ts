@@ -61,6 +61,7 @@ export class UserRepository implements UserStore {
       const users = manager.getRepository(UserEntity);
       const user = await users.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!user) return { outcome: 'not_found' };
+      if (change.plan !== undefined && ((await manager.query(`SELECT 1 FROM plans WHERE id = $1`, [change.plan])) as unknown[]).length === 0) return { outcome: 'unknown_plan' };
       const next = { role: change.role ?? user.role, disabled: change.disabled ?? user.disabled, plan: change.plan ?? user.plan };
       const wasEnabledAdmin = user.role === 'admin' && !user.disabled;
       const staysEnabledAdmin = next.role === 'admin' && !next.disabled;

@@ -21,6 +21,8 @@ import { PAGE_PARAMS, queryList, type Page } from '../kernel/request-params';
 import { created } from '../kernel/response-meta';
 import { ConflictError, InvalidInputError, NotFoundError, RateLimitedError, UnauthorizedError } from '../kernel/service-errors';
 import { IMAGE_ON_BOARD, type ImageOnBoard } from '../boards/board-events';
+import { DEFAULT_PLAN } from '../accounts/plans';
+import { PaymentRequiredError, type PlanCatalog } from '../billing/plan-catalog';
 import { WORKFLOW_PUBLISHED, type WorkflowPublished } from '../workflows/workflow-events';
 import { SESSION_EVENTS, type SessionEventBatch } from '../queue/queue-events';
 import { isTruncated, type FinishedRun, type FireOutcome } from './automation-firing';
@@ -51,6 +53,8 @@ export interface AutomationsServiceOptions {
   readonly runtime: AutomationRuntime;
   readonly registry: NodeRegistry;
   readonly secrets: SecretBox;
+  /** The owner's plan sets how many automations they may have. */
+  readonly plans?: PlanCatalog;
 }
 
 interface AcceptedRun {
@@ -247,6 +251,10 @@ export function createAutomationsService(options: AutomationsServiceOptions): Se
             throw new InvalidInputError([{ code: 'not_published', field: settings.version ? 'version' : 'workflowId', message: settings.version ? `The workflow has no version ${settings.version}` : 'Publish the workflow first: an automation runs a published version' }]);
           }
           await checkErrorAutomation(repository, owner, settings.errorAutomationId);
+          const plan = options.plans ? await options.plans.get(callerOf(ctx).plan ?? DEFAULT_PLAN) : undefined;
+          if (plan && (await repository.list(owner, { limit: 1, offset: 0 })).total >= plan.maxAutomations) {
+            throw new PaymentRequiredError(`Your ${plan.name} plan allows ${plan.maxAutomations} automation${plan.maxAutomations === 1 ? '' : 's'}; delete one, or move to a larger plan`);
+          }
           const automation = await repository.create(owner, workflowId, { version: version.version, ...derive(version.graph, null), settings: settingsOf(settings) });
           if (!automation) throw new ConflictError('This workflow is already an automation: change that one', 'workflowId');
           changed(ctx, automation);

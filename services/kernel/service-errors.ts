@@ -57,6 +57,7 @@ export class RateLimitedError extends PinkseaError {
 /** HTTP status for each user error code; other user errors are 400, transient 503, internal 500. */
 export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   unauthorized: 401,
+  payment_required: 402,
   forbidden: 403,
   not_found: 404,
   conflict: 409,

@@ -55,8 +55,8 @@ import { createHousekeepingService } from '../queue/housekeeping.service';
 import { createQueueService } from '../queue/queue.service';
 import { liveWorkerInstances, liveWorkers } from '../queue/item-router';
 import { createGenerationService } from '../generation/generation.service';
-import { DEFAULT_PLAN, poolOfPlan } from '../accounts/plans';
-import { UserRepository } from '../accounts/user.repository';
+import { PlanCatalog } from '../billing/plan-catalog';
+import { createPlansService } from '../billing/plans.service';
 import { QueueRepository } from '../queue/queue.repository';
 import { EventWatchers } from '../queue/event-watchers';
 import { brokerEventSink, brokerInterrupt, createRunnerService } from '../queue/runner.service';
@@ -133,7 +133,7 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
   const watchers = new EventWatchers();
   const events = brokerEventSink(broker, watchers);
   const files = new BlobImageFileStore(blobs);
-  const users = new UserRepository(dataSource);
+  const plans = new PlanCatalog(dataSource);
   const graphLimits = { maxNodes: config.maxGraphNodes, maxEdges: config.maxGraphEdges };
   const queue = new SessionQueue({
     store,
@@ -143,7 +143,8 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
     maxBatchItems: config.maxBatchItems,
     graphLimits,
     interrupt: brokerInterrupt(broker),
-    poolOf: async (ownerId, plan) => poolOfPlan(plan ?? (await users.findById(ownerId))?.plan ?? DEFAULT_PLAN),
+    // The owner's plan picks the pool; a plan that has ended (a trial past its days) refuses the run.
+    poolOf: (ownerId) => plans.admit(ownerId),
     ...(config.cacheAwareRouting ? { workers: () => liveWorkers(broker) } : {}),
   });
 
@@ -172,7 +173,8 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
       createDocsService(),
       createMetricsService({ queueStatus: new QueueStatusRepository(dataSource), token: config.metricsToken }),
       createPluginsService({ installer: new PackInstaller({ store: installedPacks, host: packHost, packsDir: packsDirOf(config.dataDir), blobs }), maxUploadBytes: config.maxUploadBytes }),
-      createAutomationsService({ runtime: automations!.runtime, registry, secrets: secrets! }),
+      createAutomationsService({ runtime: automations!.runtime, registry, secrets: secrets!, plans }),
+      createPlansService({ dataSource, catalog: plans }),
       createCredentialsService({ dataSource, secrets: secrets! }),
     );
   }

@@ -15,6 +15,7 @@ import { WorkflowVersions1764201601000 } from './1764201601000-WorkflowVersions'
 import { Automations1764201601100 } from './1764201601100-Automations';
 import { CreditLedger1764201601300 } from './1764201601300-CreditLedger';
 import { Plans1764201601400 } from './1764201601400-Plans';
+import { PlanCredits1764201601500 } from './1764201601500-PlanCredits';
 import { Credentials1764201601200 } from './1764201601200-Credentials';
 
 export const MIGRATIONS: readonly (new () => MigrationInterface)[] = [
@@ -31,4 +32,5 @@ export const MIGRATIONS: readonly (new () => MigrationInterface)[] = [
   Credentials1764201601200,
   CreditLedger1764201601300,
   Plans1764201601400,
+  PlanCredits1764201601500,
 ];

@@ -39,8 +39,9 @@ describe('plans', () => {
   });
 
   it('starts a new account on a trial that ends in seven days', async () => {
-    expect(user.user.plan).toBe('trial');
-    const [{ days }] = (await db.dataSource.query(`SELECT extract(epoch FROM plan_ends_at - now()) / 86400 AS days FROM users WHERE id = $1`, [user.user.id])) as { days: number }[];
+    const fresh = (await api<Session>('POST', '/auth/register', { body: { email: 'trial@plans.test', password: 'a long enough password', displayName: 'trial' } })).body;
+    expect(fresh.user.plan).toBe('trial');
+    const [{ days }] = (await db.dataSource.query(`SELECT extract(epoch FROM plan_ends_at - now()) / 86400 AS days FROM users WHERE id = $1`, [fresh.user.id])) as { days: number }[];
     expect(Number(days)).toBeGreaterThan(6.99);
     expect(Number(days)).toBeLessThanOrEqual(7);
   });
@@ -50,6 +51,8 @@ describe('plans', () => {
     expect(changed.status).toBe(200);
     expect(changed.body).toEqual(jasmine.objectContaining({ id: 'starter', credits: 6000, maxAutomations: 12 }));
     expect((await api<PlanRecord[]>('GET', '/plans')).body.find((plan) => plan.id === 'starter')!.credits).toBe(6000);
+    // Back as seeded, for the other specs (they run in any order).
+    expect((await api('PATCH', '/admin/plans/starter', { token: admin, body: { credits: 5000, maxAutomations: 10 } })).status).toBe(200);
     expect((await api('PATCH', '/admin/plans/starter', { token: user.accessToken, body: { credits: 1 } })).status).toBe(403);
     expect((await api('PATCH', '/admin/plans/platinum', { token: admin, body: { credits: 1 } })).status).toBe(404);
     const bad = await api('PATCH', '/admin/plans/starter', { token: admin, body: { pool: 'gold', credits: -1 } });
@@ -64,6 +67,43 @@ describe('plans', () => {
     const unknown = await api('PATCH', `/admin/users/${user.user.id}`, { token: admin, body: { plan: 'platinum' } });
     expect(unknown.status).toBe(422);
     expect(JSON.stringify(unknown.body)).toContain('platinum');
+  });
+
+  it("grants a plan's credits when it is given: the trial's once, Tester's each time an admin gives it", async () => {
+    const fresh = (await api<Session>('POST', '/auth/register', { body: { email: 'credits@plans.test', password: 'a long enough password', displayName: 'credits' } })).body;
+    const balance = async () => (await api<{ credits: number; reservedCredits: number }>('GET', '/credits', { token: fresh.accessToken })).body;
+    expect(await balance()).toEqual(jasmine.objectContaining({ credits: 500, reservedCredits: 0 }));
+    await api('PATCH', `/admin/users/${fresh.user.id}`, { token: admin, body: { plan: 'tester' } });
+    expect((await balance()).credits).toBe(50_500);
+    // Back to the trial: it was granted once, and is not again.
+    await api('PATCH', `/admin/users/${fresh.user.id}`, { token: admin, body: { plan: 'trial' } });
+    expect((await balance()).credits).toBe(50_500);
+    const ledger = await api<{ items: { id: string; kind: string; amount: number; reason: string }[]; total: number }>('GET', '/credits/ledger', { token: fresh.accessToken });
+    expect(ledger.body.items.map((entry) => [entry.kind, entry.amount, entry.reason])).toEqual([
+      ['grant', 50_000_000, 'Tester plan credits'],
+      ['grant', 500_000, 'Trial plan credits'],
+    ]);
+    // Nobody else reads them.
+    const others = (await api<{ items: { id: string }[] }>('GET', '/credits/ledger', { token: user.accessToken })).body.items.map((entry) => entry.id);
+    expect(ledger.body.items.some((entry) => others.includes(entry.id))).toBeFalse();
+  });
+
+  it('lets an admin adjust a balance with a reason, once per key, never below zero', async () => {
+    const target = (await api<Session>('POST', '/auth/register', { body: { email: 'adjusted@plans.test', password: 'a long enough password', displayName: 'adjusted' } })).body;
+    const adjust = (body: Record<string, unknown>, token = admin) => api<{ credits: number; error?: { message: string } }>('POST', `/admin/users/${target.user.id}/credits`, { token, body });
+    const added = await adjust({ amount: 12.345, reason: 'Goodwill for an outage', idempotencyKey: 'ticket-1' });
+    expect(added.status).toBe(200);
+    expect(added.body.credits).toBe(512.345);
+    expect((await adjust({ amount: 12.345, reason: 'Goodwill for an outage', idempotencyKey: 'ticket-1' })).body.credits).toBe(512.345);
+    const over = await adjust({ amount: -1000, reason: 'Too much' });
+    expect(over.status).toBe(409);
+    expect(over.body.error!.message).toContain('below zero');
+    expect((await adjust({ amount: 0.0001, reason: 'Too fine' })).status).toBe(422);
+    expect((await adjust({ amount: 1, reason: 'x' })).status).toBe(422);
+    expect((await adjust({ amount: 1, reason: 'Not an admin' }, target.accessToken)).status).toBe(403);
+    expect((await api('POST', '/admin/users/00000000-0000-4000-8000-000000000000/credits', { token: admin, body: { amount: 1, reason: 'Nobody' } })).status).toBe(404);
+    const [{ actor }] = (await db.dataSource.query(`SELECT actor_id AS actor FROM credit_ledger WHERE owner_id = $1 AND kind = 'adjustment'`, [target.user.id])) as { actor: string }[];
+    expect(actor).toBeTruthy();
   });
 
   it('refuses runs once a trial has ended, saying where to upgrade', async () => {

@@ -21,13 +21,14 @@ describe('CreditLedger', () => {
   /** A user of their own for each spec, with `credits` granted. */
   async function freshOwner(credits: number): Promise<string> {
     const id = randomUUID();
-    await db.dataSource.query(`INSERT INTO users (id, email, password_hash) VALUES ($1, $2, 'x')`, [id, `${id}@ledger.test`]);
+    // On Enterprise, whose price and credits are custom: no plan credits granted to start with.
+    await db.dataSource.query(`INSERT INTO users (id, email, password_hash, plan) VALUES ($1, $2, 'x', 'enterprise')`, [id, `${id}@ledger.test`]);
     if (credits > 0) await ledger.apply({ ownerId: id, kind: 'grant', amount: credits * MILLI, reason: 'test grant', idempotencyKey: 'grant' });
     return id;
   }
 
-  it('opens an account with every user, and grants once per key', async () => {
-    expect(await ledger.account(ALICE.id)).toEqual({ balance: 0, reserved: 0 });
+  it("opens an account with every user, with its plan's credits, and grants once per key", async () => {
+    expect(await ledger.account(ALICE.id)).toEqual({ balance: 500 * MILLI, reserved: 0 });
     const owner = await freshOwner(0);
     const grant = { ownerId: owner, kind: 'grant' as const, amount: 500 * MILLI, reason: 'Trial credits', idempotencyKey: 'trial:1' };
     expect((await ledger.apply(grant)).outcome).toBe('applied');
@@ -39,6 +40,7 @@ describe('CreditLedger', () => {
     expect(page.items[0]).toEqual(jasmine.objectContaining({ kind: 'grant', amount: 500 * MILLI, balanceAfter: 500 * MILLI, reason: 'Trial credits' }));
     // Another owner's key is another key.
     expect((await ledger.apply({ ...grant, ownerId: BOB.id })).outcome).toBe('applied');
+    expect(await ledger.account(BOB.id)).toEqual({ balance: 1000 * MILLI, reserved: 0 });
   });
 
   it('refuses a reservation past the balance and changes nothing', async () => {

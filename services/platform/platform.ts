@@ -57,6 +57,7 @@ import { liveWorkerInstances, liveWorkers } from '../queue/item-router';
 import { createGenerationService } from '../generation/generation.service';
 import { PlanCatalog } from '../billing/plan-catalog';
 import { createPlansService } from '../billing/plans.service';
+import { createCreditsService } from '../billing/credits.service';
 import { QueueRepository } from '../queue/queue.repository';
 import { EventWatchers } from '../queue/event-watchers';
 import { brokerEventSink, brokerInterrupt, createRunnerService } from '../queue/runner.service';
@@ -175,6 +176,7 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
       createPluginsService({ installer: new PackInstaller({ store: installedPacks, host: packHost, packsDir: packsDirOf(config.dataDir), blobs }), maxUploadBytes: config.maxUploadBytes }),
       createAutomationsService({ runtime: automations!.runtime, registry, secrets: secrets!, plans }),
       createPlansService({ dataSource, catalog: plans }),
+      createCreditsService({ dataSource }),
       createCredentialsService({ dataSource, secrets: secrets! }),
     );
   }

@@ -3,7 +3,7 @@
  * decides which services a process runs (services/platform/platform.ts), not how the broker works.
  */
 import os from 'node:os';
-import type { BrokerOptions } from 'moleculer';
+import type { BrokerOptions, Middleware } from 'moleculer';
 import type { PinkseaConfig } from './config/config';
 import { AuthMiddleware } from './services/kernel/auth-middleware';
 import { ErrorMappingMiddleware } from './services/kernel/error-middleware';
@@ -13,9 +13,10 @@ import { ThreadTransporter } from './services/platform/thread-transporter';
 /**
  * `metadata` is advertised to the whole cluster (a worker's pool, GPU and providers).
  * `threadChannel` joins the brokers of one process's threads (the `all` role and its runner
- * threads) when the config names no transporter.
+ * threads) when the config names no transporter. `inner` middlewares wrap actions inside the auth
+ * check: they see only calls it let through (the admin audit log).
  */
-export function createBrokerOptions(config: PinkseaConfig, metadata: Record<string, unknown> = {}, threadChannel?: string): BrokerOptions {
+export function createBrokerOptions(config: PinkseaConfig, metadata: Record<string, unknown> = {}, threadChannel?: string, inner: readonly Middleware[] = []): BrokerOptions {
   return {
     namespace: config.namespace,
     nodeID: config.nodeId || `${os.hostname()}-${config.role}-${process.pid}`,
@@ -28,7 +29,7 @@ export function createBrokerOptions(config: PinkseaConfig, metadata: Record<stri
     heartbeatTimeout: 15,
     retryPolicy: { enabled: false },
     // Later middlewares wrap earlier ones: error mapping is outermost, so auth failures become 401/403.
-    middlewares: [AuthMiddleware, ErrorMappingMiddleware],
+    middlewares: [...inner, AuthMiddleware, ErrorMappingMiddleware],
     // Validation with the routes' bounds (no NUL bytes, no deep JSON) checked first.
     validator: new BoundedValidator(),
     metadata: { role: config.role, ...metadata },

@@ -16,6 +16,7 @@ import { Automations1764201601100 } from './1764201601100-Automations';
 import { CreditLedger1764201601300 } from './1764201601300-CreditLedger';
 import { Plans1764201601400 } from './1764201601400-Plans';
 import { PlanCredits1764201601500 } from './1764201601500-PlanCredits';
+import { AdminAudit1764201601600 } from './1764201601600-AdminAudit';
 import { Credentials1764201601200 } from './1764201601200-Credentials';
 
 export const MIGRATIONS: readonly (new () => MigrationInterface)[] = [
@@ -33,4 +34,5 @@ export const MIGRATIONS: readonly (new () => MigrationInterface)[] = [
   CreditLedger1764201601300,
   Plans1764201601400,
   PlanCredits1764201601500,
+  AdminAudit1764201601600,
 ];

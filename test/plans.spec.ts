@@ -106,6 +106,28 @@ describe('plans', () => {
     expect(actor).toBeTruthy();
   });
 
+  it("keeps an audit log of admins' changes, failed ones too, that only admins read", async () => {
+    const subject = (await api<Session>('POST', '/auth/register', { body: { email: 'audited@plans.test', password: 'a long enough password', displayName: 'audited' } })).body;
+    await api('PATCH', `/admin/users/${subject.user.id}`, { token: admin, body: { plan: 'tester' } });
+    await api('PATCH', `/admin/users/${subject.user.id}`, { token: admin, body: { plan: 'platinum' } });
+    await api('POST', `/admin/users/${subject.user.id}/credits`, { token: admin, body: { amount: 5, reason: 'Audited goodwill' } });
+    await api('GET', '/admin/users', { token: admin });
+    const log = await api<{ items: { action: string; actorEmail: string; outcome: string; errorCode: string | null; params: Record<string, unknown> }[]; total: number }>(
+      'GET',
+      `/admin/audit?target=${subject.user.id}`,
+      { token: admin },
+    );
+    expect(log.status).toBe(200);
+    expect(log.body.items.map((entry) => [entry.action, entry.outcome, entry.errorCode])).toEqual([
+      ['credits.adjust', 'ok', null],
+      ['accounts.updateUser', 'error', 'invalid_input'],
+      ['accounts.updateUser', 'ok', null],
+    ]);
+    expect(log.body.items.every((entry) => entry.actorEmail === 'admin@plans.test')).toBeTrue();
+    expect(log.body.items[2]!.params).toEqual(jasmine.objectContaining({ plan: 'tester' }));
+    expect((await api('GET', '/admin/audit', { token: subject.accessToken })).status).toBe(403);
+  });
+
   it('refuses runs once a trial has ended, saying where to upgrade', async () => {
     const late = (await api<Session>('POST', '/auth/register', { body: { email: 'late@plans.test', password: 'a long enough password', displayName: 'late' } })).body;
     const graph = { nodes: [{ id: 'n', type: 'core.integer', inputs: { value: 1 } }], edges: [] };

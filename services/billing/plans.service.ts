@@ -1,11 +1,13 @@
 /**
  * Plans (service `plans`): the pricing page reads the listed plans without signing in; admins read
  * every plan and change them (price, credits, pool, limits, whether it is listed). A change reaches
- * every process's plan catalogue within seconds.
+ * every process's plan catalogue within seconds. Admins also read the audit log of their changes here.
  */
 import type { ServiceSchema } from 'moleculer';
 import type { DataSource } from 'typeorm';
 import { defineAction } from '../kernel/action-params';
+import { PAGE_PARAMS, type Page } from '../kernel/request-params';
+import type { AdminAuditLog, AuditEntry } from './admin-audit';
 import { InvalidInputError, NotFoundError } from '../kernel/service-errors';
 import type { PlanCatalog } from './plan-catalog';
 import type { PlanChange, PlanRecord } from './plan-records';
@@ -14,7 +16,7 @@ import { PlanRepository } from './plans.repository';
 const ID = { id: { type: 'string', min: 2, max: 32, pattern: /^[a-z][a-z0-9_-]{1,31}$/, messages: { stringPattern: 'a plan id such as starter or pro' } } } as const;
 const COUNT = (max: number) => ({ type: 'number', integer: true, min: 0, max, optional: true }) as const;
 
-export function createPlansService(options: { dataSource: DataSource; catalog: PlanCatalog }): ServiceSchema {
+export function createPlansService(options: { dataSource: DataSource; catalog: PlanCatalog; audit: AdminAuditLog }): ServiceSchema {
   const plans = new PlanRepository(options.dataSource);
   return {
     name: 'plans',
@@ -27,6 +29,16 @@ export function createPlansService(options: { dataSource: DataSource; catalog: P
         params: {},
         handler(): Promise<PlanRecord[]> {
           return plans.list(false);
+        },
+      }),
+      audit: defineAction({
+        rest: 'GET /admin/audit',
+        auth: 'admin',
+        description: 'Every change admins made through the API, newest first; filter by target (a user, plan, pack…) or action.',
+        params: { ...PAGE_PARAMS, target: { type: 'string', min: 1, max: 200, optional: true }, action: { type: 'string', min: 1, max: 100, optional: true } },
+        handler(ctx): Promise<Page<AuditEntry>> {
+          const { limit, offset, target, action } = ctx.params;
+          return options.audit.list({ limit, offset }, { ...(target ? { target } : {}), ...(action ? { action } : {}) });
         },
       }),
       listAll: defineAction({

@@ -57,6 +57,7 @@ import { liveWorkerInstances, liveWorkers } from '../queue/item-router';
 import { createGenerationService } from '../generation/generation.service';
 import { PlanCatalog } from '../billing/plan-catalog';
 import { createPlansService } from '../billing/plans.service';
+import { AdminAuditLog, createAdminAuditMiddleware } from '../billing/admin-audit';
 import { createCreditsService } from '../billing/credits.service';
 import { QueueRepository } from '../queue/queue.repository';
 import { EventWatchers } from '../queue/event-watchers';
@@ -118,7 +119,10 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
   for (const folder of [...FIRST_PARTY_PACKS, ...extra]) await loadPackFromFolder(folder, registry);
 
   const capabilities = runsItems ? await describeWorker(config) : undefined;
-  const broker = new ServiceBroker(createBrokerOptions(config, capabilities ? { worker: capabilities } : {}, threadChannel));
+  // Admin changes are written to the audit log once its database is open (the api role's routes).
+  let audit: AdminAuditLog | undefined;
+  const auditMiddleware = createAdminAuditMiddleware(() => audit, { error: (...args: unknown[]) => broker.getLogger('audit').error(...args) });
+  const broker = new ServiceBroker(createBrokerOptions(config, capabilities ? { worker: capabilities } : {}, threadChannel, [auditMiddleware]));
   // Packs installed at run time, after the built-in ones; the plugin agent keeps them in step.
   const installedPacks = new InstalledPackRepository(dataSource);
   const packHost = new InstalledPackHost({ registry, store: installedPacks, packsDir: packsDirOf(config.dataDir), blobs, logger: broker.getLogger('plugins') });
@@ -175,7 +179,7 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
       createMetricsService({ queueStatus: new QueueStatusRepository(dataSource), token: config.metricsToken }),
       createPluginsService({ installer: new PackInstaller({ store: installedPacks, host: packHost, packsDir: packsDirOf(config.dataDir), blobs }), maxUploadBytes: config.maxUploadBytes }),
       createAutomationsService({ runtime: automations!.runtime, registry, secrets: secrets!, plans }),
-      createPlansService({ dataSource, catalog: plans }),
+      createPlansService({ dataSource, catalog: plans, audit: (audit = new AdminAuditLog(dataSource)) }),
       createCreditsService({ dataSource }),
       createCredentialsService({ dataSource, secrets: secrets! }),
     );

@@ -14,5 +14,7 @@ export const routes: Routes = [
   { path: 'automations/runs', canActivate: [signedIn], title: 'Run history · Pinksea', loadComponent: () => import('../automations/automation-runs.component').then((m) => m.AutomationRunsComponent) },
   { path: 'automations/runs/:runId', canActivate: [signedIn], title: 'Run · Pinksea', loadComponent: () => import('../automations/automation-run.component').then((m) => m.AutomationRunComponent) },
   { path: 'account', canActivate: [signedIn], title: 'Account · Pinksea', loadComponent: () => import('../account/account.component').then((m) => m.AccountComponent) },
+  // Open to visitors as well: the sign-in page and a 402's message link here.
+  { path: 'pricing', title: 'Pricing · Pinksea', loadComponent: () => import('../billing/pricing.component').then((m) => m.PricingComponent) },
   { path: '**', redirectTo: 'generate' },
 ];

@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
-import { Router } from '@angular/router';
+import { Router, RouterLink } from '@angular/router';
 import { AuthService } from '../core/auth.service';
 import { ToastService } from '../core/toast.service';
 
@@ -10,7 +10,7 @@ type Mode = 'login' | 'register';
 @Component({
   selector: 'ps-login',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [FormsModule],
+  imports: [FormsModule, RouterLink],
   template: `
     <section class="panel card" aria-labelledby="auth-title">
       <div class="tabs" role="tablist" aria-label="Account">
@@ -31,6 +31,7 @@ type Mode = 'login' | 'register';
         @if (mode() === 'register') { <p class="muted hint">At least 12 characters.</p> }
         <button class="primary" type="submit" [disabled]="busy() || form.invalid">{{ mode() === 'login' ? 'Log in' : 'Sign up' }}</button>
       </form>
+      <p class="muted plans">New accounts start on a free 7-day trial. <a routerLink="/pricing">See plans and pricing</a></p>
     </section>
   `,
   styles: `
@@ -38,6 +39,7 @@ type Mode = 'login' | 'register';
     form { display: grid; gap: 0.9rem; }
     .tabs { display: flex; gap: 0.5rem; }
     .tabs button[aria-selected='true'] { border-color: var(--accent); color: var(--accent-2); }
+    .plans { margin: 0; font-size: 0.85rem; }
     .hint { margin: -0.5rem 0 0; font-size: 0.8rem; }
   `,
 })

@@ -5,6 +5,7 @@
  * as ISO strings), never its entities.
  */
 export type { PublicUser, Session } from '../../../services/accounts/account-views';
+export type { PlanRecord } from '../../../services/billing/plan-records';
 export type { BoardRecord } from '../../../services/boards/board-records';
 export type { SocketEventMap, SocketEventName } from '../../../services/events/socket-events';
 export type { GenerateBody, GenerateResult } from '../../../services/generation/generation-views';

@@ -1,6 +1,7 @@
 import { HttpErrorResponse } from '@angular/common/http';
 import { provideZonelessChangeDetection } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
 import { ToastService } from './toast.service';
 import { ToastsComponent } from './toasts.component';
 
@@ -17,6 +18,16 @@ describe('ToastsComponent', () => {
     alert?.querySelector('button')?.click();
     await fixture.whenStable();
     expect(fixture.nativeElement.querySelector('[role="alert"]')).toBeNull();
+  });
+
+  it('makes the pricing page a 402 names a link', async () => {
+    TestBed.configureTestingModule({ providers: [provideRouter([])] });
+    const fixture = TestBed.createComponent(ToastsComponent);
+    TestBed.inject(ToastService).error(new HttpErrorResponse({ status: 402, error: { error: { code: 'payment_required', message: 'Your Trial plan ended on 2025-01-08, so runs are paused: choose a plan at /pricing' } } }));
+    await fixture.whenStable();
+    const link: HTMLAnchorElement | null = fixture.nativeElement.querySelector('[role="alert"] a');
+    expect(link?.getAttribute('href')).toBe('/pricing');
+    expect(fixture.nativeElement.querySelector('[role="alert"]')?.textContent).toContain('runs are paused: choose a plan at /pricing');
   });
 
   it('says so when the server cannot be reached', () => {

@@ -1,14 +1,17 @@
 import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { RouterLink } from '@angular/router';
+import { messageParts } from './message-links';
 import { ToastService } from './toast.service';
 
 @Component({
   selector: 'ps-toasts',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [RouterLink],
   template: `
     <div class="toasts" aria-live="polite">
       @for (toast of toasts.toasts(); track toast.id) {
         <div class="toast" [class.error]="toast.kind === 'error'" [attr.role]="toast.kind === 'error' ? 'alert' : 'status'">
-          <span>{{ toast.text }}</span>
+          <span>@for (part of parts(toast.text); track $index) {@if (part.link) {<a [routerLink]="part.link" (click)="toasts.dismiss(toast.id)">{{ part.text }}</a>} @else {<span>{{ part.text }}</span>}}</span>
           <button type="button" (click)="toasts.dismiss(toast.id)" aria-label="Dismiss">×</button>
         </div>
       }
@@ -24,4 +27,5 @@ import { ToastService } from './toast.service';
 })
 export class ToastsComponent {
   protected readonly toasts = inject(ToastService);
+  protected readonly parts = messageParts;
 }

@@ -1,12 +1,13 @@
 /**
  * `npm run studio:e2e`: drives the built studio in headless Chromium against the real platform.
- * Signs up, generates with the demo model, runs image to image from an uploaded picture, finds the
- * images in the gallery (boards, multi-select, bulk download, "use these parameters"), cancels a
- * queued item, builds and runs a workflow, publishes it, diffs and restores a version, makes
- * automations (a webhook answering with a resized image, a schedule every 2 seconds) and follows
- * their runs in the history and a run's detail, inpaints from a painted mask, checks that a
- * signed-out access token is refused, signs in as the admin to install a model from a path on
- * the server and delete it, and saves a screenshot of each screen
+ * Opens Pricing signed out, signs up, generates with the demo model, runs image to image from an
+ * uploaded picture, finds the images in the gallery (boards, multi-select, bulk download, "use these
+ * parameters"), cancels a queued item, sees the trial's credits and their grant on Account and the
+ * trial marked on Pricing, builds and runs a workflow, publishes it, diffs and restores a version,
+ * makes automations (a webhook answering with a resized image, a schedule every 2 seconds) and
+ * follows their runs in the history and a run's detail, inpaints from a painted mask, checks that a
+ * signed-out access token is refused, signs in as the admin to install a model from a path on the
+ * server and delete it, and saves a screenshot of each screen
  * at 1440x900 and 1280x800 under studio/e2e/output/. A step fails on an uncaught error, a
  * Content-Security-Policy violation, a console error or a 5xx answer, even when its clicks
  * succeeded. Ends with one line `studio e2e: N passed, M failed`; exits non-zero when a step fails.
@@ -16,6 +17,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { badPasswordToast, landsOnSignIn, logOutRefusesToken, pagesKeepSession, signUp } from './account-steps';
+import { pricingSignedOut, trialCredits } from './billing-steps';
 import { automationsEmpty, automationsPage, scheduleAutomation, webhookAutomation, webhookRunInHistory } from './automation-steps';
 import { scratch, type Step } from './e2e-fixtures';
 import { startE2ePlatform, type E2ePlatform } from './e2e-platform';
@@ -33,6 +35,7 @@ const CHROMIUM = process.env['CHROME_BIN'] ?? '/usr/bin/chromium';
 /** The steps in the order they run: each starts from the page the one before left. */
 const steps: Step[] = [
   landsOnSignIn,
+  pricingSignedOut,
   badPasswordToast,
   signUp,
   generateImage,
@@ -44,6 +47,7 @@ const steps: Step[] = [
   batchAndQueue,
   demoModelListed,
   pagesKeepSession,
+  trialCredits,
   buildAndRun,
   runOutputs,
   publishedVersions,

@@ -73,8 +73,11 @@ describe('automations, end to end', () => {
   beforeAll(async () => {
     alice = await register('alice@automations.test');
     bob = await register('bob@automations.test');
-    // More automations than the trial's few: the specs below make dozens.
-    await db.dataSource.query(`UPDATE users SET plan = 'studio' WHERE id = ANY($1)`, [[alice.user.id, bob.user.id]]);
+    // More automations than the trial's few (the specs below make dozens), on the basic pool the runner thread serves.
+    await db.dataSource.query(
+      `INSERT INTO plans (id, name, credits, pool, concurrent_items, api_per_minute, max_image_pixels, max_automations, listed) VALUES ('spec', 'Spec', 0, 'basic', 4, 1000, 4194304, 1000, false)`,
+    );
+    await db.dataSource.query(`UPDATE users SET plan = 'spec' WHERE id = ANY($1)`, [[alice.user.id, bob.user.id]]);
   });
 
   it("holds a trial account to its plan's number of automations, with a 402 saying where to upgrade", async () => {

@@ -83,6 +83,8 @@ const SETTINGS = {
 } as const;
 const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'succeeded', 'failed', 'canceled', 'skipped'];
 const RUN_TRIGGERS: readonly RunTrigger[] = ['manual', 'schedule', 'webhook', 'event', 'test', 'rerun', 'retry'];
+/** A webhook call's limit: its trigger's longest wait, and time to read the body and answer. */
+const HOOK_CALL_TIMEOUT_MS = 330_000;
 const HOOK_ROUTES = (['POST', 'PUT', 'PATCH', 'GET'] as const).map((method) => ({ method, path: '/hooks/:token', type: 'stream' as const }));
 
 export function createAutomationsService(options: AutomationsServiceOptions): ServiceSchema {
@@ -441,6 +443,8 @@ export function createAutomationsService(options: AutomationsServiceOptions): Se
       hook: defineAction({
         rest: HOOK_ROUTES,
         auth: 'none',
+        // A sync webhook waits up to its trigger's timeout (300 s at most), past the broker's default.
+        timeout: HOOK_CALL_TIMEOUT_MS,
         description:
           'A webhook trigger. Bodies: JSON, forms (urlencoded or multipart, a file becomes the image output), plain text or an image. Async webhooks answer 202 with the run; sync ones wait for the respond node (an image, or JSON) and answer 202 with the run past their timeout. Signed webhooks need X-Pinksea-Signature; Idempotency-Key makes a retried delivery run once.',
         params: { token: { type: 'string', min: 1, max: 200 }, $$strict: false },
@@ -451,6 +455,7 @@ export function createAutomationsService(options: AutomationsServiceOptions): Se
       testHook: defineAction({
         rest: HOOK_ROUTES.map((route) => ({ ...route, path: '/hooks/test/:token' })),
         auth: 'none',
+        timeout: HOOK_CALL_TIMEOUT_MS,
         description:
           "The webhook's test URL: runs the workflow's draft (not the published version) once with the request, as the editor shows it; recorded as a run with trigger `test`. Answers as the draft's webhook trigger says; works while the automation is disabled.",
         params: { token: { type: 'string', min: 1, max: 200 }, $$strict: false },

@@ -15,12 +15,13 @@ import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { PinkseaError } from '../../engine/errors';
 import { isUuid, type Page, type PageRequest } from '../kernel/request-params';
+import type { LedgerEntry, LedgerKind } from './credit-views';
+
+export { LEDGER_KINDS, type LedgerEntry, type LedgerKind } from './credit-views';
 
 /** Milli-credits in a credit. */
 export const MILLI = 1000;
 
-export const LEDGER_KINDS = ['grant', 'purchase', 'reservation', 'settlement', 'refund', 'adjustment', 'expiry'] as const;
-export type LedgerKind = (typeof LEDGER_KINDS)[number];
 
 export interface CreditChange {
   readonly ownerId: string;
@@ -53,19 +54,6 @@ export type ApplyResult =
   | { readonly outcome: 'duplicate'; readonly entryId: string; readonly amount: number; readonly reservedChange: number; readonly account: Account }
   | { readonly outcome: 'insufficient'; readonly amount: number; readonly reservedChange: number; readonly account: Account };
 
-export interface LedgerEntry {
-  readonly id: string;
-  readonly kind: LedgerKind;
-  readonly amount: number;
-  readonly reservedChange: number;
-  readonly balanceAfter: number;
-  readonly reservedAfter: number;
-  readonly reason: string;
-  readonly itemId: string | null;
-  readonly batchId: string | null;
-  readonly runId: string | null;
-  readonly createdAt: string;
-}
 
 /** The most one change may move: far past any balance, far within PostgreSQL's bigint and JavaScript's exact integers. */
 export const MAX_CHANGE = 1e15;

@@ -10,15 +10,9 @@ import { defineAction } from '../kernel/action-params';
 import { callerOf } from '../kernel/auth-middleware';
 import { PAGE_PARAMS, type Page } from '../kernel/request-params';
 import { ConflictError, InvalidInputError, NotFoundError } from '../kernel/service-errors';
-import { CreditLedger, MILLI, type LedgerEntry } from './credit-ledger';
+import { CreditLedger, MILLI } from './credit-ledger';
+import type { CreditBalance, LedgerEntry } from './credit-views';
 
-/** A balance as the API answers it: credits (to three decimals) and the same in milli-credits. */
-export interface CreditBalance {
-  readonly credits: number;
-  readonly reservedCredits: number;
-  readonly milli: number;
-  readonly reservedMilli: number;
-}
 
 /** The most one adjustment may move, in credits. */
 const MAX_ADJUSTMENT = 1_000_000_000;

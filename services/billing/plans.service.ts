@@ -14,6 +14,7 @@ import type { PlanChange, PlanRecord } from './plan-records';
 import { PlanRepository } from './plans.repository';
 
 const ID = { id: { type: 'string', min: 2, max: 32, pattern: /^[a-z][a-z0-9_-]{1,31}$/, messages: { stringPattern: 'a plan id such as starter or pro' } } } as const;
+const PLAN_FIELDS = new Set(['name', 'description', 'priceCents', 'credits', 'trialDays', 'pool', 'priority', 'concurrentItems', 'apiPerMinute', 'maxImagePixels', 'maxAutomations', 'rollover', 'listed', 'sort']);
 const COUNT = (max: number) => ({ type: 'number', integer: true, min: 0, max, optional: true }) as const;
 
 export function createPlansService(options: { dataSource: DataSource; catalog: PlanCatalog; audit: AdminAuditLog }): ServiceSchema {
@@ -71,7 +72,8 @@ export function createPlansService(options: { dataSource: DataSource; catalog: P
         },
         async handler(ctx): Promise<PlanRecord> {
           const { id, ...fields } = ctx.params;
-          const change = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as PlanChange;
+          // Only the fields above (a body of another shape, an array say, brings keys of its own).
+          const change = Object.fromEntries(Object.entries(fields).filter(([key, value]) => value !== undefined && PLAN_FIELDS.has(key))) as PlanChange;
           if (Object.keys(change).length === 0) throw new InvalidInputError([{ code: 'required', message: 'Send at least one field of the plan to change' }]);
           const updated = await plans.update(id, change);
           if (!updated) throw new NotFoundError('plan', id);

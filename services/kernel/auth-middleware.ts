@@ -95,5 +95,7 @@ declare module 'moleculer' {
     acceptsToken?: (token: string) => boolean;
     /** The API-key scope area the action belongs to (its service by default); false: any key. */
     scope?: string | false;
+    /** How long a call of this action may take, in ms, instead of the broker's requestTimeout (Moleculer reads it). */
+    timeout?: number;
   }
 }

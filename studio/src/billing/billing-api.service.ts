@@ -2,7 +2,7 @@ import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
 import { API_BASE, type Page, type PlanRecord } from '../core/api-types';
-import type { CreditBalance, LedgerEntry } from './credit-views';
+import type { CreditBalance, LedgerEntry } from '../core/api-types';
 
 /** The studio's calls to the billing API: the listed plans (no sign-in needed), the balance and the ledger. */
 @Injectable({ providedIn: 'root' })

@@ -5,7 +5,7 @@
  * server) as at most three decimals, signed with + and − in the ledger.
  */
 import type { PlanRecord } from '../core/api-types';
-import type { LedgerKind } from './credit-views';
+import type { LedgerKind } from '../core/api-types';
 
 /** Milli-credits in a credit (1 credit = 1 GPU-second). */
 const MILLI = 1000;

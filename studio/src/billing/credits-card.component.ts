@@ -2,7 +2,7 @@ import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import type { Page, PlanRecord } from '../core/api-types';
-import type { CreditBalance, LedgerEntry } from './credit-views';
+import type { CreditBalance, LedgerEntry } from '../core/api-types';
 import { ToastService } from '../core/toast.service';
 import { BillingApiService } from './billing-api.service';
 import { formatCredits, LEDGER_KIND_LABELS, ledgerTone, signedCredits } from './billing-format';

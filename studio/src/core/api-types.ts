@@ -19,6 +19,7 @@ export type { Workflow, WorkflowFields, WorkflowSummary } from '../../../service
 export type { WorkflowVersion, WorkflowVersionDiff, WorkflowVersionSummary } from '../../../services/workflows/workflow-version-records';
 export type { FieldChange, GraphDiff, NodeChange } from '../../../engine/graph/graph-diff';
 export type { Issue } from '../../../engine/errors';
+export type { CreditBalance, LedgerEntry, LedgerKind } from '../../../services/billing/credit-views';
 export type {
   Automation,
   AutomationEvent,

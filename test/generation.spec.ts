@@ -159,6 +159,10 @@ describe('generating images through the platform (demo pipeline)', () => {
     };
     expect((await bad({ width: 100 })).message).toContain('width must be a multiple of 8 (got 100); try 104');
     expect((await bad({ width: 4096, height: 4096 })).message).toContain('this server allows at most 4194304');
+    // Within the server's bound but past the trial's largest image (1 MP): the plan says so, and where to upgrade.
+    const planned = await bad({ width: 2048, height: 2048 });
+    expect(planned.message).toContain('your Trial plan allows at most 1048576 (1 MP)');
+    expect(planned.message).toContain('/pricing');
     expect((await bad({ scheduler: 'lms' })).message).toContain('Unknown scheduler "lms"; choose one of ddim, euler, euler_a, dpmpp_2m, dpmpp_2m_karras');
     expect((await bad({ model: ocrModel })).message).toContain('generation needs a main (Stable Diffusion pipeline) model');
     expect((await bad({ model: 'no-such-model' })).fields).toEqual(['model']);

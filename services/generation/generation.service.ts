@@ -18,6 +18,9 @@ import { MAX_BATCH_PRIORITY } from '../queue/job-transport';
 import type { SessionQueue } from '../queue/session-queue';
 import { buildGenerationBatch, hiresSize, MAX_SEED, type GenerationParams } from './generation-graph';
 import type { GenerateResult } from './generation-views';
+import { DEFAULT_PLAN } from '../accounts/plans';
+import { UPGRADE_PATH, type PlanCatalog } from '../billing/plan-catalog';
+import type { PlanRecord } from '../billing/plan-records';
 
 export interface GenerationServiceOptions {
   readonly queue: SessionQueue;
@@ -26,6 +29,8 @@ export interface GenerationServiceOptions {
   readonly images: Pick<ImageRecords, 'find'>;
   /** Most pixels (width × height) one image may have. */
   readonly maxPixels: number;
+  /** The caller's plan may allow fewer (its largest image). */
+  readonly plans?: PlanCatalog;
 }
 
 const DEFAULT_SIDE = 512;
@@ -71,7 +76,8 @@ export function createGenerationService(options: GenerationServiceOptions): Serv
         async handler(ctx): Promise<GenerateResult> {
           const caller = callerOf(ctx);
           const ownerId = caller.id;
-          const params = await checkRequest(options, ownerId, ctx.params);
+          const plan = await options.plans?.get(caller.plan ?? DEFAULT_PLAN);
+          const params = await checkRequest(options, ownerId, ctx.params, plan);
           const result = await options.queue.enqueueBatch(ownerId, ctx.params.queueId, {
             batch: buildGenerationBatch(params),
             origin: 'generate',
@@ -86,7 +92,7 @@ export function createGenerationService(options: GenerationServiceOptions): Serv
 }
 
 /** Every problem with the request at once, each naming its field; the complete parameters when none. */
-async function checkRequest(options: GenerationServiceOptions, ownerId: string, request: GenerateCall): Promise<GenerationParams> {
+async function checkRequest(options: GenerationServiceOptions, ownerId: string, request: GenerateCall, plan?: PlanRecord): Promise<GenerationParams> {
   const issues: Issue[] = [];
   const problem = (field: string, code: string, message: string) => issues.push({ field, code, message });
 
@@ -126,12 +132,15 @@ async function checkRequest(options: GenerationServiceOptions, ownerId: string, 
   }
   if (width * height > options.maxPixels) {
     problem('width', 'too_many_pixels', `${width}x${height} is ${width * height} pixels; this server allows at most ${options.maxPixels} (PINKSEA_MAX_GENERATION_PIXELS)`);
+  } else if (plan && width * height > plan.maxImagePixels) {
+    problem('width', 'plan_image_limit', `${width}x${height} is ${width * height} pixels; your ${plan.name} plan allows at most ${plan.maxImagePixels} (${(plan.maxImagePixels / 1048576).toFixed(0)} MP): choose a larger plan at ${UPGRADE_PATH}`);
   }
   const hires = request.hiresScale != null && request.hiresScale > 1 ? { scale: request.hiresScale, strength: request.hiresStrength ?? 0.45 } : undefined;
   if (hires) {
     const size = hiresSize({ width, height, hires });
-    if (size.width * size.height > options.maxPixels) {
-      problem('hiresScale', 'too_many_pixels', `The high-res pass would be ${size.width}x${size.height}, ${size.width * size.height} pixels; this server allows at most ${options.maxPixels}`);
+    const most = Math.min(options.maxPixels, plan?.maxImagePixels ?? Infinity);
+    if (size.width * size.height > most) {
+      problem('hiresScale', 'too_many_pixels', `The high-res pass would be ${size.width}x${size.height}, ${size.width * size.height} pixels; ${most < options.maxPixels ? `your ${plan!.name} plan` : 'this server'} allows at most ${most}`);
     }
   }
   if (issues.length > 0) throw new InvalidInputError(issues);

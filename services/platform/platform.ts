@@ -168,7 +168,7 @@ export async function startPlatform(config: PinkseaConfig, options: PlatformOpti
       createNodesService(registry, { ...graphLimits, maxItems: config.maxBatchItems }),
       createAccountsService({ dataSource, config }),
       createQueueService(queue),
-      createGenerationService({ queue, registry, models: new ModelRepository(dataSource), images: new ImageRepository(dataSource), maxPixels: config.maxGenerationPixels }),
+      createGenerationService({ queue, registry, models: new ModelRepository(dataSource), images: new ImageRepository(dataSource), maxPixels: config.maxGenerationPixels, plans }),
       createImagesService({ dataSource, config, files }),
       createBoardsService({ dataSource }),
       createWorkflowsService({ dataSource }),

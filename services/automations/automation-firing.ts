@@ -17,7 +17,8 @@ import type { SessionQueue } from '../queue/session-queue';
 import type { QueueItem } from '../queue/queue-store';
 import type { AutomationGraphResult } from './automation-graph-run';
 import type { Automation, AutomationRun, RunMode, RunNodeSummary, RunOutput, RunStatus, RunTrigger } from './automation-records';
-import type { AutomationRepository, FiringAutomation, RunWrite } from './automation.repository';
+import type { AutomationRepository, FiringAutomation } from './automation.repository';
+import type { RunRepository, RunWrite } from './run.repository';
 import { PAYLOAD_INPUT, RESPOND_TYPE } from './automation-triggers';
 import { runsInline, type InlineRuns } from './inline-runs';
 import { runId } from './run-ids';
@@ -84,6 +85,7 @@ export interface RunEndListener {
 
 export interface AutomationFiringOptions {
   readonly repository: AutomationRepository;
+  readonly runs: RunRepository;
   readonly writer: RunWriter;
   readonly registry: NodeRegistry;
   readonly inline: InlineRuns;
@@ -147,7 +149,7 @@ export class AutomationFiring {
       runner: mode === 'inline' ? this.options.nodeId : null,
     };
     if (writeFirst && !(await this.options.writer.write(base))) {
-      const earlier = await this.options.repository.runByFireKey(automation.id, base.fireKey);
+      const earlier = await this.options.runs.runByFireKey(automation.id, base.fireKey);
       if (!earlier) throw new PinkseaError('run_not_recorded', 'The run could not be recorded; try again', 'transient');
       return { runId: earlier.id, duplicate: true, status: earlier.status, done: Promise.resolve({ runId: earlier.id, status: earlier.status, error: earlier.error, output: null }), persist: async () => undefined };
     }
@@ -195,7 +197,7 @@ export class AutomationFiring {
 
   /** Ends a run whose runner went away before it ended, as a failure of the platform (retried by its policy). */
   async failLost(ownerId: string, runId: string): Promise<void> {
-    const run = await this.options.repository.findRun(ownerId, runId);
+    const run = await this.options.runs.findRun(ownerId, runId);
     const target = run && (await this.options.repository.findForFiring(run.automationId));
     if (!run || !target) return;
     const error: ErrorInfo = { code: 'run_lost', kind: 'transient', message: 'The process running this run stopped before it ended' };
@@ -208,7 +210,7 @@ export class AutomationFiring {
    * went away before it saw the end (the queue itself finishes or retries the items).
    */
   async settleQueueRun(ownerId: string, runId: string): Promise<boolean> {
-    const run = await this.options.repository.findRun(ownerId, runId);
+    const run = await this.options.runs.findRun(ownerId, runId);
     if (!run || (run.status !== 'queued' && run.status !== 'running') || run.queueItemIds.length === 0) return false;
     let items: QueueItem[];
     try {

@@ -14,6 +14,7 @@ import type { Automation, AutomationEvent, AutomationTrigger, RunTrigger } from 
 import { AutomationRepository, type FiringAutomation } from './automation.repository';
 import type { InlineRuns } from './inline-runs';
 import { RunWriter } from './run-writer';
+import { RunRepository } from './run.repository';
 
 export interface AutomationRuntimeOptions {
   readonly dataSource: DataSource;
@@ -39,6 +40,7 @@ const LISTENERS_TTL_MS = 2000;
 
 export class AutomationRuntime {
   readonly repository: AutomationRepository;
+  readonly runs: RunRepository;
   readonly writer: RunWriter;
   readonly firing: AutomationFiring;
   readonly inline: InlineRuns;
@@ -48,11 +50,13 @@ export class AutomationRuntime {
 
   constructor(options: AutomationRuntimeOptions) {
     this.repository = new AutomationRepository(options.dataSource);
-    this.writer = new RunWriter(this.repository);
+    this.runs = new RunRepository(options.dataSource);
+    this.writer = new RunWriter(this.runs);
     this.inline = options.inline;
     this.logger = options.logger;
     this.firing = new AutomationFiring({
       repository: this.repository,
+      runs: this.runs,
       writer: this.writer,
       registry: options.registry,
       inline: options.inline,
@@ -72,7 +76,7 @@ export class AutomationRuntime {
   /** Stops the inline run threads and closes what the store opened. */
   async stop(): Promise<void> {
     await this.inline.stop();
-    await this.repository.close();
+    await this.runs.close();
   }
 
   /** Fires an automation by id through its first trigger of `kind` (else its first trigger); undefined when it is missing or disabled. */

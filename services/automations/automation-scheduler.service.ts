@@ -38,17 +38,17 @@ export function createAutomationSchedulerService(options: AutomationSchedulerSer
   return {
     name: 'automation-scheduler',
     async started() {
-      const scheduler = new AutomationScheduler({ repository: runtime.repository, firing: runtime.firing, writer: runtime.writer, logger: this.logger });
+      const scheduler = new AutomationScheduler({ repository: runtime.repository, runs: runtime.runs, firing: runtime.firing, writer: runtime.writer, logger: this.logger });
       const liveNodes = () => (this.broker.registry.getNodeList({ onlyAvailable: true, withServices: false }) as unknown as { id: string }[]).map((node) => node.id);
 
       const sweep = async () => {
-        const { repository, firing } = runtime;
-        for (const run of await repository.lostInlineRuns(liveNodes(), new Date(Date.now() - LOST_AFTER_MS), SWEEP_BATCH)) await firing.failLost(run.ownerId, run.id);
-        for (const run of await repository.openQueueRuns(SWEEP_BATCH)) await firing.settleQueueRun(run.ownerId, run.id);
-        for (const run of await repository.claimDueRetries(new Date(), SWEEP_BATCH)) await firing.retry(run);
+        const { runs, firing } = runtime;
+        for (const run of await runs.lostInlineRuns(liveNodes(), new Date(Date.now() - LOST_AFTER_MS), SWEEP_BATCH)) await firing.failLost(run.ownerId, run.id);
+        for (const run of await runs.openQueueRuns(SWEEP_BATCH)) await firing.settleQueueRun(run.ownerId, run.id);
+        for (const run of await runs.claimDueRetries(new Date(), SWEEP_BATCH)) await firing.retry(run);
         if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
           lastPrune = Date.now();
-          const pruned = await repository.pruneRuns();
+          const pruned = await runs.pruneRuns();
           if (pruned > 0) this.logger.info(`Deleted ${pruned} automation runs past their retention`);
         }
       };

@@ -9,7 +9,8 @@
  */
 import type { AutomationTrigger } from './automation-records';
 import type { AutomationFiring } from './automation-firing';
-import type { AutomationRepository, FiringAutomation, RunWrite } from './automation.repository';
+import type { AutomationRepository, FiringAutomation } from './automation.repository';
+import type { RunRepository, RunWrite } from './run.repository';
 import type { RunWriter } from './run-writer';
 import { runId } from './run-ids';
 import { catchUpFireTimes, missedFireTimes, Schedule } from './schedule';
@@ -35,6 +36,7 @@ export class AutomationScheduler {
   constructor(
     private readonly options: {
       readonly repository: AutomationRepository;
+      readonly runs: RunRepository;
       readonly firing: AutomationFiring;
       readonly writer: RunWriter;
       readonly logger: { warn(...args: unknown[]): void };
@@ -64,7 +66,7 @@ export class AutomationScheduler {
         const missed = from < onTimeFrom ? missedFireTimes(schedule, from, onTimeFrom) : [];
         const toFire = [...catchUpFireTimes(schedule, missed, now), ...onTime];
         if (toFire.length === 0) continue;
-        if (trigger.overlap === 'skip' && (await this.options.repository.openRuns(automation.id)) > 0) {
+        if (trigger.overlap === 'skip' && (await this.options.runs.openRuns(automation.id)) > 0) {
           for (const time of toFire) if (await this.recordSkipped(target, trigger, fireKeyOf(trigger, schedule, time), time)) counts.skipped++;
           continue;
         }

@@ -1,5 +1,5 @@
 /**
- * The automation store on a real PostgreSQL: how run records are written (once per fire key, an end
+ * The automation and run stores on a real PostgreSQL: how run records are written (once per fire key, an end
  * never overwritten, a batch with a refused write), retention by count and age, claiming due
  * retries once across concurrent schedulers, moving schedules with a stale cursor, and the hourly
  * activity behind the Automations page's sparkline.
@@ -8,12 +8,14 @@ import { randomUUID } from 'node:crypto';
 import { ALICE, BOB, insertTestUsers } from '../../test/support/test-tenants';
 import { useTestDatabase } from '../../test/support/test-database';
 import type { Automation } from './automation-records';
-import { AutomationRepository, type RunWrite } from './automation.repository';
+import { AutomationRepository } from './automation.repository';
+import { RunRepository, type RunWrite } from './run.repository';
 import { RunWriter } from './run-writer';
 
 describe('AutomationRepository', () => {
   const db = useTestDatabase();
   let repository: AutomationRepository;
+  let runs: RunRepository;
   let automation: Automation;
 
   const run = (overrides: Partial<RunWrite> = {}): RunWrite => {
@@ -55,28 +57,29 @@ describe('AutomationRepository', () => {
     db.skipIfMissing();
     await insertTestUsers(db.dataSource);
     repository = new AutomationRepository(db.dataSource);
+    runs = new RunRepository(db.dataSource);
     automation = await makeAutomation(ALICE.id);
   });
 
-  afterAll(() => repository?.close());
+  afterAll(() => runs?.close());
 
   const statusOf = async (id: string) => ((await db.dataSource.query(`SELECT status FROM automation_runs WHERE id = $1`, [id])) as { status: string }[])[0]?.status;
 
   it('inserts a run once per fire key, updates it while open, and never overwrites its end', async () => {
     const first = run({ fireKey: 'schedule:2026-12-07T10:00:00.000Z' });
-    expect(await repository.writeRuns([first])).toEqual(new Set([first.id]));
+    expect(await runs.writeRuns([first])).toEqual(new Set([first.id]));
     // Another run with the same fire key (a second scheduler) is not written.
     const twin = run({ fireKey: first.fireKey });
-    expect((await repository.writeRuns([twin])).size).toBe(0);
-    expect((await repository.runByFireKey(automation.id, first.fireKey))?.id).toBe(first.id);
-    expect(await repository.writeRuns([{ ...first, status: 'succeeded', finishedAt: new Date() }])).toEqual(new Set([first.id]));
+    expect((await runs.writeRuns([twin])).size).toBe(0);
+    expect((await runs.runByFireKey(automation.id, first.fireKey))?.id).toBe(first.id);
+    expect(await runs.writeRuns([{ ...first, status: 'succeeded', finishedAt: new Date() }])).toEqual(new Set([first.id]));
     // A late write of the start, or another end, finds it ended and leaves it.
-    expect((await repository.writeRuns([{ ...first, status: 'failed', finishedAt: new Date() }])).size).toBe(0);
+    expect((await runs.writeRuns([{ ...first, status: 'failed', finishedAt: new Date() }])).size).toBe(0);
     expect(await statusOf(first.id)).toBe('succeeded');
   });
 
   it('writes a batch in one statement, and the writer retries one by one when a write is refused', async () => {
-    const writer = new RunWriter(repository);
+    const writer = new RunWriter(runs);
     const good = [run(), run(), run()];
     // A status the table's check refuses fails the statement; retried alone, only that write fails.
     const bad = run({ status: 'bogus' as RunWrite['status'] });
@@ -94,13 +97,13 @@ describe('AutomationRepository', () => {
     const kept = await makeAutomation(ALICE.id, { keepRunsCount: 2, keepRunsDays: 1 });
     const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
     const ended = (minutes: number) => run({ automationId: kept.id, status: 'succeeded', createdAt: minutesAgo(minutes), finishedAt: minutesAgo(minutes) });
-    const runs = [ended(1), ended(2), ended(3), ended(4), run({ automationId: kept.id, status: 'running', createdAt: minutesAgo(5000) })];
+    const written = [ended(1), ended(2), ended(3), ended(4), run({ automationId: kept.id, status: 'running', createdAt: minutesAgo(5000) })];
     const old = ended(3 * 24 * 60);
-    await repository.writeRuns([...runs, old]);
+    await runs.writeRuns([...written, old]);
     const others = (await db.dataSource.query(`SELECT count(*)::int AS n FROM automation_runs WHERE automation_id <> $1`, [kept.id])) as { n: number }[];
-    const deleted = await repository.pruneRuns();
+    const deleted = await runs.pruneRuns();
     const left = ((await db.dataSource.query(`SELECT id FROM automation_runs WHERE automation_id = $1`, [kept.id])) as { id: string }[]).map((row) => row.id).sort();
-    expect(left).toEqual([runs[0]!.id, runs[1]!.id, runs[4]!.id].sort());
+    expect(left).toEqual([written[0]!.id, written[1]!.id, written[4]!.id].sort());
     expect(deleted).toBe(3);
     // Other automations' runs (within their defaults) stay.
     expect(((await db.dataSource.query(`SELECT count(*)::int AS n FROM automation_runs WHERE automation_id <> $1`, [kept.id])) as { n: number }[])[0]!.n).toBe(others[0]!.n);
@@ -108,11 +111,11 @@ describe('AutomationRepository', () => {
 
   it('lets one of several schedulers claim a due retry', async () => {
     const failed = run({ status: 'failed', finishedAt: new Date(), retryAt: new Date(Date.now() - 1000) });
-    await repository.writeRuns([failed]);
-    const claims = await Promise.all([repository.claimDueRetries(new Date(), 10), repository.claimDueRetries(new Date(), 10), repository.claimDueRetries(new Date(), 10)]);
+    await runs.writeRuns([failed]);
+    const claims = await Promise.all([runs.claimDueRetries(new Date(), 10), runs.claimDueRetries(new Date(), 10), runs.claimDueRetries(new Date(), 10)]);
     const claimed = claims.flat().filter((entry) => entry.id === failed.id);
     expect(claimed.length).toBe(1);
-    expect((await repository.claimDueRetries(new Date(), 10)).some((entry) => entry.id === failed.id)).toBeFalse();
+    expect((await runs.claimDueRetries(new Date(), 10)).some((entry) => entry.id === failed.id)).toBeFalse();
   });
 
   it('moves a schedule only from the cursor it was read with', async () => {
@@ -126,19 +129,19 @@ describe('AutomationRepository', () => {
   it("counts the last day's runs per hour, oldest first, for the owner only", async () => {
     const counted = await makeAutomation(ALICE.id);
     const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000 - 60_000);
-    await repository.writeRuns([
+    await runs.writeRuns([
       run({ automationId: counted.id, status: 'succeeded', createdAt: hoursAgo(0) }),
       run({ automationId: counted.id, status: 'failed', createdAt: hoursAgo(0) }),
       run({ automationId: counted.id, status: 'succeeded', createdAt: hoursAgo(5) }),
       run({ automationId: counted.id, status: 'succeeded', createdAt: hoursAgo(30) }),
     ]);
-    const activity = (await repository.recentActivity(ALICE.id, [counted.id])).get(counted.id)!;
+    const activity = (await runs.recentActivity(ALICE.id, [counted.id])).get(counted.id)!;
     expect(activity.lastDay.length).toBe(24);
     expect(activity.lastDay[23]).toEqual({ succeeded: 1, failed: 1, other: 0 });
     expect(activity.lastDay[18]).toEqual({ succeeded: 1, failed: 0, other: 0 });
     expect(activity.lastDay.reduce((sum, hour) => sum + hour.succeeded + hour.failed + hour.other, 0)).toBe(3);
     expect(activity.lastRun?.status).toMatch(/succeeded|failed/);
     // Bob asking with Alice's automation id sees nothing of it.
-    expect((await repository.recentActivity(BOB.id, [counted.id])).get(counted.id)!.lastRun).toBeNull();
+    expect((await runs.recentActivity(BOB.id, [counted.id])).get(counted.id)!.lastRun).toBeNull();
   });
 });

@@ -2,52 +2,37 @@
  * Automations (service `automations`, role `api`): a workflow whose published version has trigger
  * nodes, run unattended. Routes to make, list, change and delete automations, their webhook URL
  * and signing secret, a manual run, the run history (filters, a run's detail, re-run, runs per
- * day), a schedule preview for the editor, and the webhook itself under `/hooks/<token>`.
+ * day), a schedule preview for the editor, and the webhook itself under `/hooks/<token>`
+ * (webhook-endpoint.ts).
  *
  * Event triggers fire here too: when a run ends (`automation.succeeded` / `automation.failed`, and
  * the failed run's error workflow) and when an image lands on a board (`image.saved`).
  */
 import { randomBytes } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
-import getRawBody from 'raw-body';
-import { LRUCache } from 'lru-cache';
 import type { Context, ServiceSchema } from 'moleculer';
 import type { NodeRegistry } from '../../engine/registry/node-registry';
-import { TokenBucketLimiter } from '../accounts/rate-limiter';
-import { defineAction, type ActionContext } from '../kernel/action-params';
-import { callerOf, type AuthUser } from '../kernel/auth-middleware';
+import { defineAction } from '../kernel/action-params';
+import { callerOf } from '../kernel/auth-middleware';
 import { PAGE_PARAMS, queryList, type Page } from '../kernel/request-params';
 import { created } from '../kernel/response-meta';
-import { ConflictError, InvalidInputError, NotFoundError, RateLimitedError, UnauthorizedError } from '../kernel/service-errors';
+import { ConflictError, InvalidInputError, NotFoundError } from '../kernel/service-errors';
 import { IMAGE_ON_BOARD, type ImageOnBoard } from '../boards/board-events';
 import { DEFAULT_PLAN } from '../accounts/plans';
 import { PaymentRequiredError, type PlanCatalog } from '../billing/plan-catalog';
 import { WORKFLOW_PUBLISHED, type WorkflowPublished } from '../workflows/workflow-events';
 import { SESSION_EVENTS, type SessionEventBatch } from '../queue/queue-events';
-import { isTruncated, type FinishedRun, type FireOutcome } from './automation-firing';
+import { isTruncated } from './automation-firing';
 import type { AutomationRuntime } from './automation-runtime';
-import type { Automation, AutomationListItem, AutomationRun, AutomationSettings, AutomationTrigger, AutomationView, AutomationRunSummary, RunsPerDay, RunStatus, RunTrigger } from './automation-records';
+import type { Automation, AutomationListItem, AutomationRun, AutomationRunSummary, AutomationSettings, AutomationView, RunsPerDay, RunStatus, RunTrigger } from './automation-records';
 import { readTriggers } from './automation-triggers';
 import { nextAfter } from './automation-scheduler';
 import type { AutomationRepository, FiringAutomation } from './automation.repository';
 import { Schedule } from './schedule';
 import type { SecretBox } from './secret-box';
-import {
-  BadRequestError,
-  bodyTooLarge,
-  deliveryIdOf,
-  missingFields,
-  parseWebhookBody,
-  SIGNATURE_HEADER,
-  verifySignature,
-  visibleHeaders,
-} from './webhook-request';
+import { acceptedRun, HOOK_CALL_TIMEOUT_MS, HOOK_ROUTES, WebhookEndpoint, type AcceptedRun } from './webhook-endpoint';
 
 /** Broadcast when an automation changes, so every api process drops what it cached of it. */
 export const AUTOMATIONS_CHANGED = 'automations.changed';
-/** How long a webhook's automation is trusted from memory; changes elsewhere reach it by the broadcast, or after this. */
-const HOOK_CACHE_MS = 2000;
 
 export interface AutomationsServiceOptions {
   readonly runtime: AutomationRuntime;
@@ -56,18 +41,6 @@ export interface AutomationsServiceOptions {
   /** The owner's plan sets how many automations they may have. */
   readonly plans?: PlanCatalog;
 }
-
-interface AcceptedRun {
-  readonly runId: string;
-  readonly status: RunStatus;
-  /** An earlier firing had the same key (a replayed signature, a repeated delivery id): nothing new ran. */
-  readonly duplicate: boolean;
-  readonly statusUrl: string;
-}
-
-type WebhookTrigger = Extract<AutomationTrigger, { kind: 'webhook' }>;
-type HookContext = ActionContext<{ token: string; [query: string]: unknown }>;
-
 
 const ID = { id: { type: 'string', min: 1, max: 100 } } as const;
 const RUN_ID = { runId: { type: 'string', min: 1, max: 100 } } as const;
@@ -83,14 +56,9 @@ const SETTINGS = {
 } as const;
 const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'succeeded', 'failed', 'canceled', 'skipped'];
 const RUN_TRIGGERS: readonly RunTrigger[] = ['manual', 'schedule', 'webhook', 'event', 'test', 'rerun', 'retry'];
-/** A webhook call's limit: its trigger's longest wait, and time to read the body and answer. */
-const HOOK_CALL_TIMEOUT_MS = 330_000;
-const HOOK_ROUTES = (['POST', 'PUT', 'PATCH', 'GET'] as const).map((method) => ({ method, path: '/hooks/:token', type: 'stream' as const }));
 
 export function createAutomationsService(options: AutomationsServiceOptions): ServiceSchema {
-  const { repository, firing } = options.runtime;
-  const hooks = new LRUCache<string, { found: FiringAutomation | null; at: number }>({ max: 10_000 });
-  const limiters = new Map<number, TokenBucketLimiter>();
+  const { repository, runs, firing } = options.runtime;
 
   const mustFind = async (ownerId: string, id: string): Promise<Automation> => {
     const found = await repository.find(ownerId, id);
@@ -118,87 +86,10 @@ export function createAutomationsService(options: AutomationsServiceOptions): Se
     }),
   });
 
-  const hookTarget = async (token: string, options: { draft?: boolean } = {}): Promise<FiringAutomation> => {
-    if (options.draft) {
-      // The test URL runs the draft as it is now: its own triggers, read afresh (nothing cached).
-      const found = /^[A-Za-z0-9_-]{20,100}$/.test(token) ? await repository.findByWebhookToken(token) : undefined;
-      const draft = found && (await repository.draftGraph(found.automation.ownerId, found.automation.workflowId));
-      if (!found || !draft) throw new NotFoundError('webhook', token.slice(0, 8) + '…');
-      const { triggers } = derive(draft, tokenOf(found.automation));
-      if (!triggers.some((trigger) => trigger.kind === 'webhook')) throw new NotFoundError('webhook', token.slice(0, 8) + '…');
-      return { ...found, graph: draft, automation: { ...found.automation, triggers, version: 0 } };
-    }
-    const cached = hooks.get(token);
-    let found = cached && Date.now() - cached.at < HOOK_CACHE_MS ? cached.found : undefined;
-    if (found === undefined) {
-      found = /^[A-Za-z0-9_-]{20,100}$/.test(token) ? ((await repository.findByWebhookToken(token)) ?? null) : null;
-      hooks.set(token, { found, at: Date.now() });
-    }
-    // A disabled or deleted automation is answered as an unknown one.
-    if (!found || !found.automation.enabled || !found.automation.webhookPath) throw new NotFoundError('webhook', token.slice(0, 8) + '…');
-    return found;
-  };
-
-  const limiterFor = (perMinute: number) => {
-    let limiter = limiters.get(perMinute);
-    if (!limiter) limiters.set(perMinute, (limiter = new TokenBucketLimiter({ capacity: perMinute, refillEveryMs: 60_000 / perMinute })));
-    return limiter;
-  };
-
-  /** A request to a webhook (or its test URL): checked, read, fired, and answered by the trigger's mode. */
-  const serveHook = async (ctx: HookContext, target: FiringAutomation, trigger: 'webhook' | 'test'): Promise<unknown> => {
-    const meta = ctx.meta as typeof ctx.meta & { headers?: IncomingHttpHeaders; user?: AuthUser };
-    const headers = meta.headers ?? {};
-    const hook = target.automation.triggers.find((entry): entry is WebhookTrigger => entry.kind === 'webhook')!;
-    const allowed = limiterFor(hook.rateLimitPerMinute).take(target.automation.id);
-    if (!allowed.allowed) {
-      drain(ctx.stream as Readable | null);
-      throw new RateLimitedError(Math.max(1, Math.ceil(allowed.retryAfterMs / 1000)));
-    }
-    if (hook.auth === 'api_key' && meta.user?.id !== target.automation.ownerId) {
-      drain(ctx.stream as Readable | null);
-      throw new UnauthorizedError("This webhook needs an API key of the automation's owner: Authorization: Bearer <key>");
-    }
-    const raw = await readHookBody(ctx.stream as Readable | null, hook.maxBodyKb);
-    let fireKey: string | undefined;
-    if (hook.auth === 'hmac' || target.webhookSecret) {
-      if (!target.webhookSecret) throw new UnauthorizedError('This webhook is set to check signatures but has no secret yet: make one in the automation’s settings');
-      const signature = verifySignature(options.secrets.open(target.webhookSecret), firstHeader(headers[SIGNATURE_HEADER]), raw);
-      // A signed request replayed within the tolerance carries the same signature: it runs once.
-      fireKey = `signature:${signature}`;
-    }
-    const delivery = deliveryIdOf(headers);
-    if (delivery) fireKey = `delivery:${delivery}`;
-    const { body, image } = await parseWebhookBody(raw, firstHeader(headers['content-type']));
-    const missing = missingFields(body, hook.requiredFields);
-    if (hook.imageRequired && !image) missing.push({ code: 'required', field: 'image', message: 'The webhook request carried no image: post one as the body or as a multipart file' });
-    if (missing.length > 0) throw new BadRequestError(missing);
-    const sync = hook.mode === 'sync';
-    const outcome = await firing.fire(target, {
-      trigger,
-      triggerNodeId: hook.nodeId,
-      ...(fireKey ? { fireKey } : {}),
-      fireKeyMayRepeat: fireKey !== undefined,
-      // The body as sent, JSON-escaped at most 6-fold, and headers Node bounds at 16 KB.
-      payloadBytes: raw.length * 6 + 16 * 1024 + 256,
-      payload: { body, query: queryOf(ctx.params), headers: visibleHeaders(headers), receivedAt: new Date().toISOString(), deliveryId: delivery ?? '' },
-      ...(image ? { image } : {}),
-      wait: sync,
-    });
-    const accepted = () => acceptedRun(ctx.meta, outcome);
-    if (!sync || outcome.duplicate) return accepted();
-    let timer: NodeJS.Timeout | undefined;
-    const finished = await Promise.race([outcome.done, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), hook.timeoutSeconds * 1000)))]);
-    clearTimeout(timer);
-    if (!finished) {
-      await outcome.persist();
-      return accepted();
-    }
-    return respond(ctx.meta, finished);
-  };
+  const webhooks = new WebhookEndpoint({ repository, firing, secrets: options.secrets, triggersOf: (graph) => derive(graph, null).triggers });
 
   const changed = (ctx: Context, automation: { id: string }) => {
-    hooks.clear();
+    webhooks.forget();
     options.runtime.forget();
     void ctx.broadcast(AUTOMATIONS_CHANGED, { id: automation.id });
   };
@@ -208,7 +99,7 @@ export function createAutomationsService(options: AutomationsServiceOptions): Se
     settings: { rest: '/' },
     events: {
       [AUTOMATIONS_CHANGED]() {
-        hooks.clear();
+        webhooks.forget();
         options.runtime.forget();
       },
       [SESSION_EVENTS](ctx: Context<SessionEventBatch>) {
@@ -270,7 +161,7 @@ export function createAutomationsService(options: AutomationsServiceOptions): Se
         async handler(ctx): Promise<Page<AutomationListItem>> {
           const owner = callerOf(ctx).id;
           const page = await repository.list(owner, ctx.params);
-          const activity = await repository.recentActivity(owner, page.items.map((item) => item.id));
+          const activity = await runs.recentActivity(owner, page.items.map((item) => item.id));
           return { ...page, items: page.items.map((item) => ({ ...view(item), ...activity.get(item.id)! })) };
         },
       }),
@@ -385,7 +276,7 @@ export function createAutomationsService(options: AutomationsServiceOptions): Se
           const status = listOf(ctx.params.status, RUN_STATUSES, 'status');
           const trigger = listOf(ctx.params.trigger, RUN_TRIGGERS, 'trigger');
           if (automationId) await mustFind(callerOf(ctx).id, automationId);
-          return repository.listRuns(callerOf(ctx).id, { ...(automationId ? { automationId } : {}), status, trigger, ...(from ? { from } : {}), ...(to ? { to } : {}) }, { limit, offset });
+          return runs.listRuns(callerOf(ctx).id, { ...(automationId ? { automationId } : {}), status, trigger, ...(from ? { from } : {}), ...(to ? { to } : {}) }, { limit, offset });
         },
       }),
       runsPerDay: defineAction({
@@ -394,14 +285,14 @@ export function createAutomationsService(options: AutomationsServiceOptions): Se
         async handler(ctx): Promise<RunsPerDay[]> {
           const owner = callerOf(ctx).id;
           if (ctx.params.automationId) await mustFind(owner, ctx.params.automationId);
-          return repository.runsPerDay(owner, ctx.params.days, ctx.params.automationId ?? undefined);
+          return runs.runsPerDay(owner, ctx.params.days, ctx.params.automationId ?? undefined);
         },
       }),
       getRun: defineAction({
         rest: 'GET /automation-runs/:runId',
         params: RUN_ID,
         async handler(ctx): Promise<AutomationRun> {
-          const run = await repository.findRun(callerOf(ctx).id, ctx.params.runId);
+          const run = await runs.findRun(callerOf(ctx).id, ctx.params.runId);
           if (!run) throw new NotFoundError('run', ctx.params.runId);
           return run;
         },
@@ -412,7 +303,7 @@ export function createAutomationsService(options: AutomationsServiceOptions): Se
         params: RUN_ID,
         async handler(ctx): Promise<AcceptedRun> {
           const owner = callerOf(ctx).id;
-          const earlier = await repository.findRun(owner, ctx.params.runId);
+          const earlier = await runs.findRun(owner, ctx.params.runId);
           if (!earlier) throw new NotFoundError('run', ctx.params.runId);
           const target = await repository.findForFiring(earlier.automationId);
           if (!target || target.automation.ownerId !== owner) throw new NotFoundError('run', ctx.params.runId);
@@ -449,7 +340,7 @@ export function createAutomationsService(options: AutomationsServiceOptions): Se
           'A webhook trigger. Bodies: JSON, forms (urlencoded or multipart, a file becomes the image output), plain text or an image. Async webhooks answer 202 with the run; sync ones wait for the respond node (an image, or JSON) and answer 202 with the run past their timeout. Signed webhooks need X-Pinksea-Signature; Idempotency-Key makes a retried delivery run once.',
         params: { token: { type: 'string', min: 1, max: 200 }, $$strict: false },
         async handler(ctx): Promise<unknown> {
-          return serveHook(ctx, await hookTarget(ctx.params.token), 'webhook');
+          return webhooks.serve(ctx, await webhooks.target(ctx.params.token), 'webhook');
         },
       }),
       testHook: defineAction({
@@ -460,63 +351,11 @@ export function createAutomationsService(options: AutomationsServiceOptions): Se
           "The webhook's test URL: runs the workflow's draft (not the published version) once with the request, as the editor shows it; recorded as a run with trigger `test`. Answers as the draft's webhook trigger says; works while the automation is disabled.",
         params: { token: { type: 'string', min: 1, max: 200 }, $$strict: false },
         async handler(ctx): Promise<unknown> {
-          const target = await hookTarget(ctx.params.token, { draft: true });
-          return serveHook(ctx, target, 'test');
+          return webhooks.serve(ctx, await webhooks.target(ctx.params.token, { draft: true }), 'test');
         },
       }),
     },
   };
-}
-
-
-/** A run started and not waited for: 202, with where to follow it. */
-function acceptedRun(meta: { $statusCode?: number }, outcome: Pick<FireOutcome, 'runId' | 'status' | 'duplicate'>): AcceptedRun {
-  meta.$statusCode = 202;
-  return { runId: outcome.runId, status: outcome.status, duplicate: outcome.duplicate, statusUrl: `/api/v1/automation-runs/${outcome.runId}` };
-}
-
-/** What a sync webhook answers once its run ended: the respond node's choice, or the run's outcome. */
-function respond(meta: { $statusCode?: number; $responseType?: string; $responseHeaders?: Record<string, string> }, run: FinishedRun): unknown {
-  meta.$responseHeaders = { 'X-Pinksea-Run': run.runId };
-  if (run.status !== 'succeeded') {
-    // The graph's own failure is the automation's (422); the platform's are 503 (try again) or 500.
-    const kind = run.error?.kind ?? 'internal';
-    meta.$statusCode = kind === 'user' ? 422 : kind === 'transient' ? 503 : 500;
-    return { runId: run.runId, status: run.status, error: run.error };
-  }
-  const output = run.output;
-  meta.$statusCode = output?.status ?? 200;
-  if (run.image) {
-    meta.$responseType = `image/${run.image.format}`;
-    return Buffer.from(run.image.data.buffer, run.image.data.byteOffset, run.image.data.byteLength);
-  }
-  return output ? output.body : { runId: run.runId, status: run.status };
-}
-
-async function readHookBody(stream: Readable | null, maxBodyKb: number): Promise<Buffer> {
-  if (!stream || stream.readableEnded) return Buffer.alloc(0);
-  try {
-    return await getRawBody(stream, { limit: maxBodyKb * 1024 });
-  } catch (error) {
-    if ((error as { type?: string }).type !== 'entity.too.large') throw error;
-    drain(stream);
-    throw bodyTooLarge(maxBodyKb);
-  }
-}
-
-/** Reads and drops the rest of a body not wanted, so the client still reads the answer. */
-function drain(stream: Readable | null): void {
-  if (!stream || stream.readableEnded) return;
-  stream.on('error', () => undefined);
-  stream.resume();
-}
-
-const firstHeader = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
-
-/** The query string's parameters: what is in the params besides the token. */
-function queryOf(params: Record<string, unknown>): Record<string, unknown> {
-  const { token: _token, ...query } = params;
-  return query;
 }
 
 function newToken(): string {
@@ -548,5 +387,4 @@ function listOf<T extends string>(value: string | null | undefined, allowed: rea
   if (wrong.length > 0) throw new InvalidInputError([{ code: 'invalid_value', field, message: `Expected one or more of ${allowed.join(', ')}; got ${wrong.join(', ')}` }]);
   return values as T[];
 }
-
 

@@ -21,7 +21,7 @@ import { loadPackFromFolder } from '../plugins/pack-loader';
 import { SessionContextHost } from '../queue/session-context-host';
 import { createBlobStore } from '../storage/blob-store-factory';
 import { runAutomationGraph } from './automation-graph-run';
-import { AutomationRepository, type RunWrite } from './automation.repository';
+import { RunRepository, type RunWrite } from './run.repository';
 import { RunWriter } from './run-writer';
 import { SecretBox } from './secret-box';
 import type { Graph } from '../../engine/graph/graph';
@@ -44,7 +44,7 @@ async function start() {
   const logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
   const running = new Map<string, AbortController>();
   const graphs = new GraphShelf<Graph>();
-  const repository = new AutomationRepository(dataSource);
+  const repository = new RunRepository(dataSource);
   const writer = new RunWriter(repository);
 
   /**

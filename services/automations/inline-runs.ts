@@ -14,7 +14,7 @@ import type { ModelLoader } from '../../engine/node-context';
 import type { NodeRegistry } from '../../engine/registry/node-registry';
 import { spawnTypeScriptWorker } from '../platform/runner-threads';
 import type { AutomationGraphResult } from './automation-graph-run';
-import type { RunWrite } from './automation.repository';
+import type { RunWrite } from './run.repository';
 
 /** The first-party packs an inline run may use: none of their nodes loads a model. */
 export const INLINE_PACK_NAMES = ['core', 'image', 'prompt', 'trigger', 'http'] as const;

@@ -5,7 +5,7 @@
  * until its own record is durable. A statement that fails is retried one run at a time, so one run
  * PostgreSQL refuses fails alone.
  */
-import type { RunWrite } from './automation.repository';
+import type { RunWrite } from './run.repository';
 
 export interface RunStore {
   writeRuns(runs: readonly RunWrite[], options?: { relaxed?: boolean }): Promise<Set<string>>;

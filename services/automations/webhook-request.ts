@@ -11,7 +11,9 @@ import { Readable } from 'node:stream';
 import Busboy from 'busboy';
 import { PinkseaError, type Issue } from '../../engine/errors';
 import { findUnboundedInput } from '../kernel/input-bounds';
-import { InvalidInputError, PayloadTooLargeError, UnauthorizedError } from '../kernel/service-errors';
+import { BadRequestError, InvalidInputError, PayloadTooLargeError, UnauthorizedError } from '../kernel/service-errors';
+
+export { BadRequestError } from '../kernel/service-errors';
 import { sniffImageType } from '../images/image-type';
 
 /** The signature header: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, as Stripe signs. */
@@ -31,12 +33,6 @@ export interface WebhookBody {
   readonly image?: Uint8Array;
 }
 
-export class BadRequestError extends PinkseaError {
-  override readonly name = 'BadRequestError';
-  constructor(issues: readonly Issue[]) {
-    super('bad_request', issues.map((issue) => (issue.field ? `${issue.field}: ${issue.message}` : issue.message)).join('; '), 'user', issues);
-  }
-}
 
 export class UnsupportedMediaTypeError extends PinkseaError {
   override readonly name = 'UnsupportedMediaTypeError';

@@ -36,9 +36,19 @@ export class ConflictError extends PinkseaError {
 export class InvalidInputError extends PinkseaError {
   override readonly name = 'InvalidInputError';
   constructor(issues: readonly Issue[]) {
-    super('invalid_input', issues.map((issue) => (issue.field ? `${issue.field}: ${issue.message}` : issue.message)).join('; '), 'user', issues);
+    super('invalid_input', describeIssues(issues), 'user', issues);
   }
 }
+
+/** A request whose body is not what it says (malformed JSON or multipart, a field it lacks): 400, each issue named. */
+export class BadRequestError extends PinkseaError {
+  override readonly name = 'BadRequestError';
+  constructor(issues: readonly Issue[]) {
+    super('bad_request', describeIssues(issues), 'user', issues);
+  }
+}
+
+const describeIssues = (issues: readonly Issue[]) => issues.map((issue) => (issue.field ? `${issue.field}: ${issue.message}` : issue.message)).join('; ');
 
 export class PayloadTooLargeError extends PinkseaError {
   override readonly name = 'PayloadTooLargeError';
@@ -61,6 +71,7 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  bad_request: 400,
   payload_too_large: 413,
   unsupported_media_type: 415,
   graph_invalid: 422,
